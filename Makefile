@@ -1,0 +1,113 @@
+# zonewatch: network management and isolation monitoring for the extranet.
+#
+#   make run     build and start the demo appliance (installs what it needs)
+#   make check   build with ASan+UBSan and run every test
+#   make bench   benchmarks against ndpiReader
+#   make fuzz    run each fuzz harness for FUZZ_SECONDS
+#   make deps    install the Debian packages the project needs
+#
+# BUILD selects a variant: release (default), check (sanitizers) or
+# fuzz (clang, libFuzzer).  Objects go to build/$(BUILD)/; the release
+# binaries also land beside their sources (collector/zw-collector).
+
+PREFIX		?= /usr/local
+DESTDIR		?=
+BUILD		?= release
+O		:= build/$(BUILD)
+V		?= 0
+FUZZ_SECONDS	?= 60
+
+ZW_VERSION	:= 0.1.0
+
+# Every Debian package the build, the tests and the demo use.
+DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
+		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
+		   python3 tcpdump iproute2 time
+
+ifeq ($(BUILD),fuzz)
+CC		:= clang
+endif
+CC		?= cc
+
+WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+		   -Wcast-qual -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wmissing-declarations -Wformat=2 -Wundef -Wvla \
+		   -Wwrite-strings -Wno-unused-parameter
+# nDPI's headers are not ours to warn about.
+PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap 2>/dev/null))
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap 2>/dev/null)
+
+CFLAGS_release	:= -O2 -g
+CFLAGS_check	:= -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+CFLAGS_fuzz	:= -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=fuzzer-no-link,address,undefined
+LDFLAGS_check	:= -fsanitize=address,undefined
+LDFLAGS_fuzz	:= -fsanitize=address,undefined
+
+ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DZW_VERSION='"$(ZW_VERSION)"' \
+		  $(WARNINGS) $(CFLAGS_$(BUILD)) -MMD -MP \
+		  -Ilib -Icollector $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS	= $(LDFLAGS_$(BUILD)) $(LDFLAGS)
+
+ifeq ($(V),0)
+Q		:= @
+say		= @printf '  %-6s %s\n' $(1) $(2);
+else
+Q		:=
+say		=
+endif
+
+.PHONY: all deps run check bench fuzz install clean distclean
+
+all:
+
+include lib/module.mk
+include collector/module.mk
+include tests/module.mk
+include bench/module.mk
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Installs only what is missing, so a second run is quiet.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		[ "$$(id -u)" = 0 ] || { echo "deps: run as root to install$$missing" >&2; exit 1; }; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --no-install-recommends $$missing >/dev/null; \
+	fi
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)appliance/demo.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=check test-binaries
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all bench-binaries
+	$(Q)bench/run.sh
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-binaries
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 collector/zw-collector $(DESTDIR)$(PREFIX)/sbin/
+
+clean:
+	rm -rf build $(CLEAN_FILES)
+
+distclean: clean

@@ -1,0 +1,306 @@
+/*
+ * libpcap capture.  A live interface gets the full snap length, a large
+ * kernel ring and a short read timeout, so that housekeeping runs even
+ * when the link is quiet.  Files are read with microsecond timestamps
+ * whatever their own precision.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "log.h"
+
+#define CAPTURE_SNAPLEN		262144	/* libpcap's maximum: never cut */
+#define CAPTURE_TIMEOUT_MS	250
+#define CAPTURE_BATCH		256
+
+struct capture {
+	pcap_t			*pc;
+	const struct decode_link *link;
+	int			 live;
+	uint64_t		 first_us;
+	uint64_t		 last_us;
+	struct capture_stats	 stats;
+};
+
+static volatile sig_atomic_t	 stop_requested;
+
+uint64_t
+capture_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int
+capture_setup(struct capture *c, const char *filter, char *err,
+    size_t errlen)
+{
+	struct bpf_program	 prog;
+	int			 dlt = pcap_datalink(c->pc);
+
+	if ((c->link = decode_link_lookup(dlt)) == NULL) {
+		snprintf(err, errlen, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(dlt) ?
+		    pcap_datalink_val_to_name(dlt) : "?", dlt);
+		return -1;
+	}
+	if (filter == NULL)
+		return 0;
+	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1 ||
+	    pcap_setfilter(c->pc, &prog) == -1) {
+		snprintf(err, errlen, "filter \"%s\": %s", filter,
+		    pcap_geterr(c->pc));
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+struct capture *
+capture_open_live(const char *iface, unsigned int buffer_mb,
+    const char *filter, char *err, size_t errlen)
+{
+	struct capture	*c;
+	char		 ebuf[PCAP_ERRBUF_SIZE] = "";
+	int		 rv;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	c->live = 1;
+	if ((c->pc = pcap_create(iface, ebuf)) == NULL) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		free(c);
+		return NULL;
+	}
+	pcap_set_snaplen(c->pc, CAPTURE_SNAPLEN);
+	pcap_set_promisc(c->pc, 1);
+	pcap_set_timeout(c->pc, CAPTURE_TIMEOUT_MS);
+	pcap_set_buffer_size(c->pc, (int)(buffer_mb * 1024 * 1024));
+	pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_MICRO);
+	rv = pcap_activate(c->pc);
+	if (rv == PCAP_ERROR_PERM_DENIED) {
+		snprintf(err, errlen, "%s: no permission to capture: run as "
+		    "root, or give the program CAP_NET_RAW (the systemd unit "
+		    "does)", iface);
+		goto fail;
+	}
+	if (rv == PCAP_ERROR_NO_SUCH_DEVICE) {
+		snprintf(err, errlen, "%s: no such interface", iface);
+		goto fail;
+	}
+	if (rv < 0) {
+		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(c->pc));
+		goto fail;
+	}
+	if (rv > 0)
+		log_warnx("capture: %s: %s", iface, pcap_statustostr(rv));
+	if (capture_setup(c, filter, err, errlen) == -1)
+		goto fail;
+	return c;
+fail:
+	pcap_close(c->pc);
+	free(c);
+	return NULL;
+}
+
+struct capture *
+capture_open_file(const char *path, const char *filter, char *err,
+    size_t errlen)
+{
+	struct capture	*c;
+	struct stat	 st;
+	char		 ebuf[PCAP_ERRBUF_SIZE] = "";
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		return NULL;
+	}
+	if (st.st_size == 0) {
+		snprintf(err, errlen, "%s: empty file, not a capture", path);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	c->pc = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (c->pc == NULL) {
+		snprintf(err, errlen, "%s: not a readable capture: %s", path,
+		    ebuf);
+		free(c);
+		return NULL;
+	}
+	if (capture_setup(c, filter, err, errlen) == -1) {
+		pcap_close(c->pc);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	pcap_close(c->pc);
+	free(c);
+}
+
+struct run_ctx {
+	struct capture	*c;
+	capture_fn	 fn;
+	void		*arg;
+	uint64_t	 rebase_us;
+	int64_t		 shift_us;
+	double		 speed;
+	uint64_t	 wall0;		/* pacing: wall clock at first frame */
+	uint64_t	 ts0;
+};
+
+/* Sleeps until a replayed frame is due, in steps that notice a stop. */
+static void
+pace(struct run_ctx *r, uint64_t ts)
+{
+	struct timespec	 d;
+	uint64_t	 due, now;
+
+	if (r->wall0 == 0) {
+		r->wall0 = capture_now_us();
+		r->ts0 = ts;
+	}
+	due = r->wall0 + (uint64_t)((double)(ts - r->ts0) / r->speed);
+	while (!stop_requested && (now = capture_now_us()) < due) {
+		if (due - now > 100000)
+			now = due - 100000;
+		d.tv_sec = 0;
+		d.tv_nsec = (long)(due - now) * 1000;
+		nanosleep(&d, NULL);
+		r->fn(r->arg, NULL, NULL, ts > 1000000 ? ts - 1000000 : 0);
+	}
+}
+
+static void
+on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct run_ctx	*r = (struct run_ctx *)user;
+	struct pkt	 p;
+	uint64_t	 ts;
+
+	ts = (uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec;
+	if (r->rebase_us != 0) {
+		r->shift_us = (int64_t)(r->rebase_us - ts);
+		r->rebase_us = 0;
+	}
+	if ((int64_t)ts + r->shift_us > 0)
+		ts = (uint64_t)((int64_t)ts + r->shift_us);
+	if (r->speed > 0 && ts >= r->ts0)
+		pace(r, ts);
+	if (r->c->first_us == 0)
+		r->c->first_us = ts;
+	if (ts > r->c->last_us)
+		r->c->last_us = ts;
+	r->c->stats.received++;
+	r->c->stats.bytes += h->len;
+	p.ts_us = ts;
+	p.frame = bytes;
+	p.caplen = h->caplen;
+	/* A corrupt record may claim fewer wire bytes than it holds. */
+	p.wirelen = h->len < h->caplen ? h->caplen : h->len;
+	r->fn(r->arg, r->c->link, &p, ts);
+}
+
+int
+capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
+    double speed, uint64_t count, char *err, size_t errlen)
+{
+	struct run_ctx	 r = { c, fn, arg, rebase_us, 0, speed, 0, 0 };
+	int		 n, batch;
+
+	while (!stop_requested) {
+		batch = CAPTURE_BATCH;
+		if (count && count - c->stats.received < (uint64_t)batch)
+			batch = (int)(count - c->stats.received);
+		n = pcap_dispatch(c->pc, batch, on_frame, (u_char *)&r);
+		if (n == PCAP_ERROR) {
+			snprintf(err, errlen, "%s", pcap_geterr(c->pc));
+			return -1;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		if (c->live)
+			fn(arg, NULL, NULL, capture_now_us());
+		else if (n == 0)
+			return 0;
+		if (count && c->stats.received >= count)
+			return 0;
+	}
+	return 1;
+}
+
+void
+capture_request_stop(void)
+{
+	stop_requested = 1;
+}
+
+int
+capture_stopping(void)
+{
+	return stop_requested;
+}
+
+void
+capture_stop(struct capture *c)
+{
+	stop_requested = 1;
+	if (c != NULL)
+		pcap_breakloop(c->pc);
+}
+
+void
+capture_stats(struct capture *c, struct capture_stats *s)
+{
+	struct pcap_stat	 ps;
+
+	*s = c->stats;
+	if (c->live && pcap_stats(c->pc, &ps) == 0) {
+		s->kernel_drops = ps.ps_drop;
+		s->iface_drops = ps.ps_ifdrop;
+	}
+}
+
+uint64_t
+capture_first_us(struct capture *c)
+{
+	return c->first_us;
+}
+
+uint64_t
+capture_last_us(struct capture *c)
+{
+	return c->last_us;
+}
+
+const char *
+capture_link_name(struct capture *c)
+{
+	return c->link->name;
+}

@@ -1,0 +1,52 @@
+/*
+ * The capture stage: frames from a live interface or from capture files
+ * (pcap or pcapng), handed one by one to a callback as struct pkt with
+ * the capture fields set.
+ */
+#ifndef ZW_CAPTURE_H
+#define ZW_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct capture;
+
+struct capture_stats {
+	uint64_t	 received;	/* frames read */
+	uint64_t	 bytes;
+	uint64_t	 kernel_drops;	/* ring full (live) */
+	uint64_t	 iface_drops;	/* dropped by the NIC or driver */
+};
+
+/* Called per frame; and with p == NULL when time moves on (now_us). */
+typedef void (*capture_fn)(void *arg, const struct decode_link *,
+		    struct pkt *p, uint64_t now_us);
+
+struct capture	*capture_open_live(const char *iface, unsigned int buffer_mb,
+		    const char *filter, char *err, size_t errlen);
+struct capture	*capture_open_file(const char *path, const char *filter,
+		    char *err, size_t errlen);
+void		 capture_close(struct capture *);
+
+/*
+ * Reads until the end of the file, a stop request, or count frames
+ * (0: no limit).  With rebase_us set, timestamps are moved so that the
+ * first frame is at rebase_us; with speed > 0 the frames are paced at
+ * speed times their recorded rate.  Returns 0 at the
+ * end, 1 if stopped, -1 on a read error (message in err).
+ */
+int		 capture_run(struct capture *, capture_fn, void *arg,
+		    uint64_t rebase_us, double speed, uint64_t count,
+		    char *err, size_t errlen);
+void		 capture_stop(struct capture *);
+int		 capture_stopping(void);
+void		 capture_request_stop(void);
+void		 capture_stats(struct capture *, struct capture_stats *);
+uint64_t	 capture_first_us(struct capture *);
+uint64_t	 capture_last_us(struct capture *);
+const char	*capture_link_name(struct capture *);
+uint64_t	 capture_now_us(void);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * zw-collector: watches an extranet uplink from a mirror port or tap, or
+ * reads capture files, and turns packets into classified flows.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "log.h"
+#include "parse.h"
+#include "pipeline.h"
+#include "status.h"
+
+#ifndef ZW_VERSION
+#define ZW_VERSION	"0.1"
+#endif
+
+#define MAX_FILES	1024
+
+/* Exit statuses; see zw-collector(8). */
+#define EXIT_FAILED	1	/* an input could not be read, or output failed */
+#define EXIT_USAGE	2
+#define EXIT_DAMAGED	3	/* an input stopped at a bad record */
+
+struct options {
+	const char		*iface;
+	const char		*files[MAX_FILES];
+	int			 nfiles;
+	const char		*filter;
+	uint64_t		 buffer_mb;
+	uint64_t		 count;
+	uint64_t		 loops;		/* 0: forever */
+	int			 looping;
+	double			 speed;
+	const char		*status_path;
+	uint64_t		 status_interval;
+	int			 console;
+	int			 quiet;
+	int			 use_syslog;
+	struct pipeline_conf	 pipe;
+};
+
+struct run_state {
+	struct pipeline		*pl;
+	struct capture		*cap;
+	struct options		*opt;
+	struct status_view	 last;
+	uint64_t		 started_us;
+	uint64_t		 next_status_us;
+	uint64_t		 calls;
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static void	 parse_options(int, char **, struct options *);
+static void	 install_signals(void);
+static int	 run_live(struct run_state *);
+static int	 run_files(struct run_state *);
+static void	 on_packet(void *, const struct decode_link *, struct pkt *,
+		    uint64_t);
+static void	 report(struct run_state *, int final);
+
+int
+main(int argc, char *argv[])
+{
+	struct options		 opt;
+	struct run_state	 rs;
+	struct timespec		 t0, t1;
+	int			 rv;
+
+	log_init("zw-collector", LOG_TO_STDERR);
+	parse_options(argc, argv, &opt);
+	if (opt.use_syslog)
+		log_init("zw-collector", LOG_TO_SYSLOG);
+
+	memset(&rs, 0, sizeof(rs));
+	rs.opt = &opt;
+	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
+		fatalx("cannot start the pipeline");
+	install_signals();
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rs.started_us = capture_now_us();
+	rs.last.started_us = rs.last.wall_us = rs.started_us;
+	rs.next_status_us = rs.started_us + opt.status_interval * 1000000;
+	rv = opt.iface ? run_live(&rs) : run_files(&rs);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	if (pipeline_finish(rs.pl) == -1) {
+		log_warnx("flow records could not be written completely");
+		rv = EXIT_FAILED;
+	}
+	report(&rs, 1);
+	if (!opt.quiet) {
+		struct status_view v = rs.last;
+
+		v.pl = rs.pl;
+		status_print_summary(stderr, &v,
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
+	pipeline_free(rs.pl);
+	return rv;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: zw-collector (-i interface | -r file [-r file ...])\n"
+	    "           [--flows-csv file] [--flows-json file] [-f filter]\n"
+	    "           [--max-flows n] [--idle-tcp s] [--idle-other s]\n"
+	    "           [--closed s] [--active s] [--protos file] [--no-dpi]\n"
+	    "           [--dpi-tcp-packets n] [--dpi-udp-packets n]\n"
+	    "           [--loop n] [--speed x] [--status file]\n"
+	    "           [--status-interval s] [--console] [-B mb] [-c count]\n"
+	    "           [-q] [-v] [--syslog] [--version]\n");
+	exit(EXIT_USAGE);
+}
+
+enum {
+	OPT_FLOWS_CSV = 256, OPT_FLOWS_JSON, OPT_MAX_FLOWS, OPT_IDLE_TCP,
+	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
+	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
+	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "flows-csv",		required_argument, NULL, OPT_FLOWS_CSV },
+	{ "flows-json",		required_argument, NULL, OPT_FLOWS_JSON },
+	{ "max-flows",		required_argument, NULL, OPT_MAX_FLOWS },
+	{ "idle-tcp",		required_argument, NULL, OPT_IDLE_TCP },
+	{ "idle-other",		required_argument, NULL, OPT_IDLE_OTHER },
+	{ "closed",		required_argument, NULL, OPT_CLOSED },
+	{ "active",		required_argument, NULL, OPT_ACTIVE },
+	{ "protos",		required_argument, NULL, OPT_PROTOS },
+	{ "no-dpi",		no_argument,	   NULL, OPT_NO_DPI },
+	{ "dpi-tcp-packets",	required_argument, NULL, OPT_DPI_TCP },
+	{ "dpi-udp-packets",	required_argument, NULL, OPT_DPI_UDP },
+	{ "loop",		required_argument, NULL, OPT_LOOP },
+	{ "speed",		required_argument, NULL, OPT_SPEED },
+	{ "status",		required_argument, NULL, OPT_STATUS },
+	{ "status-interval",	required_argument, NULL, OPT_STATUS_INTERVAL },
+	{ "console",		no_argument,	   NULL, OPT_CONSOLE },
+	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+static uint64_t
+number(const char *name, const char *arg, uint64_t min, uint64_t max)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (parse_u64(arg, min, max, &v, &errstr) == -1)
+		fatalx("%s %s: %s (%llu to %llu)", name, arg, errstr,
+		    (unsigned long long)min, (unsigned long long)max);
+	return v;
+}
+
+static void
+add_output(struct options *o, const char *path, const char *format)
+{
+	if (o->pipe.noutputs >= PIPELINE_MAX_OUTPUTS)
+		fatalx("at most %d flow outputs", PIPELINE_MAX_OUTPUTS);
+	o->pipe.outputs[o->pipe.noutputs].path = path;
+	o->pipe.outputs[o->pipe.noutputs].format = format;
+	o->pipe.noutputs++;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	const char	*errstr;
+	int		 ch;
+
+	memset(o, 0, sizeof(*o));
+	pipeline_conf_default(&o->pipe);
+	o->buffer_mb = 256;
+	o->loops = 1;
+	o->status_interval = 5;
+
+	while ((ch = getopt_long(argc, argv, "B:c:f:hi:qr:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'B':
+			o->buffer_mb = number("-B", optarg, 1, 4096);
+			break;
+		case 'c':
+			o->count = number("-c", optarg, 1, UINT64_MAX);
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'r':
+			if (o->nfiles >= MAX_FILES)
+				fatalx("at most %d capture files", MAX_FILES);
+			o->files[o->nfiles++] = optarg;
+			break;
+		case 'v':
+			log_setverbose(log_getverbose() + 1);
+			break;
+		case OPT_FLOWS_CSV:
+			add_output(o, optarg, "csv");
+			break;
+		case OPT_FLOWS_JSON:
+			add_output(o, optarg, "json");
+			break;
+		case OPT_MAX_FLOWS:
+			o->pipe.flows.max_flows = (uint32_t)number(
+			    "--max-flows", optarg, 1, 1u << 28);
+			break;
+		case OPT_IDLE_TCP:
+			o->pipe.flows.idle_tcp_us = number("--idle-tcp",
+			    optarg, 1, 86400) * 1000000;
+			break;
+		case OPT_IDLE_OTHER:
+			o->pipe.flows.idle_other_us = number("--idle-other",
+			    optarg, 1, 86400) * 1000000;
+			break;
+		case OPT_CLOSED:
+			o->pipe.flows.closed_us = number("--closed", optarg,
+			    0, 3600) * 1000000;
+			break;
+		case OPT_ACTIVE:
+			o->pipe.flows.active_us = number("--active", optarg, 0,
+			    86400) * 1000000;
+			break;
+		case OPT_PROTOS:
+			o->pipe.dpi.protos_file = optarg;
+			break;
+		case OPT_NO_DPI:
+			o->pipe.no_dpi = 1;
+			break;
+		case OPT_DPI_TCP:
+			o->pipe.dpi.max_tcp_pkts = (uint32_t)number(
+			    "--dpi-tcp-packets", optarg, 1, 10000);
+			break;
+		case OPT_DPI_UDP:
+			o->pipe.dpi.max_udp_pkts = (uint32_t)number(
+			    "--dpi-udp-packets", optarg, 1, 10000);
+			break;
+		case OPT_LOOP:
+			o->loops = number("--loop", optarg, 0, UINT32_MAX);
+			o->looping = 1;
+			break;
+		case OPT_SPEED:
+			if (parse_double(optarg, 0.001, 1e6, &o->speed,
+			    &errstr) == -1)
+				fatalx("--speed %s: %s", optarg, errstr);
+			break;
+		case OPT_STATUS:
+			o->status_path = optarg;
+			break;
+		case OPT_STATUS_INTERVAL:
+			o->status_interval = number("--status-interval",
+			    optarg, 1, 3600);
+			break;
+		case OPT_CONSOLE:
+			o->console = 1;
+			break;
+		case OPT_SYSLOG:
+			o->use_syslog = 1;
+			break;
+		case OPT_VERSION:
+			printf("zw-collector %s\n", ZW_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if ((o->iface == NULL) == (o->nfiles == 0)) {
+		log_warnx("give either -i interface or -r file");
+		usage();
+	}
+	/* A file read once is written in one piece; a live capture streams. */
+	o->pipe.atomic_outputs = o->iface == NULL && !o->looping;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	capture_request_stop();
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Status and console views, on the wall clock. */
+static void
+report(struct run_state *rs, int final)
+{
+	struct status_view	 v;
+
+	memset(&v, 0, sizeof(v));
+	v.pl = rs->pl;
+	v.started_us = rs->started_us;
+	v.wall_us = capture_now_us();
+	v.packets = pipeline_stats(rs->pl)->packets;
+	v.bytes = pipeline_stats(rs->pl)->bytes;
+	if (rs->cap != NULL)
+		capture_stats(rs->cap, &v.cap);
+	else
+		v.cap = rs->last.cap;
+	if (!final && v.wall_us < rs->next_status_us)
+		return;
+	rs->next_status_us = v.wall_us + rs->opt->status_interval * 1000000;
+	if (rs->opt->status_path != NULL)
+		status_write_json(rs->opt->status_path, &v);
+	if (rs->opt->console && !final)
+		status_print_console(stdout, &v, &rs->last);
+	rs->last = v;
+}
+
+static void
+on_packet(void *arg, const struct decode_link *link, struct pkt *p,
+    uint64_t now_us)
+{
+	struct run_state	*rs = arg;
+
+	pipeline_packet(rs->pl, link, p, now_us);
+	/* The wall clock is read on ticks and every 4096 packets only. */
+	if (p == NULL || (++rs->calls & 4095) == 0)
+		report(rs, 0);
+}
+
+static int
+run_live(struct run_state *rs)
+{
+	char	 err[512];
+	int	 rv;
+
+	rs->cap = capture_open_live(rs->opt->iface,
+	    (unsigned int)rs->opt->buffer_mb, rs->opt->filter, err,
+	    sizeof(err));
+	if (rs->cap == NULL) {
+		log_warnx("capture: %s", err);
+		return EXIT_FAILED;
+	}
+	log_info("capturing on %s (%s)", rs->opt->iface,
+	    capture_link_name(rs->cap));
+	rv = capture_run(rs->cap, on_packet, rs, 0, 0, rs->opt->count, err,
+	    sizeof(err));
+	report(rs, 1);
+	if (rv == -1)
+		log_warnx("capture: %s: %s", rs->opt->iface, err);
+	capture_close(rs->cap);
+	rs->cap = NULL;
+	return rv == -1 ? EXIT_FAILED : 0;
+}
+
+/*
+ * Files are read in order.  When looping, each pass continues the
+ * timeline where the previous one ended, so flows and trends see time
+ * move on; the first pass starts now, as a live capture would.
+ */
+static int
+run_files(struct run_state *rs)
+{
+	struct options	*o = rs->opt;
+	struct capture	*c;
+	char		 err[512];
+	uint64_t	 pass, timeline = capture_now_us();
+	int		 i, rv, failed = 0, damaged = 0;
+
+	for (pass = 0; o->loops == 0 || pass < o->loops; pass++) {
+		for (i = 0; i < o->nfiles && !capture_stopping(); i++) {
+			if ((c = capture_open_file(o->files[i], o->filter, err,
+			    sizeof(err))) == NULL) {
+				log_warnx("capture: %s", err);
+				failed = 1;
+				continue;
+			}
+			rs->cap = c;
+			rv = capture_run(c, on_packet, rs,
+			    o->looping ? timeline : 0, o->speed,
+			    o->count, err, sizeof(err));
+			if (rv == -1) {
+				log_warnx("capture: %s: damaged after %llu "
+				    "records, which were processed: %s",
+				    o->files[i], (unsigned long long)
+				    pipeline_stats(rs->pl)->packets, err);
+				damaged = 1;
+			}
+			if (o->looping && capture_last_us(c) != 0)
+				timeline = capture_last_us(c) + 1000000;
+			report(rs, 1);
+			capture_close(c);
+			rs->cap = NULL;
+		}
+		if (capture_stopping() || ((failed || damaged) && o->looping))
+			break;
+	}
+	return failed ? EXIT_FAILED : damaged ? EXIT_DAMAGED : 0;
+}

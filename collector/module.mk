@@ -1,0 +1,25 @@
+# The collector: capture -> decode -> fragments -> flows -> DPI -> records.
+COLLECTOR_SRCS	:= collector/capture.c collector/decode.c \
+		   collector/decode-link.c collector/decode-ip.c \
+		   collector/decode-l4.c collector/decode-tunnel.c \
+		   collector/frag-table.c collector/flow-table.c \
+		   collector/hash.c collector/dpi.c collector/flow-output.c \
+		   collector/pipeline.c collector/status.c
+COLLECTOR_OBJS	:= $(COLLECTOR_SRCS:%.c=$(O)/%.o)
+COLLECTOR_MAIN	:= $(O)/collector/main.o
+
+# Everything but main(), for the tests and the fuzz harnesses.
+$(O)/libcollector.a: $(COLLECTOR_OBJS) $(LIB_OBJS)
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+$(O)/zw-collector: $(COLLECTOR_MAIN) $(O)/libcollector.a
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+ifeq ($(BUILD),release)
+collector/zw-collector: $(O)/zw-collector
+	$(Q)cp $< $@
+all: collector/zw-collector
+CLEAN_FILES	+= collector/zw-collector
+endif
+
+-include $(COLLECTOR_OBJS:.o=.d) $(COLLECTOR_MAIN:.o=.d)

@@ -1,0 +1,58 @@
+/*
+ * The collector pipeline: decode -> fragments -> flow table -> DPI, and
+ * the flow records at the end of each flow.  pipeline_packet() is the
+ * capture callback; everything per packet happens under it.
+ */
+#ifndef ZW_PIPELINE_H
+#define ZW_PIPELINE_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "dpi.h"
+#include "flow-table.h"
+#include "frag-table.h"
+
+#define PIPELINE_MAX_OUTPUTS	4
+
+struct pipeline_conf {
+	struct flow_table_conf	 flows;
+	struct dpi_conf		 dpi;
+	int			 no_dpi;	/* measure the rest alone */
+	struct {
+		const char	*path;
+		const char	*format;
+	}			 outputs[PIPELINE_MAX_OUTPUTS];
+	int			 noutputs;
+	int			 atomic_outputs;
+};
+
+struct pipeline_stats {
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	uint64_t	 decoded;	/* attributed to a flow */
+	uint64_t	 dropped;	/* not attributed, any reason */
+	uint64_t	 malformed;	/* of which malformed */
+	uint64_t	 reasons[DECODE_NREASONS];
+};
+
+struct pipeline;
+
+void		 pipeline_conf_default(struct pipeline_conf *);
+struct pipeline	*pipeline_new(const struct pipeline_conf *);
+void		 pipeline_packet(void *, const struct decode_link *,
+		    struct pkt *, uint64_t now_us);
+int		 pipeline_finish(struct pipeline *);
+void		 pipeline_free(struct pipeline *);
+
+const struct pipeline_stats *pipeline_stats(const struct pipeline *);
+const struct flow_table_stats *pipeline_flow_stats(const struct pipeline *);
+const struct frag_stats	*pipeline_frag_stats(const struct pipeline *);
+const struct dpi_stats	*pipeline_dpi_stats(const struct pipeline *);
+struct dpi	*pipeline_dpi(struct pipeline *);
+uint64_t	 pipeline_now_us(const struct pipeline *);
+/* Bytes per application since start; ids up to *n. */
+const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);
+
+#endif

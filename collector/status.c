@@ -1,0 +1,195 @@
+/*
+ * Status snapshot and console views.  The snapshot is written to a
+ * temporary file and renamed, so a reader (web UI, SNMP subagent) always
+ * sees a whole one.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "status.h"
+
+#define TOP_APPS	8
+
+struct app_row {
+	uint16_t	 id;
+	uint64_t	 bytes;
+};
+
+static int
+app_cmp(const void *a, const void *b)
+{
+	const struct app_row *x = a, *y = b;
+
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+}
+
+/* The n applications with the most bytes; returns how many there are. */
+static int
+top_apps(struct pipeline *pl, const uint64_t *since, struct app_row *rows,
+    int n)
+{
+	const uint64_t	*bytes;
+	struct app_row	*all;
+	uint16_t	 napps, i;
+	int		 k = 0;
+
+	bytes = pipeline_app_bytes(pl, &napps);
+	if ((all = calloc((size_t)napps + 1, sizeof(*all))) == NULL)
+		return 0;
+	for (i = 0; i <= napps; i++) {
+		uint64_t b = bytes[i] - (since ? since[i] : 0);
+
+		if (b > 0) {
+			all[k].id = i;
+			all[k++].bytes = b;
+		}
+	}
+	qsort(all, (size_t)k, sizeof(*all), app_cmp);
+	if (k > n)
+		k = n;
+	memcpy(rows, all, (size_t)k * sizeof(*rows));
+	free(all);
+	return k;
+}
+
+int
+status_write_json(const char *path, const struct status_view *v)
+{
+	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
+	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
+	const struct frag_stats		*gs = pipeline_frag_stats(v->pl);
+	const struct dpi_stats		*ds = pipeline_dpi_stats(v->pl);
+	struct app_row			 top[TOP_APPS];
+	char				*tmp = NULL;
+	FILE				*fp;
+	int				 fd, i, n, first = 1;
+
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) == -1)
+		return -1;
+	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		log_warn("status: %s", tmp);
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
+	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
+	fprintf(fp, "\"capture\":{\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
+	    ",\"kernel_drops\":%" PRIu64 ",\"iface_drops\":%" PRIu64 "},\n",
+	    v->cap.received, v->cap.bytes, v->cap.kernel_drops,
+	    v->cap.iface_drops);
+	fprintf(fp, "\"decode\":{\"packets\":%" PRIu64 ",\"decoded\":%" PRIu64
+	    ",\"dropped\":%" PRIu64 ",\"malformed\":%" PRIu64 ",\"reasons\":{",
+	    ps->packets, ps->decoded, ps->dropped, ps->malformed);
+	for (i = 1; i < DECODE_NREASONS; i++) {
+		fprintf(fp, "%s\"%s\":%" PRIu64, first ? "" : ",",
+		    decode_reason_name((enum decode_reason)i), ps->reasons[i]);
+		first = 0;
+	}
+	fprintf(fp, "}},\n\"flows\":{\"created\":%" PRIu64 ",\"active\":%"
+	    PRIu64 ",\"max_active\":%" PRIu64 ",\"ended\":{", fs->created,
+	    fs->active, fs->max_active);
+	for (i = 0; i < FLOW_END_NREASONS; i++)
+		fprintf(fp, "%s\"%s\":%" PRIu64, i ? "," : "",
+		    flow_end_name((enum flow_end)i), fs->ended[i]);
+	fprintf(fp, "}},\n\"fragments\":{\"first\":%" PRIu64 ",\"matched\":%"
+	    PRIu64 ",\"unmatched\":%" PRIu64 ",\"replaced\":%" PRIu64 "},\n",
+	    gs->first, gs->matched, gs->unmatched, gs->replaced);
+	fprintf(fp, "\"dpi\":{\"packets\":%" PRIu64 ",\"detected\":%" PRIu64
+	    ",\"guessed\":%" PRIu64 ",\"unknown\":%" PRIu64 ",\"active\":%"
+	    PRIu64 ",\"alloc_failed\":%" PRIu64 "},\n\"top_apps\":[",
+	    ds->packets, ds->flows_detected, ds->flows_guessed,
+	    ds->flows_unknown, ds->active, ds->alloc_failed);
+	n = top_apps(v->pl, NULL, top, TOP_APPS);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s{\"app\":\"%s\",\"bytes\":%" PRIu64 "}",
+		    i ? "," : "", dpi_app_name(pipeline_dpi(v->pl), top[i].id),
+		    top[i].bytes);
+	fprintf(fp, "]}\n");
+	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {
+		log_warn("status: %s", tmp);
+		fclose(fp);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	fclose(fp);
+	if (rename(tmp, path) == -1) {
+		log_warn("status: rename to %s", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static double
+rate(uint64_t now, uint64_t before, double secs)
+{
+	return secs > 0 ? (double)(now - before) / secs : 0;
+}
+
+void
+status_print_console(FILE *fp, const struct status_view *v,
+    const struct status_view *prev)
+{
+	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
+	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
+	struct app_row			 top[TOP_APPS];
+	double				 secs;
+	int				 i, n;
+
+	secs = (double)(v->wall_us - prev->wall_us) / 1e6;
+	fprintf(fp, "\n[%" PRIu64 "s] %.0f pkt/s  %.2f Mbit/s  flows %" PRIu64
+	    " active, %" PRIu64 " total  malformed %" PRIu64 "  not IP %"
+	    PRIu64 "\n", (v->wall_us - v->started_us) / 1000000,
+	    rate(v->packets, prev->packets, secs),
+	    rate(v->bytes, prev->bytes, secs) * 8 / 1e6,
+	    fs->active, fs->created, ps->malformed,
+	    ps->reasons[DECODE_NON_IP] + ps->reasons[DECODE_PPP_NON_IP]);
+	n = top_apps(v->pl, NULL, top, TOP_APPS);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  %-24s %12.2f MB\n",
+		    dpi_app_name(pipeline_dpi(v->pl), top[i].id),
+		    (double)top[i].bytes / 1e6);
+	fflush(fp);
+}
+
+void
+status_print_summary(FILE *fp, const struct status_view *v, double elapsed_s)
+{
+	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
+	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
+	const struct dpi_stats		*ds = pipeline_dpi_stats(v->pl);
+	int				 i;
+
+	fprintf(fp, "packets %" PRIu64 ", bytes %" PRIu64 ", decoded %" PRIu64
+	    ", dropped %" PRIu64 " (malformed %" PRIu64 ")\n", ps->packets,
+	    ps->bytes, ps->decoded, ps->dropped, ps->malformed);
+	for (i = 1; i < DECODE_NREASONS; i++)
+		if (ps->reasons[i])
+			fprintf(fp, "  %-28s %" PRIu64 "\n",
+			    decode_reason_name((enum decode_reason)i),
+			    ps->reasons[i]);
+	fprintf(fp, "flows %" PRIu64 " (max active %" PRIu64 ")", fs->created,
+	    fs->max_active);
+	for (i = 0; i < FLOW_END_NREASONS; i++)
+		if (fs->ended[i])
+			fprintf(fp, ", %s %" PRIu64,
+			    flow_end_name((enum flow_end)i), fs->ended[i]);
+	fprintf(fp, "\ndpi: detected %" PRIu64 ", guessed %" PRIu64
+	    ", unknown %" PRIu64 "\n", ds->flows_detected, ds->flows_guessed,
+	    ds->flows_unknown);
+	if (elapsed_s > 0)
+		fprintf(fp, "time %.3f s, %.0f packets/s, %.1f ns/packet\n",
+		    elapsed_s, (double)ps->packets / elapsed_s,
+		    ps->packets ? elapsed_s * 1e9 / (double)ps->packets : 0);
+}

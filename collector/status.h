@@ -1,0 +1,28 @@
+/*
+ * Live state of the collector for people and for the other processes:
+ * a JSON snapshot file, replaced atomically, and a console summary.
+ */
+#ifndef ZW_STATUS_H
+#define ZW_STATUS_H
+
+#include <stdio.h>
+
+#include "capture.h"
+#include "pipeline.h"
+
+struct status_view {
+	struct pipeline		*pl;
+	struct capture_stats	 cap;
+	uint64_t		 packets;	/* pipeline totals at wall_us */
+	uint64_t		 bytes;
+	uint64_t		 started_us;
+	uint64_t		 wall_us;
+};
+
+int	status_write_json(const char *path, const struct status_view *);
+void	status_print_console(FILE *, const struct status_view *,
+	    const struct status_view *prev);
+void	status_print_summary(FILE *, const struct status_view *,
+	    double elapsed_s);
+
+#endif

@@ -1,0 +1,64 @@
+#include <errno.h>
+#include <stdlib.h>
+
+#include "parse.h"
+
+int
+parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    const char **errstr)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0' || *s == '-' || *s == '+' || *s == ' ') {
+		*errstr = "invalid";
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (errno == ERANGE || v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+parse_double(const char *s, double min, double max, double *out,
+    const char **errstr)
+{
+	double	 v;
+	char	*end;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno == ERANGE || v != v) {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,15 @@
+/*
+ * Strict number parsing for command lines and configuration, in the
+ * manner of OpenBSD's strtonum(3): the whole string, within a range.
+ */
+#ifndef ZW_PARSE_H
+#define ZW_PARSE_H
+
+#include <stdint.h>
+
+int	parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+	    const char **errstr);
+int	parse_double(const char *s, double min, double max, double *out,
+	    const char **errstr);
+
+#endif

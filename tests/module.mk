@@ -1,0 +1,2 @@
+test-binaries:
+fuzz-binaries:
