@@ -89,7 +89,8 @@ main(int argc, char *argv[])
 	rv = opt.iface ? run_live(&rs) : run_files(&rs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
-	if (pipeline_finish(rs.pl) == -1) {
+	/* A damaged input still gives the records of what it held. */
+	if (pipeline_finish(rs.pl, rv != EXIT_FAILED) == -1) {
 		log_warnx("flow records could not be written completely");
 		rv = EXIT_FAILED;
 	}

@@ -151,15 +151,18 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 		pl->app_bytes[app] += p->wirelen;
 }
 
-/* Ends every flow (end of input) and closes the outputs. */
+/*
+ * Ends every flow (end of input) and closes the outputs, committing them
+ * if asked to and if every write succeeded.
+ */
 int
-pipeline_finish(struct pipeline *pl)
+pipeline_finish(struct pipeline *pl, int commit)
 {
 	int	 i, rv = pl->output_error ? -1 : 0;
 
 	flow_table_flush(pl->flows, FLOW_END_EOF);
 	for (i = 0; i < pl->nout; i++) {
-		if (flow_output_close(pl->out[i], rv == 0) == -1)
+		if (flow_output_close(pl->out[i], rv == 0 && commit) == -1)
 			rv = -1;
 		pl->out[i] = NULL;
 	}

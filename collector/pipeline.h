@@ -43,7 +43,7 @@ void		 pipeline_conf_default(struct pipeline_conf *);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);
 void		 pipeline_packet(void *, const struct decode_link *,
 		    struct pkt *, uint64_t now_us);
-int		 pipeline_finish(struct pipeline *);
+int		 pipeline_finish(struct pipeline *, int commit);
 void		 pipeline_free(struct pipeline *);
 
 const struct pipeline_stats *pipeline_stats(const struct pipeline *);

@@ -1,0 +1,316 @@
+"""zw-collector as a user meets it: bad inputs, outputs, rights, a live
+interface.  Run by tests/run.sh with ZW_COLLECTOR set to the binary under
+test (the sanitizer build in `make check`).
+
+Tests that need root (network namespaces, a small tmpfs, another user)
+skip with the reason when they cannot run.
+"""
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import pcapgen as pg  # noqa: E402
+
+COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
+                                           "build/check/zw-collector"))
+PCAPS = os.path.join(HERE, "..", "pcap", "ndpi")
+
+
+def run(*args, timeout=120):
+    return subprocess.run([COLLECTOR, *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def rows(path):
+    with open(path, newline="") as fp:
+        return list(csv.DictReader(fp))
+
+
+def read(path):
+    with open(path) as fp:
+        return fp.read()
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def small_capture(self, name="small.pcap"):
+        w = pg.PcapWriter(self.path(name))
+        t = pg.tcp_session(w, 1700000000.0, "10.1.1.10", 50000,
+                           "10.2.2.20", 80, b"GET / HTTP/1.1\r\nHost: "
+                           b"portal.example.gov.cn\r\n\r\n",
+                           b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        w.add(t, pg.frame("10.1.1.10", "10.2.2.53", pg.UDP,
+                          pg.udp(40000, 53, pg.dns_query("www.example.cn"))))
+        w.close()
+        return self.path(name)
+
+
+class BadInput(Base):
+    def test_empty_file(self):
+        open(self.path("empty.pcap"), "w").close()
+        r = run("-r", self.path("empty.pcap"), "--flows-csv",
+                self.path("o.csv"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("empty file", r.stderr)
+        self.assertFalse(os.path.exists(self.path("o.csv")))
+
+    def test_not_a_capture(self):
+        with open(self.path("notes.txt"), "w") as fp:
+            fp.write("this is not a capture file\n" * 10)
+        r = run("-r", self.path("notes.txt"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not a readable capture", r.stderr)
+
+    def test_missing_file_and_directory(self):
+        r = run("-r", self.path("nothere.pcap"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("No such file", r.stderr)
+        r = run("-r", self.dir)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("is a directory", r.stderr)
+
+    def test_truncated_last_record(self):
+        good = self.small_capture()
+        with open(good, "rb") as fp:
+            data = fp.read()
+        with open(self.path("cut.pcap"), "wb") as fp:
+            fp.write(data[:-30])
+        r = run("-r", self.path("cut.pcap"), "--flows-csv", self.path("o.csv"))
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("damaged after", r.stderr)
+        self.assertIn("truncated", r.stderr)
+        # The complete records before the damage are all there.
+        self.assertEqual(len(rows(self.path("o.csv"))), 1)
+
+    def test_corrupt_record_length(self):
+        w = pg.PcapWriter(self.path("bad.pcap"))
+        w.add(1.0, pg.frame("10.0.0.1", "10.0.0.2", pg.UDP, pg.udp(1, 2)))
+        w.raw(b"\x01\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\x7f"
+              b"\xff\xff\xff\x7f" + b"\x00" * 64)
+        w.close()
+        r = run("-r", self.path("bad.pcap"), "--flows-csv", self.path("o.csv"))
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("damaged after 1 records", r.stderr)
+        self.assertEqual(len(rows(self.path("o.csv"))), 1)
+
+    def test_garbage_frames_are_counted(self):
+        w = pg.PcapWriter(self.path("junk.pcap"))
+        w.add(1.0, b"\x00" * 5)                               # link.truncated
+        w.add(1.1, pg.ether(pg.MAC_B, pg.MAC_A, pg.IPV4, b"\x45\x00"))
+        w.add(1.2, pg.ether(pg.MAC_B, pg.MAC_A, 0x0806, b"\x00" * 28))
+        w.add(1.3, pg.frame("10.0.0.1", "10.0.0.2", pg.TCP, b"\x00" * 10))
+        w.close()
+        status = self.path("status.json")
+        r = run("-r", self.path("junk.pcap"), "--status", status)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = json.loads(read(status))
+        reasons = st["decode"]["reasons"]
+        self.assertEqual(reasons["link.truncated"], 1)
+        self.assertEqual(reasons["ipv4.truncated"], 1)
+        self.assertEqual(reasons["ether.non_ip"], 1)
+        self.assertEqual(reasons["tcp.truncated"], 1)
+        self.assertEqual(st["decode"]["malformed"], 3)
+        self.assertEqual(st["flows"]["created"], 0)
+
+
+class Usage(unittest.TestCase):
+    def test_usage_errors(self):
+        for args in ([], ["-r", "a", "-i", "lo"], ["-r", "a", "extra"],
+                     ["--bogus"]):
+            r = run(*args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertIn("usage:", r.stderr)
+
+    def test_bad_numbers(self):
+        for opt, val in (("--max-flows", "0"), ("--max-flows", "12x"),
+                         ("--idle-tcp", "-5"), ("--speed", "fast")):
+            r = run("-r", "x.pcap", opt, val)
+            self.assertEqual(r.returncode, 1, (opt, val))
+            self.assertIn(opt, r.stderr)
+
+    def test_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("zw-collector "))
+
+
+class Outputs(Base):
+    def test_csv_and_json_agree(self):
+        cap = self.small_capture()
+        r = run("-r", cap, "--flows-csv", self.path("o.csv"),
+                "--flows-json", self.path("o.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = rows(self.path("o.csv"))
+        j = [json.loads(line) for line in read(self.path("o.json")).splitlines()]
+        self.assertEqual(len(c), 2)
+        self.assertEqual(len(j), 2)
+        http = [x for x in j if x["l4proto"] == "TCP"][0]
+        self.assertEqual(http["ndpi_proto"], "HTTP")
+        self.assertEqual(http["hostname"], "portal.example.gov.cn")
+        self.assertEqual(http["packets"], 8)
+        self.assertEqual(http["end_reason"], "fin")
+        self.assertIsNone(http["vlan"])
+        dns = [x for x in c if x["l4proto"] == "UDP"][0]
+        self.assertEqual(dns["ndpi_proto"], "DNS")
+        self.assertEqual(dns["hostname"], "www.example.cn")
+        self.assertEqual(dns["end_reason"], "eof")
+
+    def test_stdout(self):
+        r = run("-q", "-r", self.small_capture(), "--flows-csv", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual(len(got), 2)
+
+    def test_no_dpi(self):
+        r = run("-r", self.small_capture(), "--no-dpi", "--flows-csv",
+                self.path("o.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual({x["ndpi_proto"] for x in rows(self.path("o.csv"))},
+                         {"Unknown"})
+
+    def test_loop_continues_time(self):
+        cap = self.small_capture()
+        r = run("-r", cap, "--loop", "2", "--flows-csv", self.path("o.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = sorted(rows(self.path("o.csv")),
+                     key=lambda x: float(x["first_seen"]))
+        # Two TCP connections (the second SYN follows the first's FIN),
+        # and one DNS flow that the second pass continues.
+        tcp = [x for x in got if x["l4proto"] == "TCP"]
+        udp = [x for x in got if x["l4proto"] == "UDP"]
+        self.assertEqual(len(tcp), 2)
+        self.assertEqual(len(udp), 1)
+        self.assertEqual(udp[0]["packets"], "2")
+        self.assertGreater(float(tcp[1]["first_seen"]),
+                           float(tcp[0]["last_seen"]))
+        # The replay starts now, not in the capture's past.
+        self.assertGreater(float(got[0]["first_seen"]), time.time() - 600)
+
+    def test_vlan_in_key(self):
+        w = pg.PcapWriter(self.path("vlan.pcap"))
+        for vid in (10, 20):
+            w.add(1.0, pg.frame("10.0.0.1", "10.0.0.2", pg.UDP,
+                                pg.udp(1000, 2000, b"x"), vlans=(vid,)))
+        w.close()
+        r = run("-r", self.path("vlan.pcap"), "--flows-csv", self.path("o.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(x["vlan"] for x in rows(self.path("o.csv"))),
+                         ["10", "20"])
+
+    def test_full_disk(self):
+        if not is_root():
+            self.skipTest("needs root to mount a small tmpfs")
+        mnt = self.path("small")
+        os.mkdir(mnt)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs",
+                        mnt], check=True)
+        try:
+            out = os.path.join(mnt, "flows.csv")
+            with open(out, "w") as fp:
+                fp.write("previous\n")
+            r = run("-r", os.path.join(PCAPS, "1kxun.pcap"), "-r",
+                    os.path.join(PCAPS, "wechat.pcap"), "--flows-csv", out)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("No space left on device", r.stderr)
+            # The previous file is intact and no temporary file is left.
+            self.assertEqual(read(out), "previous\n")
+            self.assertEqual(os.listdir(mnt), ["flows.csv"])
+        finally:
+            subprocess.run(["umount", mnt])
+
+
+class Rights(Base):
+    def test_capture_without_rights(self):
+        if not is_root():
+            self.skipTest("needs root to switch to an unprivileged user")
+        r = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             "--inh-caps=-all", "--bounding-set=-all", COLLECTOR, "-i", "lo",
+             "-c", "1"], capture_output=True, text=True, timeout=30,
+            cwd="/")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("no permission to capture", r.stderr)
+        self.assertIn("CAP_NET_RAW", r.stderr)
+
+    def test_no_such_interface(self):
+        r = run("-i", "zw-nonexistent0", "-c", "1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("zw-nonexistent0", r.stderr)
+
+
+class Live(Base):
+    """A live capture on a veth pair between two namespaces of our own."""
+    NS_A, NS_B = "zwtest-a", "zwtest-b"
+
+    def ip(self, *args):
+        subprocess.run(["ip", *args], check=True, capture_output=True)
+
+    def setUp(self):
+        super().setUp()
+        if not is_root() or shutil.which("ip") is None or \
+                shutil.which("ping") is None:
+            self.skipTest("needs root, iproute2 and ping for namespaces")
+        for ns in (self.NS_A, self.NS_B):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+            self.ip("netns", "add", ns)
+        self.ip("link", "add", "zwt0", "netns", self.NS_A, "type", "veth",
+                "peer", "name", "zwt1", "netns", self.NS_B)
+        self.ip("-n", self.NS_A, "addr", "add", "10.99.0.1/24", "dev", "zwt0")
+        self.ip("-n", self.NS_B, "addr", "add", "10.99.0.2/24", "dev", "zwt1")
+        for ns, dev in ((self.NS_A, "zwt0"), (self.NS_B, "zwt1")):
+            self.ip("-n", ns, "link", "set", dev, "up")
+
+    def tearDown(self):
+        for ns in (self.NS_A, self.NS_B):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        super().tearDown()
+
+    def test_live_icmp(self):
+        out = self.path("live.csv")
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.NS_A, COLLECTOR, "-i", "zwt0",
+             "-f", "icmp", "-c", "6", "--flows-csv", out],
+            stderr=subprocess.PIPE, text=True)
+        line = proc.stderr.readline()
+        self.assertIn("capturing on zwt0", line)
+        subprocess.run(["ip", "netns", "exec", self.NS_B, "ping", "-c", "3",
+                        "-i", "0.2", "-W", "1", "10.99.0.1"],
+                       capture_output=True, timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            self.fail("collector did not stop after 6 packets")
+        self.assertEqual(proc.returncode, 0, proc.stderr.read())
+        got = rows(out)
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0]["l4proto"], "ICMP")
+        self.assertEqual((got[0]["lower_ip"], got[0]["upper_ip"]),
+                         ("10.99.0.1", "10.99.0.2"))
+        self.assertEqual(got[0]["packets"], "6")
+        self.assertEqual(got[0]["ndpi_proto"], "ICMP")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Runs every test suite against the sanitizer build and prints one line
+# per suite, then the totals: "N passed, N failed, N skipped".
+#
+#   tests/run.sh            all suites
+#   tests/run.sh unit cli   only those
+#
+# Suites: unit (cmocka), cli (black-box zw-collector), conformance (the
+# captures in tests/pcap against ndpiReader 4.2's references), corpus (all
+# 201 captures of ../shared/pcap, where that directory exists).
+set -u
+cd "$(dirname "$0")/.."
+BIN=${ZW_BIN:-build/check}
+OUT=tests/out
+SHARED=${ZW_SHARED:-../shared}
+mkdir -p "$OUT"
+export ZW_COLLECTOR="$BIN/zw-collector"
+# nDPI is not built with the sanitizers; its one-time allocations at
+# start-up are released by ndpi_exit_detection_module(), so leaks count.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0 failed=0 skipped=0
+want() { [ $# -eq 0 ] || case " $SUITES " in *" $1 "*) return 0;; esac; [ -z "$SUITES" ]; }
+SUITES="$*"
+
+tally() {	# suite passed failed skipped
+	printf '%-12s %4d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4"
+	passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + $4))
+}
+
+if want unit; then
+	p=0 f=0
+	for t in "$BIN"/tests/test-*; do
+		name=$(basename "$t")
+		"$t" >"$OUT/$name.log" 2>&1
+		run=$(sed -n 's/^\[==========\] \([0-9]*\) test(s) run\./\1/p' "$OUT/$name.log")
+		ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$OUT/$name.log")
+		run=${run:-1} ok=${ok:-0}
+		p=$((p + ok)); f=$((f + run - ok))
+		[ "$ok" = "$run" ] || { echo "unit: $name failed:"; grep -E 'ERROR|FAILED|LINE|Sanitizer' "$OUT/$name.log" | head -20; }
+	done
+	tally unit $p $f 0
+fi
+
+if want cli; then
+	python3 tests/cli/test_cli.py >"$OUT/cli.log" 2>&1
+	run=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$OUT/cli.log")
+	nf=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$OUT/cli.log")
+	ne=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$OUT/cli.log")
+	ns=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$OUT/cli.log")
+	run=${run:-1} nf=${nf:-0} ne=${ne:-0} ns=${ns:-0}
+	if ! grep -q '^OK' "$OUT/cli.log" && [ $((nf + ne)) -eq 0 ]; then nf=1; fi
+	[ $((nf + ne)) -eq 0 ] || grep -E -A12 '^(FAIL|ERROR):' "$OUT/cli.log" | head -60
+	grep 'skipped' "$OUT/cli.log" | grep -v '^OK\|^FAILED' | sed 's/^/cli: /'
+	tally cli $((run - nf - ne - ns)) $((nf + ne)) "$ns"
+fi
+
+conformance() {	# suite pcaps refs
+	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \
+	    --pcaps "$2" --refs "$3" >"$OUT/$1.log" 2>&1; then
+		r=0
+	else
+		r=1
+	fi
+	grep '^conformance:' "$OUT/$1.log" | sed "s/^conformance:/$1:/"
+	[ $r -eq 0 ] || grep -v '^conformance:' "$OUT/$1.log" | head -40
+	tally "$1" $((1 - r)) $r 0
+}
+
+want conformance && conformance conformance tests/pcap/ndpi tests/pcap/ndpi-ref
+
+if want corpus; then
+	if [ -d "$SHARED/pcap/ndpi" ] && [ -d "$SHARED/pcap/ndpi-ref" ]; then
+		conformance corpus "$SHARED/pcap/ndpi" "$SHARED/pcap/ndpi-ref"
+	else
+		echo "corpus: SKIPPED: $SHARED/pcap not found (only the bundled captures were compared)"
+		tally corpus 0 0 1
+	fi
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
