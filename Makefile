@@ -93,6 +93,7 @@ run: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=check test-binaries
+	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-binaries
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh
 

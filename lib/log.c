@@ -66,6 +66,9 @@ logit(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void	 vlog_errno(int, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 /* Appends strerror(errno), so it must be called before errno changes. */
 static void
 vlog_errno(int pri, const char *fmt, va_list ap)

@@ -12,3 +12,15 @@ $(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit
 test-binaries: $(O)/zw-collector $(UNIT_BINS)
 
 -include $(UNIT_SRCS:%.c=$(O)/%.d)
+
+# Fuzz harnesses (BUILD=fuzz: clang with libFuzzer).
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS	:= $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/fuzz/%)
+
+$(O)/fuzz/%: $(O)/tests/fuzz/%.o $(O)/libcollector.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-binaries: $(FUZZ_BINS)
+
+-include $(FUZZ_SRCS:%.c=$(O)/%.d)

@@ -6,8 +6,9 @@
 #   tests/run.sh unit cli   only those
 #
 # Suites: unit (cmocka), cli (black-box zw-collector), conformance (the
-# captures in tests/pcap against ndpiReader 4.2's references), corpus (all
-# 201 captures of ../shared/pcap, where that directory exists).
+# captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
+# harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
+# where that directory exists).
 set -u
 cd "$(dirname "$0")/.."
 BIN=${ZW_BIN:-build/check}
@@ -69,6 +70,16 @@ conformance() {	# suite pcaps refs
 }
 
 want conformance && conformance conformance tests/pcap/ndpi tests/pcap/ndpi-ref
+
+# The fuzz harnesses replay their seed corpora (make fuzz mutates them).
+if want fuzz; then
+	if FUZZ_SECONDS=0 tests/fuzz/run.sh >"$OUT/fuzz.log" 2>&1; then
+		n=$(grep -c ': ok' "$OUT/fuzz.log"); tally fuzz "$n" 0 0
+	else
+		cat "$OUT/fuzz.log"
+		tally fuzz "$(grep -c ': ok' "$OUT/fuzz.log")" "$(grep -c FAILED "$OUT/fuzz.log")" 0
+	fi
+fi
 
 if want corpus; then
 	if [ -d "$SHARED/pcap/ndpi" ] && [ -d "$SHARED/pcap/ndpi-ref" ]; then
