@@ -22,7 +22,7 @@ ZW_VERSION	:= 0.1.0
 # Every Debian package the build, the tests and the demo use.
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
-		   python3 tcpdump iproute2 iputils-ping time
+		   python3 tcpdump iproute2 iputils-ping time valgrind
 
 ifeq ($(BUILD),fuzz)
 CC		:= clang

@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #define CAPTURE_SNAPLEN		262144	/* libpcap's maximum: never cut */
 #define CAPTURE_TIMEOUT_MS	250
 #define CAPTURE_BATCH		256
+#define CAPTURE_FILE_BUFFER	(1 << 20)
 
 struct capture {
 	pcap_t			*pc;
@@ -121,6 +123,7 @@ capture_open_file(const char *path, const char *filter, char *err,
 {
 	struct capture	*c;
 	struct stat	 st;
+	FILE		*fp;
 	char		 ebuf[PCAP_ERRBUF_SIZE] = "";
 
 	if (stat(path, &st) == -1) {
@@ -139,11 +142,24 @@ capture_open_file(const char *path, const char *filter, char *err,
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
-	c->pc = pcap_open_offline_with_tstamp_precision(path,
+	/*
+	 * libpcap reads each record with two fread() calls; a large stdio
+	 * buffer turns a read(2) per 4 KB into one per CAPTURE_FILE_BUFFER,
+	 * and as only this thread reads the file, stdio need not lock it.
+	 */
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(c);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, CAPTURE_FILE_BUFFER);
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	c->pc = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (c->pc == NULL) {
 		snprintf(err, errlen, "%s: not a readable capture: %s", path,
 		    ebuf);
+		fclose(fp);
 		free(c);
 		return NULL;
 	}

@@ -1,9 +1,18 @@
 /*
  * Flow table: a chained hash over a preallocated pool, and three timeout
  * lists (open TCP, everything else, closed TCP), each kept in order of
- * last packet so that expiry only looks at list heads.  Links are pool
- * indexes plus one, so that 0 means none and a flow stays small.
+ * the time a flow was last moved to its tail, so that expiry only looks
+ * at list heads.  Links are pool indexes plus one, so that 0 means none
+ * and a flow stays small.
+ *
+ * A flow moves to the tail at most once per MOVE_GRANULE: moving touches
+ * two neighbours, which are cache misses on a busy link.  Expiry checks
+ * the real last packet time of a head before ending it, and gives a flow
+ * that is still alive a new place; order within a granule is loose, so
+ * a flow may end up to a granule late.
  */
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +30,8 @@
 
 #define IPPROTO_TCP_	6
 
+#define MOVE_GRANULE	1000000ULL	/* microseconds */
+
 struct flow_list {
 	uint32_t	 head;
 	uint32_t	 tail;
@@ -29,9 +40,13 @@ struct flow_list {
 
 struct flow_table {
 	struct flow		*pool;
+	size_t			 pool_size;
 	uint32_t		*buckets;
+	size_t			 buckets_size;
 	uint32_t		 nbuckets;	/* power of two */
+	uint32_t		 max_flows;
 	uint32_t		 free;		/* free list through hnext */
+	uint32_t		 fresh;		/* slots never used: fresh..max */
 	uint64_t		 seed;
 	uint64_t		 active_us;
 	struct flow_list	 lists[NLISTS];
@@ -61,11 +76,29 @@ flow_table_conf_default(struct flow_table_conf *c)
 	c->active_us = 1800ULL * 1000000;
 }
 
+/*
+ * Zero pages mapped on demand: a table sized for a million flows costs
+ * memory only for the flows it holds.  Huge pages, where the kernel has
+ * them, spare the TLB a miss on every packet of a busy link.
+ */
+static void *
+table_map(size_t size)
+{
+	void	*p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
 struct flow_table *
 flow_table_new(const struct flow_table_conf *c, flow_end_fn end, void *arg)
 {
 	struct flow_table	*ft;
-	uint32_t		 i, nb = 1;
+	uint32_t		 nb = 1;
 
 	if (c->max_flows == 0 || c->max_flows > (1u << 28))
 		return NULL;
@@ -73,17 +106,16 @@ flow_table_new(const struct flow_table_conf *c, flow_end_fn end, void *arg)
 		nb <<= 1;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	/* calloc of this size maps zero pages: untouched flows cost nothing. */
-	ft->pool = calloc(c->max_flows, sizeof(*ft->pool));
-	ft->buckets = calloc(nb, sizeof(*ft->buckets));
-	if (ft->pool == NULL || ft->buckets == NULL) {
+	ft->pool_size = (size_t)c->max_flows * sizeof(*ft->pool);
+	ft->buckets_size = (size_t)nb * sizeof(*ft->buckets);
+	if ((ft->pool = table_map(ft->pool_size)) == NULL ||
+	    (ft->buckets = table_map(ft->buckets_size)) == NULL) {
 		flow_table_free(ft);
 		return NULL;
 	}
 	ft->nbuckets = nb;
-	for (i = 0; i < c->max_flows; i++)
-		ft->pool[i].hnext = i + 2 <= c->max_flows ? i + 2 : 0;
-	ft->free = 1;
+	ft->max_flows = c->max_flows;
+	ft->fresh = 1;
 	ft->seed = hash_random_seed();
 	ft->active_us = c->active_us;
 	ft->lists[LIST_TCP].timeout_us = c->idle_tcp_us;
@@ -99,8 +131,10 @@ flow_table_free(struct flow_table *ft)
 {
 	if (ft == NULL)
 		return;
-	free(ft->pool);
-	free(ft->buckets);
+	if (ft->pool != NULL)
+		munmap(ft->pool, ft->pool_size);
+	if (ft->buckets != NULL)
+		munmap(ft->buckets, ft->buckets_size);
 	free(ft);
 }
 
@@ -224,14 +258,18 @@ flow_create(struct flow_table *ft, const struct flow_key *k, uint64_t h,
 	struct flow	*f;
 	uint32_t	 idx, *bucket;
 
-	if (ft->free == 0)
+	/* Reuse an ended flow's slot, then a fresh one, then evict. */
+	if (ft->free == 0 && ft->fresh > ft->max_flows)
 		flow_end(ft, oldest_flow(ft), FLOW_END_EVICTED);
-	idx = ft->free;
+	if (ft->free != 0) {
+		idx = ft->free;
+		ft->free = FLOW(ft, idx)->hnext;
+	} else
+		idx = ft->fresh++;
 	f = FLOW(ft, idx);
-	ft->free = f->hnext;
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
-	f->first_us = f->last_us = p->ts_us;
+	f->first_us = f->last_us = f->moved_us = p->ts_us;
 	f->src_is_lower = dir == FLOW_DIR_LO2HI;
 	f->tunnel = p->tunnel;
 	bucket = &ft->buckets[h & (ft->nbuckets - 1)];
@@ -261,6 +299,7 @@ flow_tcp(struct flow_table *ft, struct flow *f, const struct pkt *p, int dir)
 	    (SEEN_FIN_LO | SEEN_FIN_HI))) {
 		list_unlink(ft, f);
 		list_append(ft, f, LIST_CLOSED);
+		f->moved_us = p->ts_us;
 	}
 }
 
@@ -303,12 +342,12 @@ flow_table_packet(struct flow_table *ft, const struct pkt *p, int *dirp)
 		f->last_us = p->ts_us;
 	if (k.proto == IPPROTO_TCP_)
 		flow_tcp(ft, f, p, dir);
-	/* Keep the list in order of last packet: move to the tail. */
-	if (ft->lists[f->list].tail != flow_index(ft, f)) {
+	if (p->ts_us >= f->moved_us + MOVE_GRANULE) {
 		uint8_t	 list = f->list;
 
 		list_unlink(ft, f);
 		list_append(ft, f, list);
+		f->moved_us = p->ts_us;
 	}
 	*dirp = dir;
 	return f;
@@ -325,8 +364,15 @@ flow_table_expire(struct flow_table *ft, uint64_t now_us)
 		l = &ft->lists[i];
 		while (l->head != 0) {
 			f = FLOW(ft, l->head);
-			if (f->last_us + l->timeout_us > now_us)
+			if (f->moved_us + l->timeout_us > now_us)
 				break;
+			if (f->last_us + l->timeout_us > now_us) {
+				/* Alive since its last move: requeue it. */
+				list_unlink(ft, f);
+				list_append(ft, f, (uint8_t)i);
+				f->moved_us = f->last_us;
+				continue;
+			}
 			flow_end(ft, f, i == LIST_CLOSED ? closed_reason(f) :
 			    FLOW_END_IDLE);
 		}

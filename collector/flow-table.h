@@ -61,6 +61,7 @@ struct flow {
 	struct flow_key	 key;
 	uint64_t	 first_us;	/* first packet of this record */
 	uint64_t	 last_us;
+	uint64_t	 moved_us;	/* last move in its timeout list */
 	uint64_t	 bytes[2];	/* by FLOW_DIR_*, captured frame bytes */
 	uint32_t	 pkts[2];
 	uint32_t	 hnext;		/* hash chain or free list, index + 1 */

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""make bench: zw-collector against ndpiReader (Debian's libndpi-bin 4.2) on
+the same generated captures, in one run.
+
+Captures (made once in bench/out/, or $ZW_BENCH_DIR):
+  mixed   the nDPI test corpus (../shared/pcap/ndpi where present, else the
+          captures bundled in tests/pcap) K times over with rewritten
+          addresses, interleaved, plus short synthetic flows;
+  small   the worst case: 64-byte packets, 100,000 flows of 30 packets;
+  dns     500,000 DNS exchanges alive at the end (and 1,000 for the
+          baseline): memory per tracked flow after detection.
+
+Each command runs REPEAT times, alternating tools; the median wall time
+and the largest peak RSS are reported, and the ratio is the median of the
+ratios within each round, so that a machine whose speed drifts (a shared
+VM) compares like with like.  Where valgrind is installed, instructions
+per packet are also counted with callgrind on a sample of the mixed
+capture: a figure that does not drift at all.  Nothing here asserts: the
+figures are printed with the targets beside them.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ZW = os.path.join(ROOT, "collector", "zw-collector")
+GEN = os.path.join(ROOT, "build", "release", "bench", "gen-capture")
+OUT = os.environ.get("ZW_BENCH_DIR", os.path.join(ROOT, "bench", "out"))
+REPEAT = int(os.environ.get("ZW_BENCH_REPEAT", "3"))
+
+
+def corpus():
+    shared = os.path.join(ROOT, "..", "shared", "pcap", "ndpi")
+    d = shared if os.path.isdir(shared) else os.path.join(ROOT, "tests",
+                                                          "pcap", "ndpi")
+    return d, sorted(os.path.join(d, f) for f in os.listdir(d))
+
+
+def make_captures():
+    os.makedirs(OUT, exist_ok=True)
+    src, files = corpus()
+    # About four million packets whichever corpus is there.
+    k = 40 if "shared" in src else 140
+    caps = {
+        "mixed": (["mixed", "@", str(k), "100000"] + files,
+                  f"{os.path.relpath(src, ROOT)} x{k} + 100k short flows"),
+        "small": (["small", "@", "100000", "30"], "64-byte packets"),
+        "dns": (["dns", "@", "500000"], "500k DNS exchanges"),
+        "dns1k": (["dns", "@", "1000"], "1k DNS exchanges"),
+        "sample": (["mixed", "@", "2", "5000"] + files,
+                   "the mixed capture's corpus twice"),
+    }
+    out = {}
+    for name, (args, what) in caps.items():
+        path = os.path.join(OUT, name + ".pcap")
+        if not os.path.exists(path):
+            print(f"bench: writing {name}.pcap ({what})", flush=True)
+            subprocess.run([GEN] + [path if a == "@" else a for a in args],
+                           check=True)
+        out[name] = (path, what)
+    return out
+
+
+def timed(cmd):
+    """Returns (wall seconds, peak RSS KB, stderr)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M"] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    m = re.search(r"@@ ([0-9.]+) ([0-9]+)", r.stderr)
+    if r.returncode != 0 or not m:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{r.stderr}")
+    return float(m.group(1)), int(m.group(2)), r.stderr
+
+
+def measure(cap):
+    tools = {
+        "zw-collector": [ZW, "-r", cap],
+        "zw-collector --no-dpi": [ZW, "--no-dpi", "-r", cap],
+        "ndpiReader": ["ndpiReader", "-q", "-i", cap],
+    }
+    runs = {t: [] for t in tools}
+    stats = ""
+    subprocess.run(["cat", cap], stdout=subprocess.DEVNULL)  # page cache
+    for _ in range(REPEAT):
+        for t, cmd in tools.items():
+            wall, rss, err = timed(cmd)
+            runs[t].append((wall, rss))
+            if t == "zw-collector":
+                stats = err
+    pk = int(re.search(r"^packets (\d+)", stats, re.M).group(1))
+    fl = int(re.search(r"^flows (\d+)", stats, re.M).group(1))
+    res = {t: (statistics.median(w for w, _ in v), max(r for _, r in v))
+           for t, v in runs.items()}
+    ratio = statistics.median(n[0] / z[0] for z, n in
+                              zip(runs["zw-collector"], runs["ndpiReader"]))
+    return pk, fl, res, ratio
+
+
+def instructions(cmd):
+    """Instructions executed, counted by callgrind."""
+    out = os.path.join(OUT, "callgrind.out")
+    r = subprocess.run(["valgrind", "--tool=callgrind",
+                        f"--callgrind-out-file={out}"] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if os.path.exists(out):
+        os.unlink(out)
+    return int(m.group(1)) if m else None
+
+
+def main():
+    for tool in (ZW, GEN):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"bench: {tool} missing: run make bench")
+    caps = make_captures()
+    print(f"\nbench: median of {REPEAT} runs each, one core, "
+          f"{os.cpu_count()} cores on this machine\n")
+    ratios = {}
+    for name in ("mixed", "small", "dns"):
+        path, what = caps[name]
+        pk, fl, res, ratio = measure(path)
+        print(f"{name}: {pk:,} packets, {fl:,} flows ({what})")
+        print(f"  {'':24} {'packets/s':>12} {'ns/packet':>10} "
+              f"{'peak RSS':>10}")
+        for t, (wall, rss) in res.items():
+            print(f"  {t:24} {pk / wall:12,.0f} {wall * 1e9 / pk:10.0f} "
+                  f"{rss / 1024:8.0f} MB")
+        zw, bare = res["zw-collector"][0], res["zw-collector --no-dpi"][0]
+        ratios[name] = ratio
+        print(f"  zw-collector / ndpiReader: {ratio:.2f}x packets/s; "
+              f"nDPI is {100 * (zw - bare) / zw:.0f}% of zw-collector's "
+              f"time\n")
+    _, rss_base, _ = timed([ZW, "-r", caps["dns1k"][0]])
+    _, rss_big, _ = timed([ZW, "-r", caps["dns"][0]])
+    per_flow = (rss_big - rss_base) * 1024 / (500000 - 1000)
+    print(f"memory: {per_flow:.0f} bytes per tracked flow after detection "
+          f"(peak RSS {rss_big / 1024:.0f} MB with 500,000 flows, "
+          f"{rss_base / 1024:.0f} MB with 1,000); target at most 400")
+    print(f"speed: {ratios['mixed']:.2f}x ndpiReader on the mixed capture; "
+          f"target at least 3x")
+    if subprocess.run(["which", "valgrind"], stdout=subprocess.DEVNULL
+                      ).returncode == 0:
+        sample = caps["sample"][0]
+        _, _, err = timed([ZW, "-r", sample])
+        pk = int(re.search(r"^packets (\d+)", err, re.M).group(1))
+        zi = instructions([ZW, "-q", "-r", sample])
+        ni = instructions(["ndpiReader", "-q", "-i", sample])
+        if zi and ni:
+            print(f"instructions (callgrind, {pk:,} packets of the mixed "
+                  f"corpus): zw-collector {zi / pk:,.0f} per packet, "
+                  f"ndpiReader {ni / pk:,.0f}: {ni / zi:.2f}x fewer")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

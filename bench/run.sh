@@ -1,0 +1,5 @@
+#!/bin/sh
+# make bench runs this: every benchmark of the project, in one run.
+set -e
+cd "$(dirname "$0")/.."
+python3 bench/run.py
