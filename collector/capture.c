@@ -22,6 +22,7 @@
 #define CAPTURE_TIMEOUT_MS	250
 #define CAPTURE_BATCH		256
 #define CAPTURE_FILE_BUFFER	(1 << 20)
+#define REPLAY_MAX_GAP_US	1000000	/* replays skip longer silences */
 
 struct capture {
 	pcap_t			*pc;
@@ -185,6 +186,8 @@ struct run_ctx {
 	capture_fn	 fn;
 	void		*arg;
 	uint64_t	 rebase_us;
+	int		 replay;
+	uint64_t	 prev_us;	/* previous frame, as recorded */
 	int64_t		 shift_us;
 	double		 speed;
 	uint64_t	 wall0;		/* pacing: wall clock at first frame */
@@ -224,7 +227,13 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	if (r->rebase_us != 0) {
 		r->shift_us = (int64_t)(r->rebase_us - ts);
 		r->rebase_us = 0;
+		r->prev_us = ts;
 	}
+	/* A replay compresses long silences of the recording. */
+	if (r->replay && ts > r->prev_us + REPLAY_MAX_GAP_US)
+		r->shift_us -= (int64_t)(ts - r->prev_us - REPLAY_MAX_GAP_US);
+	if (r->replay)
+		r->prev_us = ts;
 	if ((int64_t)ts + r->shift_us > 0)
 		ts = (uint64_t)((int64_t)ts + r->shift_us);
 	if (r->speed > 0 && ts >= r->ts0)
@@ -247,7 +256,8 @@ int
 capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
     double speed, uint64_t count, char *err, size_t errlen)
 {
-	struct run_ctx	 r = { c, fn, arg, rebase_us, 0, speed, 0, 0 };
+	struct run_ctx	 r = { c, fn, arg, rebase_us, rebase_us != 0, 0, 0, speed,
+	    0, 0 };
 	int		 n, batch;
 
 	while (!stop_requested) {

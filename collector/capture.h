@@ -32,9 +32,10 @@ void		 capture_close(struct capture *);
 
 /*
  * Reads until the end of the file, a stop request, or count frames
- * (0: no limit).  With rebase_us set, timestamps are moved so that the
- * first frame is at rebase_us; with speed > 0 the frames are paced at
- * speed times their recorded rate.  Returns 0 at the
+ * (0: no limit).  With rebase_us set (a replay), timestamps are moved so
+ * that the first frame is at rebase_us and silences longer than a second
+ * are shortened to one; with speed > 0 the frames are paced at speed
+ * times their recorded rate.  Returns 0 at the
  * end, 1 if stopped, -1 on a read error (message in err).
  */
 int		 capture_run(struct capture *, capture_fn, void *arg,

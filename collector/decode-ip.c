@@ -101,6 +101,13 @@ decode_ipv4(struct cursor *c, struct pkt *p)
 	if (!cursor_has(c, 0, hlen))
 		return DECODE_IPV4_TRUNCATED;
 	totlen = get_be16(c, 2);
+	/*
+	 * Zero is what a capture on the sending host shows for a segment
+	 * that the NIC will split (TCP segmentation offload): the frame's
+	 * own length is the packet's, as Wireshark reads it too.
+	 */
+	if (totlen == 0)
+		totlen = c->len;
 	if (totlen < hlen)
 		return DECODE_IPV4_BAD_TOTLEN;
 	if (ip_clamp(c, p, totlen) == -1)

@@ -410,7 +410,7 @@ run_files(struct run_state *rs)
 			}
 			if (o->looping && capture_last_us(c) != 0)
 				timeline = capture_last_us(c) + 1000000;
-			report(rs, 1);
+			report(rs, 0);
 			capture_close(c);
 			rs->cap = NULL;
 		}

@@ -223,6 +223,9 @@ test_ipv4_malformed(void **state)
 	f.b[16] = 0;
 	f.b[17] = 19;			/* total length below the header */
 	assert_int_equal(run(&f, DLT_EN10MB, &p), DECODE_IPV4_BAD_TOTLEN);
+	f.b[17] = 0;			/* zero: segmentation offload */
+	assert_int_equal(run(&f, DLT_EN10MB, &p), DECODE_OK);
+	assert_int_equal(p.l3len, 40);
 	f.b[17] = 200;			/* more than the frame holds */
 	assert_int_equal(run(&f, DLT_EN10MB, &p), DECODE_IPV4_BAD_TOTLEN);
 	/* ... unless the capture's snap length cut the frame. */
