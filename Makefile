@@ -106,8 +106,9 @@ fuzz: deps
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 collector/zw-collector $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 collector/zw-collector.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf build $(CLEAN_FILES)
