@@ -51,6 +51,20 @@ ip_clamp(struct cursor *c, const struct pkt *p, size_t iplen)
 }
 
 /*
+ * The IP header found is the innermost so far: what an outer header of a
+ * tunnel said about ports and payload no longer holds.
+ */
+static void
+ip_found(struct pkt *p, const struct cursor *c)
+{
+	p->l3 = c->base;
+	p->l3len = (uint32_t)c->len;
+	p->sport = p->dport = 0;
+	p->tcp_flags = 0;
+	p->payload_len = 0;
+}
+
+/*
  * Options (RFC 791, section 3.1): EOL and NOP are single bytes, every
  * other option carries a length of at least 2 that must fit the header.
  */
@@ -122,11 +136,7 @@ decode_ipv4(struct cursor *c, struct pkt *p)
 	memset(p->dst, 0, sizeof(p->dst));
 	get_bytes(c, 12, p->src, 4);
 	get_bytes(c, 16, p->dst, 4);
-	p->l3 = c->base;
-	p->l3len = (uint32_t)c->len;
-	p->sport = p->dport = 0;
-	p->tcp_flags = 0;
-	p->payload_len = 0;
+	ip_found(p, c);
 
 	frag = get_be16(c, 6);
 	p->frag_id = get_be16(c, 4);
@@ -165,11 +175,7 @@ decode_ipv6(struct cursor *c, struct pkt *p)
 	p->ttl = get_u8(c, 7);
 	get_bytes(c, 8, p->src, 16);
 	get_bytes(c, 24, p->dst, 16);
-	p->l3 = c->base;
-	p->l3len = (uint32_t)c->len;
-	p->sport = p->dport = 0;
-	p->tcp_flags = 0;
-	p->payload_len = 0;
+	ip_found(p, c);
 	p->frag = PKT_FRAG_NONE;
 
 	for (n = 0;; n++) {

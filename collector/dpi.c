@@ -174,17 +174,23 @@ dpi_stats(const struct dpi *d)
 	return &d->stats;
 }
 
-const char *
-dpi_proto_name(struct dpi *d, const struct flow_app *a, char *buf,
-    size_t len)
+static ndpi_protocol
+app_proto(const struct flow_app *a)
 {
 	ndpi_protocol	 proto;
 
 	memset(&proto, 0, sizeof(proto));
 	proto.master_protocol = a->master;
 	proto.app_protocol = a->app;
-	proto.category = a->category;
-	return ndpi_protocol2name(d->ndpi, proto, buf, (u_int)len);
+	proto.category = (ndpi_protocol_category_t)a->category;
+	return proto;
+}
+
+const char *
+dpi_proto_name(struct dpi *d, const struct flow_app *a, char *buf,
+    size_t len)
+{
+	return ndpi_protocol2name(d->ndpi, app_proto(a), buf, (u_int)len);
 }
 
 const char *
@@ -209,13 +215,7 @@ dpi_confidence_name(uint8_t confidence)
 int
 dpi_is_encrypted(struct dpi *d, const struct flow_app *a)
 {
-	ndpi_protocol	 proto;
-
-	memset(&proto, 0, sizeof(proto));
-	proto.master_protocol = a->master;
-	proto.app_protocol = a->app;
-	proto.category = a->category;
-	return ndpi_is_encrypted_proto(d->ndpi, proto);
+	return ndpi_is_encrypted_proto(d->ndpi, app_proto(a));
 }
 
 uint16_t
