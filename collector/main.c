@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "capture.h"
+#include "conf.h"
 #include "log.h"
 #include "parse.h"
 #include "pipeline.h"
@@ -17,6 +18,9 @@
 
 #ifndef ZW_VERSION
 #define ZW_VERSION	"0.1"
+#endif
+#ifndef ZW_CONFIG
+#define ZW_CONFIG	"/etc/zonewatch/zonewatch.conf"
 #endif
 
 #define MAX_FILES	1024
@@ -27,6 +31,8 @@
 #define EXIT_DAMAGED	3	/* an input stopped at a bad record */
 
 struct options {
+	const char		*config;
+	int			 check_only;
 	const char		*iface;
 	const char		*files[MAX_FILES];
 	int			 nfiles;
@@ -62,6 +68,7 @@ static int	 run_files(struct run_state *);
 static void	 on_packet(void *, const struct decode_link *, struct pkt *,
 		    uint64_t);
 static void	 report(struct run_state *, int final);
+static int	 check_config(const char *path);
 
 int
 main(int argc, char *argv[])
@@ -73,6 +80,8 @@ main(int argc, char *argv[])
 
 	log_init("zw-collector", LOG_TO_STDERR);
 	parse_options(argc, argv, &opt);
+	if (opt.check_only)
+		return check_config(opt.config);
 	if (opt.use_syslog)
 		log_init("zw-collector", LOG_TO_SYSLOG);
 
@@ -111,7 +120,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: zw-collector (-i interface | -r file [-r file ...])\n"
+	    "usage: zw-collector -n [-v] [--config file]\n"
+	    "       zw-collector (-i interface | -r file [-r file ...])\n"
 	    "           [--flows-csv file] [--flows-json file] [-f filter]\n"
 	    "           [--max-flows n] [--idle-tcp s] [--idle-other s]\n"
 	    "           [--closed s] [--active s] [--protos file] [--no-dpi]\n"
@@ -126,10 +136,11 @@ enum {
 	OPT_FLOWS_CSV = 256, OPT_FLOWS_JSON, OPT_MAX_FLOWS, OPT_IDLE_TCP,
 	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
 	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
-	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION
+	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG
 };
 
 static const struct option longopts[] = {
+	{ "config",		required_argument, NULL, OPT_CONFIG },
 	{ "flows-csv",		required_argument, NULL, OPT_FLOWS_CSV },
 	{ "flows-json",		required_argument, NULL, OPT_FLOWS_JSON },
 	{ "max-flows",		required_argument, NULL, OPT_MAX_FLOWS },
@@ -186,7 +197,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->loops = 1;
 	o->status_interval = 5;
 
-	while ((ch = getopt_long(argc, argv, "B:c:f:hi:qr:v", longopts,
+	o->config = ZW_CONFIG;
+	while ((ch = getopt_long(argc, argv, "B:c:f:hi:nqr:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'B':
@@ -200,6 +212,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'i':
 			o->iface = optarg;
+			break;
+		case 'n':
+			o->check_only = 1;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -268,6 +283,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->status_interval = number("--status-interval",
 			    optarg, 1, 3600);
 			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
 		case OPT_CONSOLE:
 			o->console = 1;
 			break;
@@ -283,12 +301,33 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc)
 		usage();
+	if (o->check_only)
+		return;
 	if ((o->iface == NULL) == (o->nfiles == 0)) {
 		log_warnx("give either -i interface or -r file");
 		usage();
 	}
 	/* A file read once is written in one piece; a live capture streams. */
 	o->pipe.atomic_outputs = o->iface == NULL && !o->looping;
+}
+
+/* -n: read the configuration, say what is wrong or that it is fine. */
+static int
+check_config(const char *path)
+{
+	struct conf	*c;
+	char		 err[CONF_ERR_MAX];
+
+	if ((c = conf_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_FAILED;
+	}
+	if (log_getverbose())
+		printf("%zu zones, %zu sites, %zu exits, retention %u days\n",
+		    c->zones.n, c->sites.n, c->exits.n, c->retention_days);
+	printf("configuration OK\n");
+	conf_free(c);
+	return 0;
 }
 
 static void

@@ -155,6 +155,37 @@ class Usage(unittest.TestCase):
         self.assertTrue(r.stdout.startswith("zw-collector "))
 
 
+class Config(Base):
+    """-n: the configuration check."""
+    CONF = os.path.join(HERE, "..", "..", "conf", "zonewatch.conf")
+
+    def test_shipped_config_ok(self):
+        r = run("-n", "-v", "--config", self.CONF)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("configuration OK", r.stdout)
+        self.assertIn("8 sites, 2 exits", r.stdout)
+
+    def test_mistake_names_file_and_line(self):
+        for name in ("zones.conf", "sites.conf", "exits.conf",
+                     "zonewatch.conf"):
+            shutil.copy(os.path.join(os.path.dirname(self.CONF), name),
+                        self.dir)
+        lines = read(self.path("sites.conf")).count("\n")
+        with open(self.path("sites.conf"), "a") as fp:
+            fp.write("site extra {\n\tlevel county\n\tbandwith 1G\n}\n")
+        r = run("-n", "--config", self.path("zonewatch.conf"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(),
+                         f"{self.path('sites.conf')}:{lines + 3}: unknown "
+                         'keyword "bandwith" in site extra')
+        self.assertNotIn("configuration OK", r.stdout)
+
+    def test_missing_config(self):
+        r = run("-n", "--config", self.path("none.conf"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("none.conf: No such file", r.stderr)
+
+
 class Outputs(Base):
     def test_csv_and_json_agree(self):
         cap = self.small_capture()

@@ -1,0 +1,287 @@
+/*
+ * Checks of a configuration as a whole, once every file is read: what
+ * refers to what, the site hierarchy, and overlaps.  Overlapping or
+ * contradictory definitions are errors: an address must have one answer
+ * to "which zone" and "which site".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf-parse.h"
+
+/* Points the error at an item of the configuration. */
+static void
+error_at(struct conf_parser *ps, struct conf_where at)
+{
+	ps->file = at.file;
+	ps->line = at.line;
+}
+
+struct owned_net {
+	const struct conf_net	*net;
+	int			 owner;
+	const char		*name;		/* the owner's */
+};
+
+static int
+net_cmp(const void *a, const void *b)
+{
+	const struct prefix	*x = &((const struct owned_net *)a)->net->prefix;
+	const struct prefix	*y = &((const struct owned_net *)b)->net->prefix;
+	int			 c;
+
+	if (x->ipver != y->ipver)
+		return x->ipver - y->ipver;
+	if ((c = memcmp(x->addr, y->addr, 16)) != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len - y->len;
+	/* Equal prefixes: in the order they were written. */
+	return ((const struct owned_net *)a)->owner -
+	    ((const struct owned_net *)b)->owner;
+}
+
+/*
+ * Walks the prefixes in address order with a stack of those still open:
+ * prefixes are either disjoint or nested, so the top of the stack, if it
+ * holds the next one, is the smallest prefix that does.  allowed() says
+ * whether an owner may sit strictly inside another's prefix; the same
+ * prefix twice is never allowed.
+ */
+static int
+sweep(struct conf_parser *ps, struct owned_net *v, size_t n,
+    int (*allowed)(const struct conf *, int outer, int inner),
+    const char *kind)
+{
+	struct owned_net	**stack;
+	size_t			 i, top = 0;
+	char			 a[64], b[64];
+
+	if (n == 0)
+		return 0;
+	if ((stack = calloc(n, sizeof(*stack))) == NULL) {
+		conf_error(ps, "out of memory");
+		return -1;
+	}
+	qsort(v, n, sizeof(*v), net_cmp);
+	for (i = 0; i < n; i++) {
+		while (top > 0 && !prefix_contains(&stack[top - 1]->net->prefix,
+		    &v[i].net->prefix))
+			top--;
+		if (top > 0 && (stack[top - 1]->net->prefix.len ==
+		    v[i].net->prefix.len || !allowed(ps->conf,
+		    stack[top - 1]->owner, v[i].owner))) {
+			const struct owned_net *o = stack[top - 1];
+
+			prefix_format(&v[i].net->prefix, a, sizeof(a));
+			prefix_format(&o->net->prefix, b, sizeof(b));
+			error_at(ps, v[i].net->at);
+			conf_error(ps, "network %s overlaps %s of %s %s (%s:%d)",
+			    a, b, kind, o->name, o->net->at.file,
+			    o->net->at.line);
+			free(stack);
+			return -1;
+		}
+		stack[top++] = &v[i];
+	}
+	free(stack);
+	return 0;
+}
+
+static int
+never(const struct conf *c, int outer, int inner)
+{
+	return 0;
+}
+
+/* A site's network may hold those of its own descendants only. */
+static int
+descendant(const struct conf *c, int outer, int inner)
+{
+	int	 s;
+
+	for (s = c->sites.v[inner].parent; s >= 0; s = c->sites.v[s].parent)
+		if (s == outer)
+			return 1;
+	return 0;
+}
+
+static int
+check_zones(struct conf_parser *ps)
+{
+	struct conf		*c = ps->conf;
+	struct owned_net	*v;
+	size_t			 i, j, n = 0, k, l;
+	int			 rv;
+
+	for (i = 0; i < c->zones.n; i++)
+		n += c->zones.v[i].nets.n;
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
+		conf_error(ps, "out of memory");
+		return -1;
+	}
+	for (i = 0, n = 0; i < c->zones.n; i++)
+		for (j = 0; j < c->zones.v[i].nets.n; j++) {
+			v[n].net = &c->zones.v[i].nets.v[j];
+			v[n].name = c->zones.v[i].name;
+			v[n++].owner = (int)i;
+		}
+	rv = sweep(ps, v, n, never, "zone");
+	free(v);
+	if (rv == -1)
+		return -1;
+
+	/* A VLAN binds traffic to one zone only. */
+	for (i = 0; i < c->zones.n; i++)
+		for (j = 0; j < c->zones.v[i].vlans.n; j++)
+			for (k = i; k < c->zones.n; k++)
+				for (l = k == i ? j + 1 : 0;
+				    l < c->zones.v[k].vlans.n; l++) {
+					const struct conf_vlan *a =
+					    &c->zones.v[i].vlans.v[j];
+					const struct conf_vlan *b =
+					    &c->zones.v[k].vlans.v[l];
+
+					if (a->lo > b->hi || b->lo > a->hi)
+						continue;
+					error_at(ps, b->at);
+					conf_error(ps, "vlan %u-%u of zone %s "
+					    "overlaps vlan %u-%u of zone %s "
+					    "(%s:%d)", b->lo, b->hi,
+					    c->zones.v[k].name, a->lo, a->hi,
+					    c->zones.v[i].name, a->at.file,
+					    a->at.line);
+					return -1;
+				}
+	return 0;
+}
+
+static int
+check_sites(struct conf_parser *ps)
+{
+	struct conf		*c = ps->conf;
+	struct conf_site	*s, *p;
+	struct owned_net	*v;
+	size_t			 i, j, n = 0;
+	int			 k, hops, rv;
+
+	for (i = 0; i < c->sites.n; i++) {
+		s = &c->sites.v[i];
+		if (!s->has_level) {
+			error_at(ps, s->at);
+			conf_error(ps, "site %s has no level (region, city, "
+			    "county, township or village)", s->name);
+			return -1;
+		}
+		if (s->parent_name[0] == '\0') {
+			if (s->level == SITE_TOWNSHIP || s->level == SITE_VILLAGE) {
+				error_at(ps, s->at);
+				conf_error(ps, "%s %s needs a parent (the %s it "
+				    "belongs to)", conf_level_name(s->level),
+				    s->name, s->level == SITE_TOWNSHIP ?
+				    "county" : "township");
+				return -1;
+			}
+			continue;
+		}
+		if ((k = conf_site_index(c, s->parent_name)) < 0) {
+			error_at(ps, s->at);
+			conf_error(ps, "site %s: parent %s is not a site",
+			    s->name, s->parent_name);
+			return -1;
+		}
+		p = &c->sites.v[k];
+		s->parent = k;
+		if (p->level >= s->level ||
+		    (s->level == SITE_TOWNSHIP && p->level != SITE_COUNTY) ||
+		    (s->level == SITE_VILLAGE && p->level != SITE_TOWNSHIP)) {
+			error_at(ps, s->at);
+			conf_error(ps, "%s %s cannot belong to %s %s",
+			    conf_level_name(s->level), s->name,
+			    conf_level_name(p->level), p->name);
+			return -1;
+		}
+	}
+	/* Levels only go down, so a chain is never longer than the levels. */
+	for (i = 0; i < c->sites.n; i++)
+		for (hops = 0, k = c->sites.v[i].parent; k >= 0;
+		    k = c->sites.v[k].parent)
+			if (++hops > SITE_NLEVELS)
+				abort();
+
+	for (i = 0; i < c->sites.n; i++)
+		n += c->sites.v[i].nets.n;
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
+		conf_error(ps, "out of memory");
+		return -1;
+	}
+	for (i = 0, n = 0; i < c->sites.n; i++)
+		for (j = 0; j < c->sites.v[i].nets.n; j++) {
+			v[n].net = &c->sites.v[i].nets.v[j];
+			v[n].name = c->sites.v[i].name;
+			v[n++].owner = (int)i;
+		}
+	rv = sweep(ps, v, n, descendant, "site");
+	free(v);
+	return rv;
+}
+
+static int
+check_exits(struct conf_parser *ps)
+{
+	struct conf		*c = ps->conf;
+	struct conf_exit	*e;
+	struct conf_zone	*internal = &c->zones.v[ZONE_INTERNAL];
+	size_t			 i, j, k;
+	int			 count;
+
+	for (i = 0; i < c->exits.n; i++) {
+		e = &c->exits.v[i];
+		error_at(ps, e->at);
+		if (e->district_name[0] == '\0') {
+			conf_error(ps, "exit %s has no district", e->name);
+			return -1;
+		}
+		if ((e->district = conf_site_index(c, e->district_name)) < 0) {
+			conf_error(ps, "exit %s: district %s is not a site",
+			    e->name, e->district_name);
+			return -1;
+		}
+		if (e->macs.n + e->vlans.n + e->addrs.n == 0) {
+			conf_error(ps, "exit %s: give a router-mac, a vlan or an "
+			    "address to recognise it by", e->name);
+			return -1;
+		}
+		for (count = 0, j = 0; j <= i; j++)
+			count += c->exits.v[j].district == e->district;
+		if (count > 2) {
+			conf_error(ps, "exit %s: district %s would have %d "
+			    "internet exits; policy allows two", e->name,
+			    e->district_name, count);
+			return -1;
+		}
+		/* An exit to the internet inside the internal network. */
+		for (j = 0; j < e->addrs.n; j++)
+			for (k = 0; k < internal->nets.n; k++)
+				if (prefix_overlap(&e->addrs.v[j].prefix,
+				    &internal->nets.v[k].prefix)) {
+					error_at(ps, e->addrs.v[j].at);
+					conf_error(ps, "exit %s: address in the "
+					    "internal zone (%s:%d), which must "
+					    "never reach the internet", e->name,
+					    internal->nets.v[k].at.file,
+					    internal->nets.v[k].at.line);
+					return -1;
+				}
+	}
+	return 0;
+}
+
+int
+conf_check(struct conf_parser *ps)
+{
+	if (check_zones(ps) == -1 || check_sites(ps) == -1 ||
+	    check_exits(ps) == -1)
+		return -1;
+	return 0;
+}

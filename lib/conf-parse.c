@@ -1,0 +1,309 @@
+/*
+ * The configuration language: lines of words, blocks in braces.
+ *
+ *	# a comment
+ *	include "sites.conf"
+ *	retention-days 180
+ *	zone internal {
+ *		network 10.0.0.0/8
+ *		vlan 100-199
+ *	}
+ *
+ * A word is a run of characters other than blanks, braces, '#' and
+ * quotes; a quoted string may hold anything but a line break, with \" and
+ * \\ for a quote and a backslash.  Every keyword is a row in a table
+ * (conf.c); a word not in the table is an error, with file and line.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf-parse.h"
+
+#define MAX_FILE_SIZE	(4 * 1024 * 1024)
+#define MAX_LINE	4096
+#define MAX_WORDS	32
+#define MAX_INCLUDE	8
+
+void
+conf_error(struct conf_parser *ps, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (ps->failed)
+		return;
+	ps->failed = 1;
+	n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->file, ps->line);
+	if (n < 0 || (size_t)n >= ps->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void *
+conf_list_add(void *vp, size_t *n, size_t *cap, size_t size, size_t max)
+{
+	void	**v = vp, *nv;
+	size_t	 ncap;
+
+	if (*n >= max)
+		return NULL;
+	if (*n == *cap) {
+		ncap = *cap ? *cap * 2 : 8;
+		if ((nv = reallocarray(*v, ncap, size)) == NULL)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	memset((char *)*v + *n * size, 0, size);
+	return (char *)*v + (*n)++ * size;
+}
+
+static char	 open_brace[] = "{", close_brace[] = "}";
+
+/* Splits a line into words; returns the count, or -1 (error set). */
+static int
+split(struct conf_parser *ps, char *line, char **words)
+{
+	char	*r = line, *w;
+	int	 n = 0;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t' || *r == '\r')
+			r++;
+		if (*r == '\0' || *r == '#')
+			return n;
+		if (n == MAX_WORDS) {
+			conf_error(ps, "too many words on one line");
+			return -1;
+		}
+		if (*r == '{' || *r == '}') {
+			words[n++] = *r == '{' ? open_brace : close_brace;
+			r++;
+			continue;
+		}
+		words[n++] = w = r;
+		if (*r == '"') {
+			/* Unquote in place: w trails r. */
+			words[n - 1] = w = ++r;
+			for (;;) {
+				if (*r == '\0') {
+					conf_error(ps, "unterminated quoted string");
+					return -1;
+				}
+				if (*r == '"')
+					break;
+				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+				*w++ = *r++;
+			}
+			r++;
+			if (*r != '\0' && *r != ' ' && *r != '\t' &&
+			    *r != '\r' && *r != '#' && *r != '{' && *r != '}') {
+				conf_error(ps, "a quoted string must stand alone");
+				return -1;
+			}
+			*w = '\0';
+			if (*r == ' ' || *r == '\t' || *r == '\r')
+				r++;
+			continue;
+		}
+		while (*r != '\0' && *r != ' ' && *r != '\t' && *r != '\r' &&
+		    *r != '#' && *r != '{' && *r != '}' && *r != '"')
+			r++;
+		if (*r == '"') {
+			conf_error(ps, "a quote in the middle of a word");
+			return -1;
+		}
+		if (*r == ' ' || *r == '\t' || *r == '\r')
+			*r++ = '\0';
+		else if (*r == '#')
+			*r = '\0';
+		else if (*r == '{' || *r == '}') {
+			/* A brace right after a word: end the word there. */
+			if (n == MAX_WORDS) {
+				conf_error(ps, "too many words on one line");
+				return -1;
+			}
+			words[n++] = *r == '{' ? open_brace : close_brace;
+			*r++ = '\0';
+		}
+	}
+}
+
+static const struct conf_keyword *
+lookup(const struct conf_keyword *table, const char *word)
+{
+	for (; table->name != NULL; table++)
+		if (strcmp(table->name, word) == 0)
+			return table;
+	return NULL;
+}
+
+static int
+dispatch(struct conf_parser *ps, char **words, int n)
+{
+	const struct conf_keyword	*table, *kw;
+	int				 opens;
+
+	if (n == 1 && strcmp(words[0], "}") == 0) {
+		if (ps->block == NULL) {
+			conf_error(ps, "\"}\" without a block to close");
+			return -1;
+		}
+		ps->block = NULL;
+		ps->obj = NULL;
+		return 0;
+	}
+	table = ps->block ? ps->block->keywords : ps->top;
+	if ((kw = lookup(table, words[0])) == NULL) {
+		if (ps->block)
+			conf_error(ps, "unknown keyword \"%s\" in %s %s",
+			    words[0], ps->block->name, ps->obj_name);
+		else
+			conf_error(ps, "unknown keyword \"%s\"", words[0]);
+		return -1;
+	}
+	opens = n >= 2 && strcmp(words[n - 1], "{") == 0;
+	if (kw->block != NULL && !opens) {
+		conf_error(ps, "%s needs a name and a block: %s NAME { ... }",
+		    kw->name, kw->name);
+		return -1;
+	}
+	if (kw->block == NULL && opens) {
+		conf_error(ps, "%s does not open a block", kw->name);
+		return -1;
+	}
+	if (opens)
+		n--;
+	if (kw->nargs >= 0 && n - 1 != kw->nargs) {
+		conf_error(ps, "%s takes %d value%s, not %d", kw->name,
+		    kw->nargs, kw->nargs == 1 ? "" : "s", n - 1);
+		return -1;
+	}
+	if (kw->fn(ps, n - 1, words + 1) == -1)
+		return -1;
+	if (kw->block != NULL) {
+		ps->block = kw->block;
+		ps->block_line = ps->line;
+		snprintf(ps->obj_name, sizeof(ps->obj_name), "%s", words[1]);
+	}
+	return 0;
+}
+
+static const char *
+intern(struct conf_parser *ps, const char *path)
+{
+	char	**slot, *copy;
+
+	if ((copy = strdup(path)) == NULL)
+		return NULL;
+	if ((slot = conf_list_add(&ps->conf->files.v, &ps->conf->files.n,
+	    &ps->conf->files.cap, sizeof(char *), 256)) == NULL) {
+		free(copy);
+		return NULL;
+	}
+	*slot = copy;
+	return copy;
+}
+
+int
+conf_parse_file(struct conf_parser *ps, const char *path)
+{
+	const char	*saved_file = ps->file;
+	int		 saved_line = ps->line;
+	char		*buf = NULL, *line, *next, *words[MAX_WORDS];
+	struct stat	 st;
+	FILE		*fp;
+	size_t		 len;
+	int		 n, rv = -1;
+
+	if (ps->depth >= MAX_INCLUDE) {
+		conf_error(ps, "includes nested more than %d deep", MAX_INCLUDE);
+		return -1;
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		conf_error(ps, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* A device or a pipe could block or never end. */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		conf_error(ps, "%s: not a regular file", path);
+		fclose(fp);
+		return -1;
+	}
+	if ((buf = malloc(MAX_FILE_SIZE + 1)) == NULL) {
+		fclose(fp);
+		conf_error(ps, "out of memory");
+		return -1;
+	}
+	len = fread(buf, 1, MAX_FILE_SIZE + 1, fp);
+	if (ferror(fp) || len > MAX_FILE_SIZE) {
+		conf_error(ps, "%s: %s", path, ferror(fp) ? strerror(errno) :
+		    "larger than 4 MB");
+		goto out;
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL) {
+		conf_error(ps, "%s: not a text file", path);
+		goto out;
+	}
+	if ((ps->file = intern(ps, path)) == NULL) {
+		ps->file = saved_file;
+		conf_error(ps, "out of memory");
+		goto out;
+	}
+	ps->depth++;
+	for (ps->line = 1, line = buf; line != NULL && !ps->failed;
+	    line = next, ps->line++) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (strlen(line) > MAX_LINE) {
+			conf_error(ps, "line longer than %d bytes", MAX_LINE);
+			break;
+		}
+		if ((n = split(ps, line, words)) <= 0)
+			continue;
+		dispatch(ps, words, n);
+	}
+	if (!ps->failed && ps->block != NULL) {
+		ps->line = ps->block_line;
+		conf_error(ps, "%s %s is not closed: \"}\" missing",
+		    ps->block->name, ps->obj_name);
+	}
+	ps->depth--;
+	rv = ps->failed ? -1 : 0;
+out:
+	ps->file = saved_file ? saved_file : ps->file;
+	ps->line = saved_line;
+	fclose(fp);
+	free(buf);
+	return rv;
+}
+
+/* A path in an include is relative to the including file. */
+int
+conf_include_path(struct conf_parser *ps, const char *name, char *out,
+    size_t len)
+{
+	char	*copy, *dir;
+	int	 n;
+
+	if (name[0] == '/')
+		n = snprintf(out, len, "%s", name);
+	else {
+		if ((copy = strdup(ps->file)) == NULL)
+			return -1;
+		dir = dirname(copy);
+		n = snprintf(out, len, "%s/%s", dir, name);
+		free(copy);
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}

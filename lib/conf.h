@@ -1,0 +1,129 @@
+/*
+ * zonewatch's configuration: zones, sites, declared internet exits and
+ * global settings, read from text files an engineer edits by hand
+ * (conf/zonewatch.conf and the files it includes).  Every object keeps
+ * the file and line it came from, for messages.
+ */
+#ifndef ZW_CONF_H
+#define ZW_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netaddr.h"
+
+#define CONF_NAME_MAX		64
+#define CONF_TEXT_MAX		256
+#define CONF_ERR_MAX		512
+
+#define CONF_MAX_ZONES		32
+#define CONF_MAX_SITES		20000
+#define CONF_MAX_EXITS		1024
+#define CONF_MAX_ITEMS		4096	/* networks, VLANs, MACs per object */
+
+/* The zones every configuration has, declared or not, at these indexes. */
+#define ZONE_INTERNAL		0
+#define ZONE_EXTERNAL		1
+#define ZONE_INTERNET		2
+
+#define RETENTION_MIN_DAYS	180	/* Cybersecurity Law, art. 21: six months */
+
+enum site_level {
+	SITE_REGION,
+	SITE_CITY,
+	SITE_COUNTY,
+	SITE_TOWNSHIP,
+	SITE_VILLAGE,
+	SITE_NLEVELS
+};
+
+struct conf_where {
+	const char	*file;		/* owned by struct conf */
+	int		 line;
+};
+
+struct conf_net {
+	struct prefix	 prefix;
+	struct conf_where at;
+};
+
+struct conf_vlan {
+	uint16_t	 lo;
+	uint16_t	 hi;
+	struct conf_where at;
+};
+
+struct conf_mac {
+	uint8_t		 mac[6];
+	struct conf_where at;
+};
+
+/* Growable lists: v[0..n), room for cap. */
+#define CONF_LIST(type, name)	struct { type *v; size_t n, cap; } name
+
+struct conf_nets {
+	struct conf_net	*v;
+	size_t		 n, cap;
+};
+
+struct conf_vlans {
+	struct conf_vlan *v;
+	size_t		 n, cap;
+};
+
+struct conf_macs {
+	struct conf_mac	*v;
+	size_t		 n, cap;
+};
+
+struct conf_zone {
+	char		 name[CONF_NAME_MAX];
+	char		 descr[CONF_TEXT_MAX];
+	struct conf_nets nets;
+	struct conf_vlans vlans;
+	int		 declared;
+	struct conf_where at;
+};
+
+struct conf_site {
+	char		 name[CONF_NAME_MAX];
+	char		 name_zh[CONF_TEXT_MAX];
+	char		 name_en[CONF_TEXT_MAX];
+	char		 parent_name[CONF_NAME_MAX];
+	int		 parent;		/* index, or -1 */
+	enum site_level	 level;
+	int		 has_level;
+	uint64_t	 bandwidth_bps;		/* contracted; 0 if not given */
+	struct conf_nets nets;
+	struct conf_where at;
+};
+
+struct conf_exit {
+	char		 name[CONF_NAME_MAX];
+	char		 district_name[CONF_NAME_MAX];
+	int		 district;		/* site index */
+	struct conf_macs macs;
+	struct conf_vlans vlans;
+	struct conf_nets addrs;
+	struct conf_where at;
+};
+
+struct conf {
+	CONF_LIST(struct conf_zone, zones);
+	CONF_LIST(struct conf_site, sites);
+	CONF_LIST(struct conf_exit, exits);
+	CONF_LIST(char *, files);		/* names for conf_where */
+	unsigned int	 retention_days;
+};
+
+/*
+ * Reads path and what it includes, then checks the whole.  On error
+ * returns NULL with "file:line: what is wrong" in err.
+ */
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+void		 conf_free(struct conf *);
+const char	*conf_level_name(enum site_level);
+int		 conf_zone_index(const struct conf *, const char *name);
+int		 conf_site_index(const struct conf *, const char *name);
+
+#endif
