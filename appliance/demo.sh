@@ -26,6 +26,7 @@ zonewatch demo: replaying $(($# / 2)) bundled captures in a loop (speed $SPEED)
   flow records     $DIR/flows.json (JSON lines)
   stop with Ctrl-C
 MSG
-exec "${ZW_COLLECTOR:-collector/zw-collector}" --loop 0 --speed "$SPEED" --console \
+exec "${ZW_COLLECTOR:-collector/zw-collector}" --config conf/zonewatch.conf \
+    --loop 0 --speed "$SPEED" --console \
     --status "$DIR/status.json" --status-interval 5 \
     --flows-json "$DIR/flows.json" "$@"

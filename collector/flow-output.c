@@ -44,7 +44,11 @@
 	X(HOSTNAME,	"hostname",		0)	\
 	X(FIRST_SEEN,	"first_seen",		0)	\
 	X(LAST_SEEN,	"last_seen",		0)	\
-	X(END_REASON,	"end_reason",		0)
+	X(END_REASON,	"end_reason",		0)	\
+	X(LOWER_ZONE,	"lower_zone",		0)	\
+	X(UPPER_ZONE,	"upper_zone",		0)	\
+	X(LOWER_SITE,	"lower_site",		0)	\
+	X(UPPER_SITE,	"upper_site",		0)
 
 #define FIELD_ENUM(id, name, numeric)	F_##id,
 enum { FLOW_FIELDS(FIELD_ENUM) NFIELDS };
@@ -239,7 +243,7 @@ fmt_time(uint64_t us, char *buf, size_t len)
 
 static void
 render(const struct flow *f, enum flow_end why, struct dpi *d,
-    char vals[][FIELD_MAX])
+    const struct zone_map *zm, char vals[][FIELD_MAX])
 {
 	static const char *const tunnels[] = { "", "GTP", "TZSP", "CAPWAP",
 	    "VXLAN", "IPIP" };
@@ -293,6 +297,12 @@ render(const struct flow *f, enum flow_end why, struct dpi *d,
 	fmt_time(f->first_us, vals[F_FIRST_SEEN], FIELD_MAX);
 	fmt_time(f->last_us, vals[F_LAST_SEEN], FIELD_MAX);
 	snprintf(vals[F_END_REASON], FIELD_MAX, "%s", flow_end_name(why));
+	for (i = 0; i < 2; i++) {
+		snprintf(vals[F_LOWER_ZONE + i], FIELD_MAX, "%s", zm ?
+		    zone_map_zone_name(zm, f->zone[i]) : "");
+		snprintf(vals[F_LOWER_SITE + i], FIELD_MAX, "%s", zm ?
+		    zone_map_site_name(zm, f->site[i]) : "");
+	}
 }
 
 struct flow_output *
@@ -339,11 +349,11 @@ fail:
 
 void
 flow_output_write(struct flow_output *o, const struct flow *f,
-    enum flow_end why, struct dpi *d)
+    enum flow_end why, struct dpi *d, const struct zone_map *zm)
 {
 	char	 vals[NFIELDS][FIELD_MAX];
 
-	render(f, why, d, vals);
+	render(f, why, d, zm, vals);
 	o->w->row(o->fp, vals);
 }
 

@@ -9,6 +9,7 @@
 
 #include "dpi.h"
 #include "flow-table.h"
+#include "zone-map.h"
 
 struct flow_output;
 
@@ -21,7 +22,7 @@ struct flow_output *flow_output_open(const char *path, const char *format,
 		    int atomic);
 int		 flow_output_format_known(const char *format);
 void		 flow_output_write(struct flow_output *, const struct flow *,
-		    enum flow_end, struct dpi *);
+		    enum flow_end, struct dpi *, const struct zone_map *);
 int		 flow_output_flush(struct flow_output *);
 int		 flow_output_close(struct flow_output *, int commit);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "conf.h"
@@ -32,6 +33,7 @@
 
 struct options {
 	const char		*config;
+	int			 config_given;
 	int			 check_only;
 	const char		*iface;
 	const char		*files[MAX_FILES];
@@ -69,12 +71,14 @@ static void	 on_packet(void *, const struct decode_link *, struct pkt *,
 		    uint64_t);
 static void	 report(struct run_state *, int final);
 static int	 check_config(const char *path);
+static struct conf *load_config(struct options *);
 
 int
 main(int argc, char *argv[])
 {
 	struct options		 opt;
 	struct run_state	 rs;
+	struct conf		*conf;
 	struct timespec		 t0, t1;
 	int			 rv;
 
@@ -85,6 +89,8 @@ main(int argc, char *argv[])
 	if (opt.use_syslog)
 		log_init("zw-collector", LOG_TO_SYSLOG);
 
+	conf = load_config(&opt);
+	opt.pipe.conf = conf;
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
 	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
@@ -113,6 +119,7 @@ main(int argc, char *argv[])
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	pipeline_free(rs.pl);
+	conf_free(conf);
 	return rv;
 }
 
@@ -285,6 +292,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
+			o->config_given = 1;
 			break;
 		case OPT_CONSOLE:
 			o->console = 1;
@@ -328,6 +336,24 @@ check_config(const char *path)
 	printf("configuration OK\n");
 	conf_free(c);
 	return 0;
+}
+
+/*
+ * Zones and sites: a configuration named on the command line must load;
+ * the default one is used if it is there.  Without one, flows carry no
+ * zones or sites.
+ */
+static struct conf *
+load_config(struct options *o)
+{
+	struct conf	*c;
+	char		 err[CONF_ERR_MAX];
+
+	if (!o->config_given && access(o->config, F_OK) == -1)
+		return NULL;
+	if ((c = conf_load(o->config, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	return c;
 }
 
 static void

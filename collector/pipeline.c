@@ -10,6 +10,7 @@
 #include "flow-output.h"
 #include "log.h"
 #include "pipeline.h"
+#include "zone-map.h"
 
 #define TICK_US		1000000
 #define FRAG_ENTRIES	16384
@@ -19,6 +20,7 @@ struct pipeline {
 	struct frag_table	*frags;
 	struct flow_table	*flows;
 	struct dpi		*dpi;
+	struct zone_map		*zones;		/* NULL without a configuration */
 	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
 	int			 nout;
 	int			 no_dpi;
@@ -48,7 +50,7 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 	if (why != FLOW_END_ACTIVE && pl->dpi != NULL)
 		dpi_flow_end(pl->dpi, f);
 	for (i = 0; i < pl->nout; i++)
-		flow_output_write(pl->out[i], f, why, pl->dpi);
+		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
 }
 
 struct pipeline *
@@ -72,6 +74,10 @@ pipeline_new(const struct pipeline_conf *c)
 	/* Names for the records come from nDPI even when it classifies nothing. */
 	if ((pl->dpi = dpi_new(&c->dpi)) == NULL) {
 		log_warnx("pipeline: cannot initialise nDPI");
+		goto fail;
+	}
+	if (c->conf != NULL && (pl->zones = zone_map_new(c->conf)) == NULL) {
+		log_warnx("pipeline: cannot build the zone and site tables");
 		goto fail;
 	}
 	pl->napps = dpi_max_app_id(pl->dpi);
@@ -105,6 +111,23 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	for (i = 0; i < pl->nout; i++)
 		if (flow_output_flush(pl->out[i]) == -1)
 			pl->output_error = 1;
+}
+
+/* Zones and sites of both ends, once per flow. */
+static void
+pipeline_place(struct pipeline *pl, struct flow *f)
+{
+	if (pl->zones == NULL) {
+		f->zone[0] = f->zone[1] = ZONE_NONE;
+		f->site[0] = f->site[1] = SITE_NONE;
+		return;
+	}
+	f->zone[0] = zone_map_zone(pl->zones, f->key.lo, f->key.ipver,
+	    f->key.vlan);
+	f->zone[1] = zone_map_zone(pl->zones, f->key.hi, f->key.ipver,
+	    f->key.vlan);
+	f->site[0] = zone_map_site(pl->zones, f->key.lo, f->key.ipver);
+	f->site[1] = zone_map_site(pl->zones, f->key.hi, f->key.ipver);
 }
 
 static void
@@ -144,6 +167,8 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	if (p->ts_us >= pl->next_tick_us)
 		pipeline_tick(pl, p->ts_us);
 	f = flow_table_packet(pl->flows, p, &dir);
+	if (f->npkts_total == 1)
+		pipeline_place(pl, f);
 	if (!pl->no_dpi)
 		dpi_packet(pl->dpi, f, p);
 	app = f->app.app ? f->app.app : f->app.master;
@@ -182,6 +207,7 @@ pipeline_free(struct pipeline *pl)
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
 	dpi_free(pl->dpi);
+	zone_map_free(pl->zones);
 	free(pl->app_bytes);
 	free(pl);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "conf.h"
 #include "decode.h"
 #include "dpi.h"
 #include "flow-table.h"
@@ -17,6 +18,7 @@
 #define PIPELINE_MAX_OUTPUTS	4
 
 struct pipeline_conf {
+	const struct conf	*conf;		/* zones and sites, or NULL */
 	struct flow_table_conf	 flows;
 	struct dpi_conf		 dpi;
 	int			 no_dpi;	/* measure the rest alone */

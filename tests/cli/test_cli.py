@@ -180,6 +180,33 @@ class Config(Base):
                          'keyword "bandwith" in site extra')
         self.assertNotIn("configuration OK", r.stdout)
 
+    def test_flows_carry_zones_and_sites(self):
+        w = pg.PcapWriter(self.path("z.pcap"))
+        w.add(1.0, pg.frame("10.36.17.5", "8.8.8.8", pg.UDP,
+                            pg.udp(1001, 53, pg.dns_query("www.gov.cn"))))
+        w.add(1.1, pg.frame("172.16.1.1", "10.36.49.2", pg.TCP,
+                            pg.tcp(1, 2)))
+        w.close()
+        r = run("-r", self.path("z.pcap"), "--config", self.CONF,
+                "--flows-csv", self.path("o.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = {(x["lower_zone"], x["upper_zone"], x["lower_site"],
+                x["upper_site"]) for x in rows(self.path("o.csv"))}
+        self.assertEqual(got, {
+            ("internet", "external", "", "nancheng-jianchang"),
+            ("external", "internal", "chongren-bashan", "")})
+        # Without a configuration the columns are there, empty.
+        r = run("-r", self.path("z.pcap"), "--flows-csv", self.path("n.csv"))
+        self.assertEqual({x["lower_zone"] for x in rows(self.path("n.csv"))},
+                         {""})
+
+    def test_bad_config_stops_a_run(self):
+        with open(self.path("bad.conf"), "w") as fp:
+            fp.write("zone internal {\n")
+        r = run("-r", self.small_capture(), "--config", self.path("bad.conf"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.conf:1: zone internal is not closed", r.stderr)
+
     def test_missing_config(self):
         r = run("-n", "--config", self.path("none.conf"))
         self.assertEqual(r.returncode, 1)

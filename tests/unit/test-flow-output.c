@@ -119,8 +119,8 @@ test_records(void **state)
 
 	assert_non_null(csv = flow_output_open(path, "csv", 1));
 	assert_non_null(json = flow_output_open(jpath, "json", 1));
-	flow_output_write(csv, &f, FLOW_END_FIN, d);
-	flow_output_write(json, &f, FLOW_END_FIN, d);
+	flow_output_write(csv, &f, FLOW_END_FIN, d, NULL);
+	flow_output_write(json, &f, FLOW_END_FIN, d, NULL);
 	/* Nothing is visible at the final path before the commit. */
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(flow_output_close(csv, 1), 0);
