@@ -114,8 +114,9 @@ main(int argc, char *argv[])
 		struct status_view v = rs.last;
 
 		v.pl = rs.pl;
-		status_print_summary(stderr, &v,
-		    (double)(t1.tv_sec - t0.tv_sec) +
+		/* Throughput means something only for a file read flat out. */
+		status_print_summary(stderr, &v, opt.iface || opt.speed > 0 ?
+		    0 : (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	pipeline_free(rs.pl);
