@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flow-output.h"
 #include "log.h"
 #include "status.h"
 
@@ -108,10 +109,15 @@ status_write_json(const char *path, const struct status_view *v)
 	    ds->packets, ds->flows_detected, ds->flows_guessed,
 	    ds->flows_unknown, ds->active, ds->alloc_failed);
 	n = top_apps(v->pl, NULL, top, TOP_APPS);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		char	 name[256];
+
+		/* Custom protocol names come from a file: escape them. */
+		flow_output_json_escape(name, sizeof(name),
+		    dpi_app_name(pipeline_dpi(v->pl), top[i].id));
 		fprintf(fp, "%s{\"app\":\"%s\",\"bytes\":%" PRIu64 "}",
-		    i ? "," : "", dpi_app_name(pipeline_dpi(v->pl), top[i].id),
-		    top[i].bytes);
+		    i ? "," : "", name, top[i].bytes);
+	}
 	fprintf(fp, "]}\n");
 	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {
 		log_warn("status: %s", tmp);
