@@ -88,6 +88,52 @@ sweep(struct conf_parser *ps, struct owned_net *v, size_t n,
 	return 0;
 }
 
+/* Gathers the networks of n owners (zones or sites) and sweeps them. */
+static int
+sweep_all(struct conf_parser *ps, size_t n,
+    const struct conf_nets *(*nets_of)(const struct conf *, size_t,
+    const char **), int (*allowed)(const struct conf *, int, int),
+    const char *kind)
+{
+	const struct conf_nets	*nets;
+	struct owned_net	*v;
+	const char		*name;
+	size_t			 i, j, total = 0;
+	int			 rv;
+
+	for (i = 0; i < n; i++)
+		total += nets_of(ps->conf, i, &name)->n;
+	if ((v = calloc(total ? total : 1, sizeof(*v))) == NULL) {
+		conf_error(ps, "out of memory");
+		return -1;
+	}
+	for (i = 0, total = 0; i < n; i++) {
+		nets = nets_of(ps->conf, i, &name);
+		for (j = 0; j < nets->n; j++) {
+			v[total].net = &nets->v[j];
+			v[total].name = name;
+			v[total++].owner = (int)i;
+		}
+	}
+	rv = sweep(ps, v, total, allowed, kind);
+	free(v);
+	return rv;
+}
+
+static const struct conf_nets *
+zone_nets(const struct conf *c, size_t i, const char **name)
+{
+	*name = c->zones.v[i].name;
+	return &c->zones.v[i].nets;
+}
+
+static const struct conf_nets *
+site_nets(const struct conf *c, size_t i, const char **name)
+{
+	*name = c->sites.v[i].name;
+	return &c->sites.v[i].nets;
+}
+
 static int
 never(const struct conf *c, int outer, int inner)
 {
@@ -110,25 +156,9 @@ static int
 check_zones(struct conf_parser *ps)
 {
 	struct conf		*c = ps->conf;
-	struct owned_net	*v;
-	size_t			 i, j, n = 0, k, l;
-	int			 rv;
+	size_t			 i, j, k, l;
 
-	for (i = 0; i < c->zones.n; i++)
-		n += c->zones.v[i].nets.n;
-	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
-		conf_error(ps, "out of memory");
-		return -1;
-	}
-	for (i = 0, n = 0; i < c->zones.n; i++)
-		for (j = 0; j < c->zones.v[i].nets.n; j++) {
-			v[n].net = &c->zones.v[i].nets.v[j];
-			v[n].name = c->zones.v[i].name;
-			v[n++].owner = (int)i;
-		}
-	rv = sweep(ps, v, n, never, "zone");
-	free(v);
-	if (rv == -1)
+	if (sweep_all(ps, c->zones.n, zone_nets, never, "zone") == -1)
 		return -1;
 
 	/* A VLAN binds traffic to one zone only. */
@@ -161,9 +191,8 @@ check_sites(struct conf_parser *ps)
 {
 	struct conf		*c = ps->conf;
 	struct conf_site	*s, *p;
-	struct owned_net	*v;
-	size_t			 i, j, n = 0;
-	int			 k, hops, rv;
+	size_t			 i;
+	int			 k, hops;
 
 	for (i = 0; i < c->sites.n; i++) {
 		s = &c->sites.v[i];
@@ -208,22 +237,7 @@ check_sites(struct conf_parser *ps)
 		    k = c->sites.v[k].parent)
 			if (++hops > SITE_NLEVELS)
 				abort();
-
-	for (i = 0; i < c->sites.n; i++)
-		n += c->sites.v[i].nets.n;
-	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
-		conf_error(ps, "out of memory");
-		return -1;
-	}
-	for (i = 0, n = 0; i < c->sites.n; i++)
-		for (j = 0; j < c->sites.v[i].nets.n; j++) {
-			v[n].net = &c->sites.v[i].nets.v[j];
-			v[n].name = c->sites.v[i].name;
-			v[n++].owner = (int)i;
-		}
-	rv = sweep(ps, v, n, descendant, "site");
-	free(v);
-	return rv;
+	return sweep_all(ps, c->sites.n, site_nets, descendant, "site");
 }
 
 static int
