@@ -59,7 +59,7 @@ say		=
 endif
 
 .PHONY: all deps run check bench fuzz install clean distclean
-.SECONDARY:
+.PRECIOUS: $(O)/%.o
 
 all:
 

@@ -218,6 +218,26 @@ dpi_is_encrypted(struct dpi *d, const struct flow_app *a)
 	return ndpi_is_encrypted_proto(d->ndpi, app_proto(a));
 }
 
+int
+dpi_app_id(struct dpi *d, const char *name)
+{
+	char	 buf[64];
+
+	if (snprintf(buf, sizeof(buf), "%s", name) >= (int)sizeof(buf))
+		return -1;
+	return ndpi_get_protocol_id(d->ndpi, buf);
+}
+
+int
+dpi_category_id(struct dpi *d, const char *name)
+{
+	char	 buf[64];
+
+	if (snprintf(buf, sizeof(buf), "%s", name) >= (int)sizeof(buf))
+		return -1;
+	return ndpi_get_category_id(d->ndpi, buf);
+}
+
 uint16_t
 dpi_max_app_id(struct dpi *d)
 {

@@ -44,5 +44,8 @@ const char	*dpi_category_name(struct dpi *, uint16_t category);
 const char	*dpi_confidence_name(uint8_t confidence);
 int		 dpi_is_encrypted(struct dpi *, const struct flow_app *);
 uint16_t	 dpi_max_app_id(struct dpi *);
+/* Ids of names as nDPI prints them (case-insensitive), or -1. */
+int		 dpi_app_id(struct dpi *, const char *name);
+int		 dpi_category_id(struct dpi *, const char *name);
 
 #endif

@@ -190,22 +190,63 @@ flow_output_csv_escape(char *dst, size_t len, const char *src)
 }
 
 /*
- * JSON string body (RFC 8259, section 7).  Bytes outside printable ASCII
- * are written as \u00XX: names off the wire are not guaranteed to be
- * UTF-8, and the output must stay valid JSON whatever they hold.
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629, section 4:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t	 n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * JSON string body (RFC 8259, section 7).  Well-formed UTF-8 (Chinese
+ * text of the configuration) is kept; control characters and bytes that
+ * are not well-formed UTF-8 (names off the wire are not guaranteed to be)
+ * are written as \u00XX, so the output is valid JSON whatever they hold.
  */
 size_t
 flow_output_json_escape(char *dst, size_t len, const char *src)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t		 o = 0;
+	size_t		 o = 0, n;
 	unsigned char	 ch;
 
 	if (len == 0)
 		return 0;
 	for (; *src; src++) {
 		ch = (unsigned char)*src;
-		if (ch == '"' || ch == '\\') {
+		if (ch >= 0x80 && (n = utf8_len((const unsigned char *)src)) > 0) {
+			if (o + n >= len)
+				break;
+			memcpy(dst + o, src, n);
+			o += n;
+			src += n - 1;
+		} else if (ch == '"' || ch == '\\') {
 			if (o + 2 >= len)
 				break;
 			dst[o++] = '\\';
@@ -235,6 +276,28 @@ flow_output_addr(const uint8_t *addr, int ipver, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+const char *
+flow_output_l4name(uint8_t proto)
+{
+	static const char *const numbers[] = {
+#define N10(n)	#n "0", #n "1", #n "2", #n "3", #n "4", #n "5", #n "6", \
+		#n "7", #n "8", #n "9"
+		"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+		N10(1), N10(2), N10(3), N10(4), N10(5), N10(6), N10(7),
+		N10(8), N10(9), N10(10), N10(11), N10(12), N10(13), N10(14),
+		N10(15), N10(16), N10(17), N10(18), N10(19), N10(20), N10(21),
+		N10(22), N10(23), N10(24),
+		"250", "251", "252", "253", "254", "255"
+#undef N10
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(l4names) / sizeof(l4names[0]); i++)
+		if (l4names[i].proto == proto)
+			return l4names[i].name;
+	return numbers[proto];
+}
+
 static void
 fmt_time(uint64_t us, char *buf, size_t len)
 {
@@ -251,11 +314,8 @@ render(const struct flow *f, enum flow_end why, struct dpi *d,
 	const char	*dot;
 	size_t		 i;
 
-	snprintf(vals[F_L4PROTO], FIELD_MAX, "%u", f->key.proto);
-	for (i = 0; i < sizeof(l4names) / sizeof(l4names[0]); i++)
-		if (l4names[i].proto == f->key.proto)
-			snprintf(vals[F_L4PROTO], FIELD_MAX, "%s",
-			    l4names[i].name);
+	snprintf(vals[F_L4PROTO], FIELD_MAX, "%s",
+	    flow_output_l4name(f->key.proto));
 	flow_output_addr(f->key.lo, f->key.ipver, vals[F_LOWER_IP], FIELD_MAX);
 	flow_output_addr(f->key.hi, f->key.ipver, vals[F_UPPER_IP], FIELD_MAX);
 	snprintf(vals[F_LOWER_PORT], FIELD_MAX, "%u", f->key.lo_port);

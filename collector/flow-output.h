@@ -32,5 +32,7 @@ size_t		 flow_output_json_escape(char *dst, size_t len,
 		    const char *src);
 void		 flow_output_addr(const uint8_t *addr, int ipver, char *buf,
 		    size_t len);
+/* TCP, UDP, ICMP ... as nDPI's reader names them; others as a number. */
+const char	*flow_output_l4name(uint8_t proto);
 
 #endif

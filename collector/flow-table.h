@@ -70,8 +70,11 @@ struct flow {
 	uint32_t	 npkts_total;	/* all records, for DPI limits */
 	void		*dpi;		/* detection state, owned by dpi.c */
 	struct flow_app	 app;
+	uint64_t	 fired;		/* rules that fired, one bit each */
 	uint16_t	 site[2];	/* lower, upper: set at the first packet */
+	uint16_t	 exit;		/* declared exit crossed, or none */
 	uint8_t		 zone[2];
+	uint8_t		 policy_done;	/* checked after classification */
 	uint8_t		 list;		/* which timeout list */
 	uint8_t		 src_is_lower;	/* first packet came from lo */
 	uint8_t		 tcp_seen;	/* FIN per direction, RST */

@@ -130,6 +130,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: zw-collector -n [-v] [--config file]\n"
 	    "       zw-collector (-i interface | -r file [-r file ...])\n"
+	    "           [--config file] [--violations file]\n"
 	    "           [--flows-csv file] [--flows-json file] [-f filter]\n"
 	    "           [--max-flows n] [--idle-tcp s] [--idle-other s]\n"
 	    "           [--closed s] [--active s] [--protos file] [--no-dpi]\n"
@@ -144,11 +145,13 @@ enum {
 	OPT_FLOWS_CSV = 256, OPT_FLOWS_JSON, OPT_MAX_FLOWS, OPT_IDLE_TCP,
 	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
 	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
-	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG
+	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG,
+	OPT_VIOLATIONS
 };
 
 static const struct option longopts[] = {
 	{ "config",		required_argument, NULL, OPT_CONFIG },
+	{ "violations",		required_argument, NULL, OPT_VIOLATIONS },
 	{ "flows-csv",		required_argument, NULL, OPT_FLOWS_CSV },
 	{ "flows-json",		required_argument, NULL, OPT_FLOWS_JSON },
 	{ "max-flows",		required_argument, NULL, OPT_MAX_FLOWS },
@@ -295,6 +298,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->config = optarg;
 			o->config_given = 1;
 			break;
+		case OPT_VIOLATIONS:
+			o->pipe.violations = optarg;
+			break;
 		case OPT_CONSOLE:
 			o->console = 1;
 			break;
@@ -332,8 +338,9 @@ check_config(const char *path)
 		return EXIT_FAILED;
 	}
 	if (log_getverbose())
-		printf("%zu zones, %zu sites, %zu exits, retention %u days\n",
-		    c->zones.n, c->sites.n, c->exits.n, c->retention_days);
+		printf("%zu zones, %zu sites, %zu exits, %zu rules, retention "
+		    "%u days\n", c->zones.n, c->sites.n, c->exits.n,
+		    c->rules.n, c->retention_days);
 	printf("configuration OK\n");
 	conf_free(c);
 	return 0;

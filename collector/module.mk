@@ -4,7 +4,8 @@ COLLECTOR_SRCS	:= collector/capture.c collector/decode.c \
 		   collector/decode-l4.c collector/decode-tunnel.c \
 		   collector/frag-table.c collector/flow-table.c \
 		   collector/hash.c collector/dpi.c collector/flow-output.c \
-		   collector/pipeline.c collector/status.c collector/zone-map.c
+		   collector/pipeline.c collector/status.c collector/zone-map.c collector/policy.c \
+		   collector/violation-log.c
 COLLECTOR_OBJS	:= $(COLLECTOR_SRCS:%.c=$(O)/%.o)
 COLLECTOR_MAIN	:= $(O)/collector/main.o
 

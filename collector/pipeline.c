@@ -10,6 +10,8 @@
 #include "flow-output.h"
 #include "log.h"
 #include "pipeline.h"
+#include "policy.h"
+#include "violation-log.h"
 #include "zone-map.h"
 
 #define TICK_US		1000000
@@ -21,6 +23,8 @@ struct pipeline {
 	struct flow_table	*flows;
 	struct dpi		*dpi;
 	struct zone_map		*zones;		/* NULL without a configuration */
+	struct policy		*policy;	/* NULL without rules */
+	struct violation_log	*violations;
 	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
 	int			 nout;
 	int			 no_dpi;
@@ -41,14 +45,35 @@ pipeline_conf_default(struct pipeline_conf *c)
 }
 
 static void
+on_violation(void *arg, const struct flow *f, const struct conf_rule *r)
+{
+	struct pipeline	*pl = arg;
+
+	if (pl->violations != NULL)
+		violation_log_write(pl->violations, f, r, pl->dpi, pl->zones);
+}
+
+/* The second look of the policy, once nDPI has named the flow. */
+static void
+pipeline_classified(struct pipeline *pl, struct flow *f)
+{
+	if (pl->policy == NULL || !f->app.done || f->policy_done)
+		return;
+	f->policy_done = 1;
+	policy_eval(pl->policy, f, 1);
+}
+
+static void
 on_flow_end(struct flow *f, enum flow_end why, void *arg)
 {
 	struct pipeline	*pl = arg;
 	int		 i;
 
 	/* An interim record keeps detection running; a final one ends it. */
-	if (why != FLOW_END_ACTIVE && pl->dpi != NULL)
+	if (why != FLOW_END_ACTIVE && pl->dpi != NULL) {
 		dpi_flow_end(pl->dpi, f);
+		pipeline_classified(pl, f);
+	}
 	for (i = 0; i < pl->nout; i++)
 		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
 }
@@ -80,6 +105,18 @@ pipeline_new(const struct pipeline_conf *c)
 		log_warnx("pipeline: cannot build the zone and site tables");
 		goto fail;
 	}
+	if (c->conf != NULL && c->conf->rules.n > 0) {
+		char	 err[CONF_ERR_MAX];
+
+		if ((pl->policy = policy_new(c->conf, pl->zones, pl->dpi,
+		    on_violation, pl, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			goto fail;
+		}
+	}
+	if (c->violations != NULL &&
+	    (pl->violations = violation_log_open(c->violations)) == NULL)
+		goto fail;
 	pl->napps = dpi_max_app_id(pl->dpi);
 	if ((pl->app_bytes = calloc((size_t)pl->napps + 1,
 	    sizeof(*pl->app_bytes))) == NULL)
@@ -111,23 +148,29 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	for (i = 0; i < pl->nout; i++)
 		if (flow_output_flush(pl->out[i]) == -1)
 			pl->output_error = 1;
+	if (pl->violations != NULL && violation_log_flush(pl->violations) == -1)
+		pl->output_error = 1;
 }
 
-/* Zones and sites of both ends, once per flow. */
+/* Zones, sites and exit, once per flow; then the policy's first look. */
 static void
-pipeline_place(struct pipeline *pl, struct flow *f)
+pipeline_place(struct pipeline *pl, struct flow *f, const struct pkt *p)
 {
 	if (pl->zones == NULL) {
 		f->zone[0] = f->zone[1] = ZONE_NONE;
 		f->site[0] = f->site[1] = SITE_NONE;
+		f->exit = EXIT_NONE;
 		return;
 	}
+	f->exit = zone_map_exit(pl->zones, p);
 	f->zone[0] = zone_map_zone(pl->zones, f->key.lo, f->key.ipver,
 	    f->key.vlan);
 	f->zone[1] = zone_map_zone(pl->zones, f->key.hi, f->key.ipver,
 	    f->key.vlan);
 	f->site[0] = zone_map_site(pl->zones, f->key.lo, f->key.ipver);
 	f->site[1] = zone_map_site(pl->zones, f->key.hi, f->key.ipver);
+	if (pl->policy != NULL)
+		policy_eval(pl->policy, f, 0);
 }
 
 static void
@@ -168,9 +211,11 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 		pipeline_tick(pl, p->ts_us);
 	f = flow_table_packet(pl->flows, p, &dir);
 	if (f->npkts_total == 1)
-		pipeline_place(pl, f);
-	if (!pl->no_dpi)
+		pipeline_place(pl, f, p);
+	if (!pl->no_dpi && !f->app.done) {
 		dpi_packet(pl->dpi, f, p);
+		pipeline_classified(pl, f);
+	}
 	app = f->app.app ? f->app.app : f->app.master;
 	if (app <= pl->napps)
 		pl->app_bytes[app] += p->wirelen;
@@ -186,6 +231,11 @@ pipeline_finish(struct pipeline *pl, int commit)
 	int	 i, rv = pl->output_error ? -1 : 0;
 
 	flow_table_flush(pl->flows, FLOW_END_EOF);
+	if (pl->violations != NULL) {
+		if (violation_log_close(pl->violations) == -1)
+			rv = -1;
+		pl->violations = NULL;
+	}
 	for (i = 0; i < pl->nout; i++) {
 		if (flow_output_close(pl->out[i], rv == 0 && commit) == -1)
 			rv = -1;
@@ -206,6 +256,8 @@ pipeline_free(struct pipeline *pl)
 		flow_output_close(pl->out[i], 0);
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
+	violation_log_close(pl->violations);
+	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);
 	free(pl->app_bytes);
@@ -234,6 +286,12 @@ const struct dpi_stats *
 pipeline_dpi_stats(const struct pipeline *pl)
 {
 	return dpi_stats(pl->dpi);
+}
+
+struct policy *
+pipeline_policy(struct pipeline *pl)
+{
+	return pl->policy;
 }
 
 struct dpi *

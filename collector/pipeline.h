@@ -28,6 +28,7 @@ struct pipeline_conf {
 	}			 outputs[PIPELINE_MAX_OUTPUTS];
 	int			 noutputs;
 	int			 atomic_outputs;
+	const char		*violations;	/* JSON lines, or NULL */
 };
 
 struct pipeline_stats {
@@ -53,6 +54,7 @@ const struct flow_table_stats *pipeline_flow_stats(const struct pipeline *);
 const struct frag_stats	*pipeline_frag_stats(const struct pipeline *);
 const struct dpi_stats	*pipeline_dpi_stats(const struct pipeline *);
 struct dpi	*pipeline_dpi(struct pipeline *);
+struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
 uint64_t	 pipeline_now_us(const struct pipeline *);
 /* Bytes per application since start; ids up to *n. */
 const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);

@@ -291,11 +291,79 @@ check_exits(struct conf_parser *ps)
 	return 0;
 }
 
+/* Names in rules refer to zones, sites and exits that exist. */
+static int
+check_rules(struct conf_parser *ps)
+{
+	struct conf		*c = ps->conf;
+	struct conf_rule	*r;
+	size_t			 i, j;
+	int			 k;
+
+	for (i = 0; i < c->rules.n; i++) {
+		r = &c->rules.v[i];
+		error_at(ps, r->at);
+		if (!r->has_severity || r->msg_zh[0] == '\0' ||
+		    r->msg_en[0] == '\0') {
+			conf_error(ps, "rule %u needs a severity, msg-zh and "
+			    "msg-en", r->id);
+			return -1;
+		}
+		if (!r->has_zones && r->apps.n == 0 && r->categories.n == 0 &&
+		    r->site_name[0] == '\0' && r->exit_name[0] == '\0' &&
+		    !r->not_via_exit) {
+			conf_error(ps, "rule %u matches every flow: give zones, "
+			    "app, category, site, exit or not-via-exit", r->id);
+			return -1;
+		}
+		for (j = 0; r->has_zones && j < 2; j++) {
+			if (strcmp(r->zone_name[j], "any") == 0)
+				r->zone[j] = RULE_ANY;
+			else if (strcmp(r->zone_name[j], "unknown") == 0)
+				r->zone[j] = (int)c->zones.n;
+			else if ((r->zone[j] = conf_zone_index(c,
+			    r->zone_name[j])) < 0) {
+				conf_error(ps, "rule %u: zone %s is not declared",
+				    r->id, r->zone_name[j]);
+				return -1;
+			}
+		}
+		if (r->direction == RULE_A_TO_B && !r->has_zones) {
+			conf_error(ps, "rule %u: a direction needs zones",
+			    r->id);
+			return -1;
+		}
+		if (r->site_name[0] != '\0' &&
+		    (r->site = conf_site_index(c, r->site_name)) < 0) {
+			conf_error(ps, "rule %u: site %s is not declared", r->id,
+			    r->site_name);
+			return -1;
+		}
+		if (r->exit_name[0] != '\0') {
+			for (k = 0; k < (int)c->exits.n; k++)
+				if (strcmp(c->exits.v[k].name, r->exit_name) == 0)
+					break;
+			if (k == (int)c->exits.n) {
+				conf_error(ps, "rule %u: exit %s is not declared",
+				    r->id, r->exit_name);
+				return -1;
+			}
+			r->exit = k;
+			if (r->not_via_exit) {
+				conf_error(ps, "rule %u: exit and not-via-exit "
+				    "contradict each other", r->id);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int
 conf_check(struct conf_parser *ps)
 {
 	if (check_zones(ps) == -1 || check_sites(ps) == -1 ||
-	    check_exits(ps) == -1)
+	    check_exits(ps) == -1 || check_rules(ps) == -1)
 		return -1;
 	return 0;
 }

@@ -20,6 +20,8 @@
 #define CONF_MAX_SITES		20000
 #define CONF_MAX_EXITS		1024
 #define CONF_MAX_ITEMS		4096	/* networks, VLANs, MACs per object */
+#define CONF_MAX_RULES		64	/* a flow keeps one bit per rule */
+#define CONF_MAX_NAMES		64	/* applications or categories per rule */
 
 /* The zones every configuration has, declared or not, at these indexes. */
 #define ZONE_INTERNAL		0
@@ -108,10 +110,53 @@ struct conf_exit {
 	struct conf_where at;
 };
 
+enum severity {
+	SEV_CRITICAL,
+	SEV_HIGH,
+	SEV_MEDIUM,
+	SEV_LOW,
+	SEV_INFO,
+	SEV_NLEVELS
+};
+
+#define RULE_ANY	-1	/* zone or site not constrained */
+
+/* Direction of a zone pair: the first packet's sender is in zone_a. */
+#define RULE_EITHER	0
+#define RULE_A_TO_B	1
+
+struct conf_names {
+	char		(*v)[CONF_NAME_MAX];
+	size_t		 n, cap;
+};
+
+struct conf_rule {
+	uint32_t	 id;
+	enum severity	 severity;
+	int		 has_severity;
+	char		 msg_zh[CONF_TEXT_MAX];
+	char		 msg_en[CONF_TEXT_MAX];
+	char		 zone_name[2][CONF_NAME_MAX];
+	int		 zone[2];		/* index, the unknown zone, or RULE_ANY */
+	int		 has_zones;
+	int		 direction;
+	struct conf_names apps;			/* nDPI protocol names */
+	struct conf_names categories;		/* nDPI category names */
+	char		 site_name[CONF_NAME_MAX];
+	int		 site;			/* with its descendants */
+	char		 exit_name[CONF_NAME_MAX];
+	int		 exit;
+	int		 not_via_exit;
+	struct conf_where at;
+	struct conf_where apps_at;
+	struct conf_where categories_at;
+};
+
 struct conf {
 	CONF_LIST(struct conf_zone, zones);
 	CONF_LIST(struct conf_site, sites);
 	CONF_LIST(struct conf_exit, exits);
+	CONF_LIST(struct conf_rule, rules);
 	CONF_LIST(char *, files);		/* names for conf_where */
 	unsigned int	 retention_days;
 };
@@ -123,6 +168,7 @@ struct conf {
 struct conf	*conf_load(const char *path, char *err, size_t errlen);
 void		 conf_free(struct conf *);
 const char	*conf_level_name(enum site_level);
+const char	*conf_severity_name(enum severity);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);
 

@@ -51,8 +51,14 @@ test_json_escape(void **state)
 
 	(void)state;
 	flow_output_json_escape(buf, sizeof(buf), "a\"b\\c\n\x01\xe4\xb8\xad");
-	assert_string_equal(buf,
-	    "a\\\"b\\\\c\\u000a\\u0001\\u00e4\\u00b8\\u00ad");
+	assert_string_equal(buf, "a\\\"b\\\\c\\u000a\\u0001\xe4\xb8\xad");
+	/* Not UTF-8: a lone continuation, a cut sequence, an overlong '/'. */
+	flow_output_json_escape(buf, sizeof(buf), "\x80x\xe4\xb8y\xc0\xaf\xff");
+	assert_string_equal(buf, "\\u0080x\\u00e4\\u00b8y\\u00c0\\u00af"
+	    "\\u00ff");
+	/* A surrogate (U+D800) is not a character. */
+	flow_output_json_escape(buf, sizeof(buf), "\xed\xa0\x80");
+	assert_string_equal(buf, "\\u00ed\\u00a0\\u0080");
 	flow_output_json_escape(buf, 5, "\x01\x02");
 	assert_true(strlen(buf) < 5);
 }

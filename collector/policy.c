@@ -1,0 +1,207 @@
+/*
+ * Policy evaluation.  Each rule is compiled once: zone indexes, a bitmap
+ * of nDPI protocol ids and one of categories.  A flow keeps a bit per
+ * rule that fired, so a rule fires at most once per flow however often
+ * the flow is checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define MAX_IDS		4096	/* nDPI ids, custom protocols included */
+#define MAX_CATEGORIES	256
+
+struct compiled_rule {
+	const struct conf_rule	*r;
+	uint8_t			*apps;		/* bitmap by nDPI id, or NULL */
+	uint8_t			 cats[MAX_CATEGORIES / 8];
+	int			 has_cats;
+	int			 needs_dpi;
+	uint64_t		 hits;
+};
+
+struct policy {
+	const struct conf	*conf;
+	const struct zone_map	*zones;
+	struct compiled_rule	*rules;
+	size_t			 nrules;
+	policy_hit_fn		 hit;
+	void			*arg;
+};
+
+static int
+bit_test(const uint8_t *map, unsigned int i, unsigned int max)
+{
+	return i < max && (map[i / 8] >> (i % 8) & 1);
+}
+
+static void
+bit_set(uint8_t *map, unsigned int i)
+{
+	map[i / 8] |= (uint8_t)(1 << (i % 8));
+}
+
+static int
+compile(struct policy *pol, struct compiled_rule *cr, struct dpi *d,
+    char *err, size_t errlen)
+{
+	const struct conf_rule	*r = cr->r;
+	size_t			 i;
+	int			 id;
+
+	if (r->apps.n > 0) {
+		if ((cr->apps = calloc(MAX_IDS / 8, 1)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		for (i = 0; i < r->apps.n; i++) {
+			if ((id = dpi_app_id(d, r->apps.v[i])) < 0 ||
+			    id >= MAX_IDS) {
+				snprintf(err, errlen, "%s:%d: rule %u: nDPI has no "
+				    "protocol named %s", r->apps_at.file,
+				    r->apps_at.line, r->id, r->apps.v[i]);
+				return -1;
+			}
+			bit_set(cr->apps, (unsigned int)id);
+		}
+		cr->needs_dpi = 1;
+	}
+	for (i = 0; i < r->categories.n; i++) {
+		if ((id = dpi_category_id(d, r->categories.v[i])) < 0 ||
+		    id >= MAX_CATEGORIES) {
+			snprintf(err, errlen, "%s:%d: rule %u: nDPI has no "
+			    "category named %s", r->categories_at.file,
+			    r->categories_at.line, r->id, r->categories.v[i]);
+			return -1;
+		}
+		bit_set(cr->cats, (unsigned int)id);
+		cr->has_cats = cr->needs_dpi = 1;
+	}
+	return 0;
+}
+
+struct policy *
+policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
+    policy_hit_fn hit, void *arg, char *err, size_t errlen)
+{
+	struct policy	*pol;
+	size_t		 i;
+
+	if ((pol = calloc(1, sizeof(*pol))) == NULL ||
+	    (pol->rules = calloc(c->rules.n ? c->rules.n : 1,
+	    sizeof(*pol->rules))) == NULL) {
+		free(pol);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pol->conf = c;
+	pol->zones = zm;
+	pol->hit = hit;
+	pol->arg = arg;
+	pol->nrules = c->rules.n;
+	for (i = 0; i < c->rules.n; i++) {
+		pol->rules[i].r = &c->rules.v[i];
+		if (compile(pol, &pol->rules[i], d, err, errlen) == -1) {
+			policy_free(pol);
+			return NULL;
+		}
+	}
+	return pol;
+}
+
+void
+policy_free(struct policy *pol)
+{
+	size_t	 i;
+
+	if (pol == NULL)
+		return;
+	for (i = 0; i < pol->nrules; i++)
+		free(pol->rules[i].apps);
+	free(pol->rules);
+	free(pol);
+}
+
+static int
+zone_is(int want, uint8_t zone)
+{
+	return want == RULE_ANY || want == zone;
+}
+
+static int
+zones_match(const struct conf_rule *r, const struct flow *f)
+{
+	int	 init = f->src_is_lower ? 0 : 1;
+
+	if (!r->has_zones)
+		return 1;
+	if (r->direction == RULE_A_TO_B)
+		return zone_is(r->zone[0], f->zone[init]) &&
+		    zone_is(r->zone[1], f->zone[1 - init]);
+	return (zone_is(r->zone[0], f->zone[0]) &&
+	    zone_is(r->zone[1], f->zone[1])) ||
+	    (zone_is(r->zone[0], f->zone[1]) &&
+	    zone_is(r->zone[1], f->zone[0]));
+}
+
+static int
+rule_matches(const struct policy *pol, const struct compiled_rule *cr,
+    const struct flow *f)
+{
+	const struct conf_rule	*r = cr->r;
+
+	if (!zones_match(r, f))
+		return 0;
+	if (r->site != RULE_ANY &&
+	    !zone_map_site_within(pol->zones, f->site[0], r->site) &&
+	    !zone_map_site_within(pol->zones, f->site[1], r->site))
+		return 0;
+	if (r->exit != RULE_ANY && f->exit != r->exit)
+		return 0;
+	if (r->not_via_exit && f->exit != EXIT_NONE)
+		return 0;
+	if (cr->apps != NULL && !bit_test(cr->apps, f->app.app, MAX_IDS) &&
+	    !bit_test(cr->apps, f->app.master, MAX_IDS))
+		return 0;
+	if (cr->has_cats && !bit_test(cr->cats, f->app.category,
+	    MAX_CATEGORIES))
+		return 0;
+	return 1;
+}
+
+/*
+ * Rules that need the application wait until it is known; the others
+ * fire at the first check.  Nothing here looks at packets.
+ */
+void
+policy_eval(struct policy *pol, struct flow *f, int classified)
+{
+	struct compiled_rule	*cr;
+	size_t			 i;
+
+	for (i = 0; i < pol->nrules; i++) {
+		cr = &pol->rules[i];
+		if ((f->fired >> i & 1) || (cr->needs_dpi && !classified))
+			continue;
+		if (!rule_matches(pol, cr, f))
+			continue;
+		f->fired |= UINT64_C(1) << i;
+		cr->hits++;
+		pol->hit(pol->arg, f, cr->r);
+	}
+}
+
+size_t
+policy_nrules(const struct policy *pol)
+{
+	return pol->nrules;
+}
+
+const struct conf_rule *
+policy_rule(const struct policy *pol, size_t i, uint64_t *hits)
+{
+	*hits = pol->rules[i].hits;
+	return pol->rules[i].r;
+}
