@@ -326,17 +326,30 @@ parse_options(int argc, char **argv, struct options *o)
 	o->pipe.atomic_outputs = o->iface == NULL && !o->looping;
 }
 
-/* -n: read the configuration, say what is wrong or that it is fine. */
+/*
+ * -n: read the configuration, say what is wrong or that it is fine.  The
+ * rules' application names are checked against nDPI too.
+ */
 static int
 check_config(const char *path)
 {
-	struct conf	*c;
-	char		 err[CONF_ERR_MAX];
+	struct pipeline_conf	 pc;
+	struct pipeline		*pl;
+	struct conf		*c;
+	char			 err[CONF_ERR_MAX];
 
 	if ((c = conf_load(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_FAILED;
 	}
+	pipeline_conf_default(&pc);
+	pc.conf = c;
+	pc.flows.max_flows = 1;
+	if ((pl = pipeline_new(&pc)) == NULL) {
+		conf_free(c);
+		return EXIT_FAILED;
+	}
+	pipeline_free(pl);
 	if (log_getverbose())
 		printf("%zu zones, %zu sites, %zu exits, %zu rules, retention "
 		    "%u days\n", c->zones.n, c->sites.n, c->exits.n,

@@ -29,6 +29,7 @@ struct policy {
 	size_t			 nrules;
 	policy_hit_fn		 hit;
 	void			*arg;
+	int			 dns_id;
 };
 
 static int
@@ -101,6 +102,7 @@ policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
 	pol->hit = hit;
 	pol->arg = arg;
 	pol->nrules = c->rules.n;
+	pol->dns_id = dpi_app_id(d, "DNS");
 	for (i = 0; i < c->rules.n; i++) {
 		pol->rules[i].r = &c->rules.v[i];
 		if (compile(pol, &pol->rules[i], d, err, errlen) == -1) {
@@ -146,6 +148,22 @@ zones_match(const struct conf_rule *r, const struct flow *f)
 	    zone_is(r->zone[1], f->zone[0]));
 }
 
+/*
+ * A flow is its application or its master protocol ("TLS.Tor" is Tor and
+ * TLS).  Looking a name up is not using the service: "DNS.AnyDesk", a
+ * query for AnyDesk's servers, matches only rules that name DNS.
+ */
+static int
+app_matches(const struct policy *pol, const struct compiled_rule *cr,
+    const struct flow_app *a)
+{
+	if (bit_test(cr->apps, a->master, MAX_IDS))
+		return 1;
+	if (a->master == pol->dns_id)
+		return 0;
+	return bit_test(cr->apps, a->app, MAX_IDS);
+}
+
 static int
 rule_matches(const struct policy *pol, const struct compiled_rule *cr,
     const struct flow *f)
@@ -162,8 +180,7 @@ rule_matches(const struct policy *pol, const struct compiled_rule *cr,
 		return 0;
 	if (r->not_via_exit && f->exit != EXIT_NONE)
 		return 0;
-	if (cr->apps != NULL && !bit_test(cr->apps, f->app.app, MAX_IDS) &&
-	    !bit_test(cr->apps, f->app.master, MAX_IDS))
+	if (cr->apps != NULL && !app_matches(pol, cr, &f->app))
 		return 0;
 	if (cr->has_cats && !bit_test(cr->cats, f->app.category,
 	    MAX_CATEGORIES))

@@ -11,6 +11,7 @@
 
 #include "flow-output.h"
 #include "log.h"
+#include "policy.h"
 #include "status.h"
 
 #define TOP_APPS	8
@@ -118,6 +119,17 @@ status_write_json(const char *path, const struct status_view *v)
 		fprintf(fp, "%s{\"app\":\"%s\",\"bytes\":%" PRIu64 "}",
 		    i ? "," : "", name, top[i].bytes);
 	}
+	fprintf(fp, "],\n\"rules\":[");
+	if (pipeline_policy(v->pl) != NULL)
+		for (i = 0; i < (int)policy_nrules(pipeline_policy(v->pl)); i++) {
+			const struct conf_rule	*r;
+			uint64_t		 hits;
+
+			r = policy_rule(pipeline_policy(v->pl), (size_t)i, &hits);
+			fprintf(fp, "%s{\"id\":%" PRIu32 ",\"severity\":\"%s\","
+			    "\"hits\":%" PRIu64 "}", i ? "," : "", r->id,
+			    conf_severity_name(r->severity), hits);
+		}
 	fprintf(fp, "]}\n");
 	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {
 		log_warn("status: %s", tmp);

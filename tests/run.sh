@@ -5,7 +5,8 @@
 #   tests/run.sh            all suites
 #   tests/run.sh unit cli   only those
 #
-# Suites: unit (cmocka), cli (black-box zw-collector), conformance (the
+# Suites: unit (cmocka), cli (black-box zw-collector), policy (the
+# isolation rules on crafted and real traffic), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -44,18 +45,21 @@ if want unit; then
 	tally unit $p $f 0
 fi
 
-if want cli; then
-	python3 tests/cli/test_cli.py >"$OUT/cli.log" 2>&1
-	run=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$OUT/cli.log")
-	nf=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$OUT/cli.log")
-	ne=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$OUT/cli.log")
-	ns=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$OUT/cli.log")
+pysuite() {	# suite script
+	python3 "$2" >"$OUT/$1.log" 2>&1
+	run=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} .*/\1/p' "$OUT/$1.log")
+	nf=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$OUT/$1.log")
+	ne=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$OUT/$1.log")
+	ns=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$OUT/$1.log")
 	run=${run:-1} nf=${nf:-0} ne=${ne:-0} ns=${ns:-0}
-	if ! grep -q '^OK' "$OUT/cli.log" && [ $((nf + ne)) -eq 0 ]; then nf=1; fi
-	[ $((nf + ne)) -eq 0 ] || grep -E -A12 '^(FAIL|ERROR):' "$OUT/cli.log" | head -60
-	grep 'skipped' "$OUT/cli.log" | grep -v '^OK\|^FAILED' | sed 's/^/cli: /'
-	tally cli $((run - nf - ne - ns)) $((nf + ne)) "$ns"
-fi
+	if ! grep -q '^OK' "$OUT/$1.log" && [ $((nf + ne)) -eq 0 ]; then nf=1; fi
+	[ $((nf + ne)) -eq 0 ] || grep -E -A12 '^(FAIL|ERROR):' "$OUT/$1.log" | head -60
+	grep 'skipped' "$OUT/$1.log" | grep -v '^OK\|^FAILED' | sed "s/^/$1: /"
+	tally "$1" $((run - nf - ne - ns)) $((nf + ne)) "$ns"
+}
+
+want cli && pysuite cli tests/cli/test_cli.py
+want policy && pysuite policy tests/cli/test_policy.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \
