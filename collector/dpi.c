@@ -115,17 +115,6 @@ dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p)
 
 	if (f->app.done || p->frag == PKT_FRAG_LATER)
 		return;
-	/*
-	 * A bare TCP acknowledgement after the handshake tells nDPI nothing
-	 * its dissectors use; skipping it saves a third of the calls.  The
-	 * handshake itself and every flag change still go in, so nDPI's TCP
-	 * tracking sees the connection open and close.
-	 */
-	if (f->key.proto == IPPROTO_TCP_ && p->payload_len == 0 &&
-	    f->npkts_total > 3 && (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)) == 0) {
-		d->stats.skipped++;
-		return;
-	}
 	if ((nf = f->dpi) == NULL) {
 		if ((nf = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT)) == NULL) {
 			d->stats.alloc_failed++;

@@ -19,7 +19,6 @@ struct dpi_conf {
 
 struct dpi_stats {
 	uint64_t	 packets;	/* handed to nDPI */
-	uint64_t	 skipped;	/* bare TCP ACKs kept from nDPI */
 	uint64_t	 flows_detected;
 	uint64_t	 flows_guessed;	/* by port or address at give-up */
 	uint64_t	 flows_unknown;

@@ -277,25 +277,15 @@ flow_output_addr(const uint8_t *addr, int ipver, char *buf, size_t len)
 }
 
 const char *
-flow_output_l4name(uint8_t proto)
+flow_output_l4name(uint8_t proto, char buf[FLOW_L4NAME_MAX])
 {
-	static const char *const numbers[] = {
-#define N10(n)	#n "0", #n "1", #n "2", #n "3", #n "4", #n "5", #n "6", \
-		#n "7", #n "8", #n "9"
-		"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
-		N10(1), N10(2), N10(3), N10(4), N10(5), N10(6), N10(7),
-		N10(8), N10(9), N10(10), N10(11), N10(12), N10(13), N10(14),
-		N10(15), N10(16), N10(17), N10(18), N10(19), N10(20), N10(21),
-		N10(22), N10(23), N10(24),
-		"250", "251", "252", "253", "254", "255"
-#undef N10
-	};
 	size_t	 i;
 
 	for (i = 0; i < sizeof(l4names) / sizeof(l4names[0]); i++)
 		if (l4names[i].proto == proto)
 			return l4names[i].name;
-	return numbers[proto];
+	snprintf(buf, FLOW_L4NAME_MAX, "%u", proto);
+	return buf;
 }
 
 static void
@@ -315,7 +305,7 @@ render(const struct flow *f, enum flow_end why, struct dpi *d,
 	size_t		 i;
 
 	snprintf(vals[F_L4PROTO], FIELD_MAX, "%s",
-	    flow_output_l4name(f->key.proto));
+	    flow_output_l4name(f->key.proto, name));
 	flow_output_addr(f->key.lo, f->key.ipver, vals[F_LOWER_IP], FIELD_MAX);
 	flow_output_addr(f->key.hi, f->key.ipver, vals[F_UPPER_IP], FIELD_MAX);
 	snprintf(vals[F_LOWER_PORT], FIELD_MAX, "%u", f->key.lo_port);

@@ -33,6 +33,7 @@ size_t		 flow_output_json_escape(char *dst, size_t len,
 void		 flow_output_addr(const uint8_t *addr, int ipver, char *buf,
 		    size_t len);
 /* TCP, UDP, ICMP ... as nDPI's reader names them; others as a number. */
-const char	*flow_output_l4name(uint8_t proto);
+#define FLOW_L4NAME_MAX	4
+const char	*flow_output_l4name(uint8_t proto, char buf[FLOW_L4NAME_MAX]);
 
 #endif

@@ -44,42 +44,48 @@ bit_set(uint8_t *map, unsigned int i)
 	map[i / 8] |= (uint8_t)(1 << (i % 8));
 }
 
+/* Names of a rule's list into a bitmap of nDPI ids. */
 static int
-compile(struct policy *pol, struct compiled_rule *cr, struct dpi *d,
+compile_names(const struct conf_rule *r, const struct conf_names *names,
+    struct conf_where at, int (*lookup)(struct dpi *, const char *),
+    struct dpi *d, uint8_t *map, unsigned int max, const char *what,
     char *err, size_t errlen)
 {
+	size_t	 i;
+	int	 id;
+
+	for (i = 0; i < names->n; i++) {
+		if ((id = lookup(d, names->v[i])) < 0 || (unsigned int)id >= max) {
+			snprintf(err, errlen, "%s:%d: rule %u: nDPI has no %s "
+			    "named %s", at.file, at.line, r->id, what,
+			    names->v[i]);
+			return -1;
+		}
+		bit_set(map, (unsigned int)id);
+	}
+	return 0;
+}
+
+static int
+compile(struct compiled_rule *cr, struct dpi *d, char *err, size_t errlen)
+{
 	const struct conf_rule	*r = cr->r;
-	size_t			 i;
-	int			 id;
 
 	if (r->apps.n > 0) {
 		if ((cr->apps = calloc(MAX_IDS / 8, 1)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		for (i = 0; i < r->apps.n; i++) {
-			if ((id = dpi_app_id(d, r->apps.v[i])) < 0 ||
-			    id >= MAX_IDS) {
-				snprintf(err, errlen, "%s:%d: rule %u: nDPI has no "
-				    "protocol named %s", r->apps_at.file,
-				    r->apps_at.line, r->id, r->apps.v[i]);
-				return -1;
-			}
-			bit_set(cr->apps, (unsigned int)id);
-		}
-		cr->needs_dpi = 1;
-	}
-	for (i = 0; i < r->categories.n; i++) {
-		if ((id = dpi_category_id(d, r->categories.v[i])) < 0 ||
-		    id >= MAX_CATEGORIES) {
-			snprintf(err, errlen, "%s:%d: rule %u: nDPI has no "
-			    "category named %s", r->categories_at.file,
-			    r->categories_at.line, r->id, r->categories.v[i]);
+		if (compile_names(r, &r->apps, r->apps_at, dpi_app_id, d,
+		    cr->apps, MAX_IDS, "protocol", err, errlen) == -1)
 			return -1;
-		}
-		bit_set(cr->cats, (unsigned int)id);
-		cr->has_cats = cr->needs_dpi = 1;
 	}
+	if (compile_names(r, &r->categories, r->categories_at,
+	    dpi_category_id, d, cr->cats, MAX_CATEGORIES, "category", err,
+	    errlen) == -1)
+		return -1;
+	cr->has_cats = r->categories.n > 0;
+	cr->needs_dpi = r->apps.n > 0 || cr->has_cats;
 	return 0;
 }
 
@@ -105,7 +111,7 @@ policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
 	pol->dns_id = dpi_app_id(d, "DNS");
 	for (i = 0; i < c->rules.n; i++) {
 		pol->rules[i].r = &c->rules.v[i];
-		if (compile(pol, &pol->rules[i], d, err, errlen) == -1) {
+		if (compile(&pol->rules[i], d, err, errlen) == -1) {
 			policy_free(pol);
 			return NULL;
 		}

@@ -52,7 +52,7 @@ void
 violation_log_write(struct violation_log *v, const struct flow *f,
     const struct conf_rule *r, struct dpi *d, const struct zone_map *zm)
 {
-	char		 src[64], dst[64], proto[128];
+	char		 src[64], dst[64], proto[128], l4[FLOW_L4NAME_MAX];
 	int		 s = f->src_is_lower ? 0 : 1;
 	const uint8_t	*a[2] = { f->key.lo, f->key.hi };
 	uint16_t	 port[2] = { f->key.lo_port, f->key.hi_port };
@@ -65,7 +65,7 @@ violation_log_write(struct violation_log *v, const struct flow *f,
 	json_field(v->fp, "severity", conf_severity_name(r->severity), 0);
 	json_field(v->fp, "msg_zh", r->msg_zh, 0);
 	json_field(v->fp, "msg_en", r->msg_en, 0);
-	json_field(v->fp, "l4proto", flow_output_l4name(f->key.proto), 0);
+	json_field(v->fp, "l4proto", flow_output_l4name(f->key.proto, l4), 0);
 	json_field(v->fp, "src_ip", src, 0);
 	fprintf(v->fp, ",\"src_port\":%u", port[s]);
 	json_field(v->fp, "dst_ip", dst, 0);

@@ -152,37 +152,57 @@ descendant(const struct conf *c, int outer, int inner)
 	return 0;
 }
 
+struct vlan_owner {
+	const struct conf_vlan	*v;
+	const char		*kind;
+	const char		*name;
+};
+
+/*
+ * Marks each VLAN id of the ranges as owned; an id owned already is a
+ * contradiction.  Linear in the ids marked: the first conflict stops it.
+ */
+static int
+claim_vlans(struct conf_parser *ps, struct vlan_owner *owners,
+    const struct conf_vlans *l, const char *kind, const char *name)
+{
+	const struct vlan_owner	*o;
+	size_t			 i;
+	unsigned int		 id;
+
+	for (i = 0; i < l->n; i++)
+		for (id = l->v[i].lo; id <= l->v[i].hi; id++) {
+			if ((o = &owners[id])->v != NULL) {
+				error_at(ps, l->v[i].at);
+				conf_error(ps, "vlan %u-%u of %s %s overlaps vlan "
+				    "%u-%u of %s %s (%s:%d)", l->v[i].lo,
+				    l->v[i].hi, kind, name, o->v->lo, o->v->hi,
+				    o->kind, o->name, o->v->at.file,
+				    o->v->at.line);
+				return -1;
+			}
+			owners[id].v = &l->v[i];
+			owners[id].kind = kind;
+			owners[id].name = name;
+		}
+	return 0;
+}
+
 static int
 check_zones(struct conf_parser *ps)
 {
 	struct conf		*c = ps->conf;
-	size_t			 i, j, k, l;
+	struct vlan_owner	 owners[4096];
+	size_t			 i;
 
 	if (sweep_all(ps, c->zones.n, zone_nets, never, "zone") == -1)
 		return -1;
-
 	/* A VLAN binds traffic to one zone only. */
+	memset(owners, 0, sizeof(owners));
 	for (i = 0; i < c->zones.n; i++)
-		for (j = 0; j < c->zones.v[i].vlans.n; j++)
-			for (k = i; k < c->zones.n; k++)
-				for (l = k == i ? j + 1 : 0;
-				    l < c->zones.v[k].vlans.n; l++) {
-					const struct conf_vlan *a =
-					    &c->zones.v[i].vlans.v[j];
-					const struct conf_vlan *b =
-					    &c->zones.v[k].vlans.v[l];
-
-					if (a->lo > b->hi || b->lo > a->hi)
-						continue;
-					error_at(ps, b->at);
-					conf_error(ps, "vlan %u-%u of zone %s "
-					    "overlaps vlan %u-%u of zone %s "
-					    "(%s:%d)", b->lo, b->hi,
-					    c->zones.v[k].name, a->lo, a->hi,
-					    c->zones.v[i].name, a->at.file,
-					    a->at.line);
-					return -1;
-				}
+		if (claim_vlans(ps, owners, &c->zones.v[i].vlans, "zone",
+		    c->zones.v[i].name) == -1)
+			return -1;
 	return 0;
 }
 
@@ -246,9 +266,16 @@ check_exits(struct conf_parser *ps)
 	struct conf		*c = ps->conf;
 	struct conf_exit	*e;
 	struct conf_zone	*internal = &c->zones.v[ZONE_INTERNAL];
+	struct vlan_owner	 owners[4096];
 	size_t			 i, j, k;
 	int			 count;
 
+	/* A VLAN names one exit. */
+	memset(owners, 0, sizeof(owners));
+	for (i = 0; i < c->exits.n; i++)
+		if (claim_vlans(ps, owners, &c->exits.v[i].vlans, "exit",
+		    c->exits.v[i].name) == -1)
+			return -1;
 	for (i = 0; i < c->exits.n; i++) {
 		e = &c->exits.v[i];
 		error_at(ps, e->at);

@@ -131,6 +131,10 @@ static const struct {
 	  " vlan 10\n}\n", "main.conf:1: exit e: district nowhere is not a site" },
 	{ "exit with nothing to match", S_CITY "exit e {\n district city\n}\n",
 	  "main.conf:5: exit e: give a router-mac, a vlan or an address" },
+	{ "two exits on one VLAN", S_CITY "exit a {\n district city\n vlan 5-9\n}\n"
+	  "exit b {\n district city\n vlan 9\n}\n",
+	  "main.conf:11: vlan 9-9 of exit b overlaps vlan 5-9 of exit a "
+	  "(@main.conf:7)" },
 	{ "three exits", S_CITY "exit a {\n district city\n vlan 1\n}\n"
 	  "exit b {\n district city\n vlan 2\n}\n"
 	  "exit c {\n district city\n vlan 3\n}\n",
