@@ -18,10 +18,14 @@ V		?= 0
 FUZZ_SECONDS	?= 60
 
 ZW_VERSION	:= 0.1.0
+# The enterprise number (RFC 5612 example until a deployment has its own):
+# the syslog structured data and the MIB are named under it.
+ZW_ENTERPRISE	?= 32473
 
 # Every Debian package the build, the tests and the demo use.
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
+		   libsqlite3-dev sqlite3 \
 		   python3 tcpdump iproute2 iputils-ping time valgrind
 
 ifeq ($(BUILD),fuzz)
@@ -34,8 +38,8 @@ WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wmissing-declarations -Wformat=2 -Wundef -Wvla \
 		   -Wwrite-strings -Wno-unused-parameter
 # nDPI's headers are not ours to warn about.
-PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap 2>/dev/null))
-PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap 2>/dev/null)
+PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 2>/dev/null))
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 2>/dev/null) -lpthread
 
 CFLAGS_release	:= -O2 -g
 CFLAGS_check	:= -O1 -g -fno-omit-frame-pointer \
@@ -46,6 +50,7 @@ LDFLAGS_check	:= -fsanitize=address,undefined
 LDFLAGS_fuzz	:= -fsanitize=address,undefined
 
 ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DZW_VERSION='"$(ZW_VERSION)"' \
+		  -DZW_ENTERPRISE=$(ZW_ENTERPRISE) \
 		  $(WARNINGS) $(CFLAGS_$(BUILD)) -MMD -MP \
 		  -Ilib -Icollector $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS	= $(LDFLAGS_$(BUILD)) $(LDFLAGS)

@@ -26,10 +26,7 @@ void		 flow_output_write(struct flow_output *, const struct flow *,
 int		 flow_output_flush(struct flow_output *);
 int		 flow_output_close(struct flow_output *, int commit);
 
-/* Exposed for the tests: RFC 4180 and JSON string escaping. */
-size_t		 flow_output_csv_escape(char *dst, size_t len, const char *src);
-size_t		 flow_output_json_escape(char *dst, size_t len,
-		    const char *src);
+/* An address as text. */
 void		 flow_output_addr(const uint8_t *addr, int ipver, char *buf,
 		    size_t len);
 /* TCP, UDP, ICMP ... as nDPI's reader names them; others as a number. */

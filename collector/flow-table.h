@@ -71,6 +71,8 @@ struct flow {
 	void		*dpi;		/* detection state, owned by dpi.c */
 	struct flow_app	 app;
 	uint64_t	 fired;		/* rules that fired, one bit each */
+	uint64_t	 reported;	/* of those, sent to the outputs */
+	uint64_t	 ev_last;	/* evidence ring: newest record + 1 */
 	uint16_t	 site[2];	/* lower, upper: set at the first packet */
 	uint16_t	 exit;		/* declared exit crossed, or none */
 	uint8_t		 zone[2];
@@ -79,6 +81,7 @@ struct flow {
 	uint8_t		 src_is_lower;	/* first packet came from lo */
 	uint8_t		 tcp_seen;	/* FIN per direction, RST */
 	uint8_t		 tunnel;
+	uint8_t		 ev_count;	/* packets in the evidence ring */
 };
 
 struct flow_table_conf {

@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "pipeline.h"
 #include "status.h"
+#include "violation-store.h"
 
 #ifndef ZW_VERSION
 #define ZW_VERSION	"0.1"
@@ -49,11 +50,14 @@ struct options {
 	int			 console;
 	int			 quiet;
 	int			 use_syslog;
+	const char		*store;
+	int			 no_store;
 	struct pipeline_conf	 pipe;
 };
 
 struct run_state {
 	struct pipeline		*pl;
+	struct violation_store	*store;
 	struct capture		*cap;
 	struct options		*opt;
 	struct status_view	 last;
@@ -72,6 +76,8 @@ static void	 on_packet(void *, const struct decode_link *, struct pkt *,
 static void	 report(struct run_state *, int final);
 static int	 check_config(const char *path);
 static struct conf *load_config(struct options *);
+static struct violation_store *start_store(struct options *,
+		    const struct conf *);
 
 int
 main(int argc, char *argv[])
@@ -93,6 +99,7 @@ main(int argc, char *argv[])
 	opt.pipe.conf = conf;
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
+	rs.store = opt.pipe.store = start_store(&opt, conf);
 	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
 		fatalx("cannot start the pipeline");
 	install_signals();
@@ -109,6 +116,11 @@ main(int argc, char *argv[])
 		log_warnx("flow records could not be written completely");
 		rv = EXIT_FAILED;
 	}
+	if (violation_store_stop(rs.store) == -1) {
+		log_warnx("violations could not be stored completely");
+		rv = EXIT_FAILED;
+	}
+	rs.store = NULL;
 	report(&rs, 1);
 	if (!opt.quiet) {
 		struct status_view v = rs.last;
@@ -130,7 +142,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: zw-collector -n [-v] [--config file]\n"
 	    "       zw-collector (-i interface | -r file [-r file ...])\n"
-	    "           [--config file] [--violations file]\n"
+	    "           [--config file] [--store file | --no-store]\n"
+	    "           [--violations file]\n"
 	    "           [--flows-csv file] [--flows-json file] [-f filter]\n"
 	    "           [--max-flows n] [--idle-tcp s] [--idle-other s]\n"
 	    "           [--closed s] [--active s] [--protos file] [--no-dpi]\n"
@@ -146,12 +159,14 @@ enum {
 	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
 	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
 	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG,
-	OPT_VIOLATIONS
+	OPT_VIOLATIONS, OPT_STORE, OPT_NO_STORE
 };
 
 static const struct option longopts[] = {
 	{ "config",		required_argument, NULL, OPT_CONFIG },
 	{ "violations",		required_argument, NULL, OPT_VIOLATIONS },
+	{ "store",		required_argument, NULL, OPT_STORE },
+	{ "no-store",		no_argument,	   NULL, OPT_NO_STORE },
 	{ "flows-csv",		required_argument, NULL, OPT_FLOWS_CSV },
 	{ "flows-json",		required_argument, NULL, OPT_FLOWS_JSON },
 	{ "max-flows",		required_argument, NULL, OPT_MAX_FLOWS },
@@ -301,6 +316,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_VIOLATIONS:
 			o->pipe.violations = optarg;
 			break;
+		case OPT_STORE:
+			o->store = optarg;
+			break;
+		case OPT_NO_STORE:
+			o->no_store = 1;
+			break;
 		case OPT_CONSOLE:
 			o->console = 1;
 			break;
@@ -314,7 +335,7 @@ parse_options(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (o->store && o->no_store))
 		usage();
 	if (o->check_only)
 		return;
@@ -345,6 +366,8 @@ check_config(const char *path)
 	pipeline_conf_default(&pc);
 	pc.conf = c;
 	pc.flows.max_flows = 1;
+	if (c->protos_path[0] != '\0')
+		pc.dpi.protos_file = c->protos_path;
 	if ((pl = pipeline_new(&pc)) == NULL) {
 		conf_free(c);
 		return EXIT_FAILED;
@@ -374,6 +397,9 @@ load_config(struct options *o)
 		return NULL;
 	if ((c = conf_load(o->config, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	/* --protos names another file for this run. */
+	if (o->pipe.dpi.protos_file == NULL && c->protos_path[0] != '\0')
+		o->pipe.dpi.protos_file = c->protos_path;
 	return c;
 }
 
@@ -406,6 +432,7 @@ report(struct run_state *rs, int final)
 
 	memset(&v, 0, sizeof(v));
 	v.pl = rs->pl;
+	v.store = rs->store;
 	v.started_us = rs->started_us;
 	v.wall_us = capture_now_us();
 	v.packets = pipeline_stats(rs->pl)->packets;
@@ -434,6 +461,33 @@ on_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	/* The wall clock is read on ticks and every 4096 packets only. */
 	if (p == NULL || (++rs->calls & 4095) == 0)
 		report(rs, 0);
+}
+
+/*
+ * A live capture keeps its violations in the configured store; reading
+ * files stores them only when asked to (--store), since a file is often
+ * read to look, not to record.
+ */
+static struct violation_store *
+start_store(struct options *o, const struct conf *conf)
+{
+	struct violation_store_conf	 c;
+	struct violation_store		*vs;
+	char				 err[CONF_ERR_MAX + 64];
+
+	memset(&c, 0, sizeof(c));
+	c.path = o->store;
+	if (c.path == NULL && o->iface != NULL && !o->no_store &&
+	    conf != NULL && conf->rules.n > 0)
+		c.path = conf->store_path;
+	if (c.path == NULL)
+		return NULL;
+	if (conf == NULL || conf->rules.n == 0)
+		fatalx("--store: the configuration has no rules to check");
+	c.conf = conf;
+	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	return vs;
 }
 
 static int

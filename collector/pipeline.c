@@ -4,14 +4,18 @@
  * Housekeeping (expiring flows) runs once per second of traffic time,
  * never per packet.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
+#include "evidence.h"
 #include "flow-output.h"
 #include "log.h"
 #include "pipeline.h"
 #include "policy.h"
 #include "violation-log.h"
+#include "violation-store.h"
 #include "zone-map.h"
 
 #define TICK_US		1000000
@@ -25,6 +29,9 @@ struct pipeline {
 	struct zone_map		*zones;		/* NULL without a configuration */
 	struct policy		*policy;	/* NULL without rules */
 	struct violation_log	*violations;
+	struct violation_store	*store;
+	struct evidence		*evidence;	/* NULL: none kept */
+	struct detect		*detect;	/* NULL: no detector rules */
 	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
 	int			 nout;
 	int			 no_dpi;
@@ -42,15 +49,74 @@ pipeline_conf_default(struct pipeline_conf *c)
 	memset(c, 0, sizeof(*c));
 	flow_table_conf_default(&c->flows);
 	dpi_conf_default(&c->dpi);
+	c->evidence_ring = EVIDENCE_RING_DEFAULT;
+	c->detect_hosts = DETECT_HOSTS_DEFAULT;
 }
 
+/* The record of rule i on the flow, as the outputs want it. */
 static void
-on_violation(void *arg, const struct flow *f, const struct conf_rule *r)
+violation_of(struct pipeline *pl, const struct flow *f, size_t i,
+    struct store_violation *v)
 {
-	struct pipeline	*pl = arg;
+	const struct conf_rule	*r;
+	uint64_t		 hits;
 
-	if (pl->violations != NULL)
-		violation_log_write(pl->violations, f, r, pl->dpi, pl->zones);
+	r = policy_rule(pl->policy, i, &hits);
+	violation_log_record(v, f, r, pl->dpi, pl->zones);
+	if (r->detect != DETECT_NONE)
+		detect_detail(pl->detect, f, r, v->detail, sizeof(v->detail));
+}
+
+/*
+ * Violations are reported once the flow is named, so that the record
+ * says which application it was, or when the flow ends first.
+ */
+static void
+pipeline_report(struct pipeline *pl, struct flow *f)
+{
+	struct store_violation	 v;
+	uint64_t		 bits = f->fired & ~f->reported;
+	size_t			 i;
+
+	f->reported |= bits;
+	for (i = 0; bits != 0; i++, bits >>= 1) {
+		if (!(bits & 1))
+			continue;
+		violation_of(pl, f, i, &v);
+		if (pl->violations != NULL)
+			violation_log_write(pl->violations, &v);
+		if (pl->store != NULL)
+			violation_store_open(pl->store, &v);
+	}
+}
+
+/* The evidence of a violating flow goes to each of its records. */
+static void
+pipeline_evidence(struct pipeline *pl, struct flow *f)
+{
+	struct store_violation	 v;
+	uint64_t		 bits = f->reported;
+	uint8_t			*pcap, *copy;
+	size_t			 len, i;
+	unsigned int		 n;
+
+	if ((pcap = evidence_take(pl->evidence, f, &len, &n)) == NULL)
+		return;
+	for (i = 0; bits != 0; i++, bits >>= 1) {
+		if (!(bits & 1))
+			continue;
+		violation_of(pl, f, i, &v);
+		if ((bits >> 1) != 0) {
+			if ((copy = malloc(len)) == NULL)
+				continue;
+			memcpy(copy, pcap, len);
+			violation_store_evidence(pl->store, &v, copy, len, n);
+		} else {
+			violation_store_evidence(pl->store, &v, pcap, len, n);
+			pcap = NULL;
+		}
+	}
+	free(pcap);
 }
 
 /* The second look of the policy, once nDPI has named the flow. */
@@ -61,6 +127,25 @@ pipeline_classified(struct pipeline *pl, struct flow *f)
 		return;
 	f->policy_done = 1;
 	policy_eval(pl->policy, f, 1);
+	pipeline_report(pl, f);
+}
+
+/* A record's packets and bytes, added to each violation of the flow. */
+static void
+pipeline_count(struct pipeline *pl, struct flow *f)
+{
+	struct store_violation	 v;
+	uint64_t		 bits = f->reported;
+	size_t			 i;
+
+	for (i = 0; bits != 0; i++, bits >>= 1) {
+		if (!(bits & 1))
+			continue;
+		violation_of(pl, f, i, &v);
+		violation_store_count(pl->store, &v,
+		    (int64_t)f->pkts[0] + f->pkts[1],
+		    (int64_t)(f->bytes[0] + f->bytes[1]), (int64_t)f->last_us);
+	}
 }
 
 static void
@@ -73,6 +158,13 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 	if (why != FLOW_END_ACTIVE && pl->dpi != NULL) {
 		dpi_flow_end(pl->dpi, f);
 		pipeline_classified(pl, f);
+	}
+	if (pl->policy != NULL && f->fired) {
+		pipeline_report(pl, f);
+		if (pl->evidence != NULL)
+			pipeline_evidence(pl, f);
+		if (pl->store != NULL)
+			pipeline_count(pl, f);
 	}
 	for (i = 0; i < pl->nout; i++)
 		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
@@ -109,8 +201,21 @@ pipeline_new(const struct pipeline_conf *c)
 		char	 err[CONF_ERR_MAX];
 
 		if ((pl->policy = policy_new(c->conf, pl->zones, pl->dpi,
-		    on_violation, pl, err, sizeof(err))) == NULL) {
+		    err, sizeof(err))) == NULL) {
 			log_warnx("%s", err);
+			goto fail;
+		}
+		errno = 0;
+		if ((pl->detect = detect_new(c->conf, pl->zones, pl->policy,
+		    c->detect_hosts)) == NULL && errno != 0) {
+			log_warnx("pipeline: cannot allocate the detectors");
+			goto fail;
+		}
+		pl->store = c->store;
+		if (pl->store != NULL && c->conf->evidence_packets > 0 &&
+		    (pl->evidence = evidence_new(c->evidence_ring,
+		    c->conf->evidence_packets)) == NULL) {
+			log_warnx("pipeline: cannot allocate the evidence ring");
 			goto fail;
 		}
 	}
@@ -169,8 +274,16 @@ pipeline_place(struct pipeline *pl, struct flow *f, const struct pkt *p)
 	    f->key.vlan);
 	f->site[0] = zone_map_site(pl->zones, f->key.lo, f->key.ipver);
 	f->site[1] = zone_map_site(pl->zones, f->key.hi, f->key.ipver);
-	if (pl->policy != NULL)
-		policy_eval(pl->policy, f, 0);
+	if (pl->policy == NULL)
+		return;
+	policy_eval(pl->policy, f, 0);
+	if (pl->detect != NULL)
+		detect_flow(pl->detect, f, p);
+	/* Without DPI there is no second look. */
+	if (pl->no_dpi) {
+		f->policy_done = 1;
+		pipeline_report(pl, f);
+	}
 }
 
 static void
@@ -212,10 +325,16 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	f = flow_table_packet(pl->flows, p, &dir);
 	if (f->npkts_total == 1)
 		pipeline_place(pl, f, p);
+	/* Kept while the flow may yet violate a rule, or once it has. */
+	if (pl->evidence != NULL && (!f->policy_done || f->fired))
+		evidence_packet(pl->evidence, f, p, link->dlt);
 	if (!pl->no_dpi && !f->app.done) {
 		dpi_packet(pl->dpi, f, p);
 		pipeline_classified(pl, f);
 	}
+	if (pl->evidence != NULL && f->reported &&
+	    evidence_full(pl->evidence, f))
+		pipeline_evidence(pl, f);
 	app = f->app.app ? f->app.app : f->app.master;
 	if (app <= pl->napps)
 		pl->app_bytes[app] += p->wirelen;
@@ -257,6 +376,8 @@ pipeline_free(struct pipeline *pl)
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
 	violation_log_close(pl->violations);
+	evidence_free(pl->evidence);
+	detect_free(pl->detect);
 	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);
@@ -292,6 +413,18 @@ struct policy *
 pipeline_policy(struct pipeline *pl)
 {
 	return pl->policy;
+}
+
+const struct evidence_stats *
+pipeline_evidence_stats(const struct pipeline *pl)
+{
+	return pl->evidence ? evidence_stats(pl->evidence) : NULL;
+}
+
+const struct detect_stats *
+pipeline_detect_stats(const struct pipeline *pl)
+{
+	return pl->detect ? detect_stats(pl->detect) : NULL;
 }
 
 struct dpi *

@@ -29,6 +29,9 @@ struct pipeline_conf {
 	int			 noutputs;
 	int			 atomic_outputs;
 	const char		*violations;	/* JSON lines, or NULL */
+	struct violation_store	*store;		/* or NULL */
+	size_t			 evidence_ring;	/* bytes */
+	uint32_t		 detect_hosts;
 };
 
 struct pipeline_stats {
@@ -41,6 +44,7 @@ struct pipeline_stats {
 };
 
 struct pipeline;
+struct violation_store;
 
 void		 pipeline_conf_default(struct pipeline_conf *);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);
@@ -55,6 +59,8 @@ const struct frag_stats	*pipeline_frag_stats(const struct pipeline *);
 const struct dpi_stats	*pipeline_dpi_stats(const struct pipeline *);
 struct dpi	*pipeline_dpi(struct pipeline *);
 struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
+const struct evidence_stats *pipeline_evidence_stats(const struct pipeline *);
+const struct detect_stats *pipeline_detect_stats(const struct pipeline *);
 uint64_t	 pipeline_now_us(const struct pipeline *);
 /* Bytes per application since start; ids up to *n. */
 const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);

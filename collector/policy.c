@@ -27,8 +27,6 @@ struct policy {
 	const struct zone_map	*zones;
 	struct compiled_rule	*rules;
 	size_t			 nrules;
-	policy_hit_fn		 hit;
-	void			*arg;
 	int			 dns_id;
 };
 
@@ -91,7 +89,7 @@ compile(struct compiled_rule *cr, struct dpi *d, char *err, size_t errlen)
 
 struct policy *
 policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
-    policy_hit_fn hit, void *arg, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	struct policy	*pol;
 	size_t		 i;
@@ -105,8 +103,6 @@ policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
 	}
 	pol->conf = c;
 	pol->zones = zm;
-	pol->hit = hit;
-	pol->arg = arg;
 	pol->nrules = c->rules.n;
 	pol->dns_id = dpi_app_id(d, "DNS");
 	for (i = 0; i < c->rules.n; i++) {
@@ -206,14 +202,23 @@ policy_eval(struct policy *pol, struct flow *f, int classified)
 
 	for (i = 0; i < pol->nrules; i++) {
 		cr = &pol->rules[i];
-		if ((f->fired >> i & 1) || (cr->needs_dpi && !classified))
+		if ((f->fired >> i & 1) || (cr->needs_dpi && !classified) ||
+		    cr->r->detect != DETECT_NONE)
 			continue;
 		if (!rule_matches(pol, cr, f))
 			continue;
 		f->fired |= UINT64_C(1) << i;
 		cr->hits++;
-		pol->hit(pol->arg, f, cr->r);
 	}
+}
+
+void
+policy_fire(struct policy *pol, struct flow *f, size_t i)
+{
+	if (i >= pol->nrules || (f->fired >> i & 1))
+		return;
+	f->fired |= UINT64_C(1) << i;
+	pol->rules[i].hits++;
 }
 
 size_t

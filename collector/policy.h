@@ -14,16 +14,14 @@
 
 struct policy;
 
-/* A rule fired on a flow; initiator is FLOW_DIR_LO2HI's side (0 or 1). */
-typedef void (*policy_hit_fn)(void *arg, const struct flow *,
-		    const struct conf_rule *);
-
 /* Returns NULL with "file:line: ..." in err for an unknown app name. */
 struct policy	*policy_new(const struct conf *, const struct zone_map *,
-		    struct dpi *, policy_hit_fn, void *arg, char *err,
-		    size_t errlen);
+		    struct dpi *, char *err, size_t errlen);
 void		 policy_free(struct policy *);
+/* Sets the bits of the rules that fire in f->fired; detect rules aside. */
 void		 policy_eval(struct policy *, struct flow *, int classified);
+/* A detector's finding: rule i fires on the flow, once. */
+void		 policy_fire(struct policy *, struct flow *, size_t i);
 size_t		 policy_nrules(const struct policy *);
 const struct conf_rule *policy_rule(const struct policy *, size_t i,
 		    uint64_t *hits);

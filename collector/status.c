@@ -9,9 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "flow-output.h"
 #include "log.h"
 #include "policy.h"
+#include "detect.h"
+#include "evidence.h"
 #include "status.h"
 
 #define TOP_APPS	8
@@ -56,6 +59,36 @@ top_apps(struct pipeline *pl, const uint64_t *since, struct app_row *rows,
 	memcpy(rows, all, (size_t)k * sizeof(*rows));
 	free(all);
 	return k;
+}
+
+/* The store, the evidence ring and the detectors, when there are. */
+static void
+status_json_violations(FILE *fp, const struct status_view *v)
+{
+	const struct evidence_stats	*es = pipeline_evidence_stats(v->pl);
+	const struct detect_stats	*ds = pipeline_detect_stats(v->pl);
+	struct violation_store_stats	 ss;
+
+	if (v->store != NULL) {
+		violation_store_stats(v->store, &ss);
+		fprintf(fp, ",\n\"store\":{\"queued\":%" PRIu64 ",\"created\":%"
+		    PRIu64 ",\"repeated\":%" PRIu64 ",\"evidence\":%" PRIu64
+		    ",\"dropped\":%" PRIu64 ",\"commit_failures\":%" PRIu64
+		    ",\"pending\":%" PRIu64 ",\"purged\":%" PRIu64
+		    ",\"syslog_sent\":%" PRIu64 ",\"syslog_failed\":%" PRIu64
+		    ",\"failing\":%s,\"disk_full\":%s}", ss.queued, ss.created,
+		    ss.repeated, ss.evidence, ss.dropped, ss.commit_failures,
+		    ss.pending, ss.purged, ss.syslog_sent, ss.syslog_failed,
+		    ss.failing ? "true" : "false", ss.full ? "true" : "false");
+	}
+	if (es != NULL)
+		fprintf(fp, ",\n\"evidence\":{\"recorded\":%" PRIu64
+		    ",\"taken\":%" PRIu64 ",\"lost\":%" PRIu64 "}",
+		    es->recorded, es->taken, es->lost);
+	if (ds != NULL)
+		fprintf(fp, ",\n\"detectors\":{\"hosts\":%" PRIu64
+		    ",\"hosts_evicted\":%" PRIu64 ",\"fired\":%" PRIu64 "}",
+		    ds->hosts, ds->hosts_evicted, ds->fired);
 }
 
 int
@@ -114,7 +147,7 @@ status_write_json(const char *path, const struct status_view *v)
 		char	 name[256];
 
 		/* Custom protocol names come from a file: escape them. */
-		flow_output_json_escape(name, sizeof(name),
+		escape_json(name, sizeof(name),
 		    dpi_app_name(pipeline_dpi(v->pl), top[i].id));
 		fprintf(fp, "%s{\"app\":\"%s\",\"bytes\":%" PRIu64 "}",
 		    i ? "," : "", name, top[i].bytes);
@@ -130,7 +163,9 @@ status_write_json(const char *path, const struct status_view *v)
 			    "\"hits\":%" PRIu64 "}", i ? "," : "", r->id,
 			    conf_severity_name(r->severity), hits);
 		}
-	fprintf(fp, "]}\n");
+	fprintf(fp, "]");
+	status_json_violations(fp, v);
+	fprintf(fp, "}\n");
 	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {
 		log_warn("status: %s", tmp);
 		fclose(fp);

@@ -9,9 +9,11 @@
 
 #include "capture.h"
 #include "pipeline.h"
+#include "violation-store.h"
 
 struct status_view {
 	struct pipeline		*pl;
+	struct violation_store	*store;		/* or NULL */
 	struct capture_stats	 cap;
 	uint64_t		 packets;	/* pipeline totals at wall_us */
 	uint64_t		 bytes;

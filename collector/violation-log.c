@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "flow-output.h"
 #include "log.h"
 #include "violation-log.h"
@@ -42,45 +43,80 @@ violation_log_open(const char *path)
 static void
 json_field(FILE *fp, const char *name, const char *value, int first)
 {
-	char	 esc[FLOW_HOST_MAX * 6 + CONF_TEXT_MAX * 6];
+	char	 esc[STORE_TEXT_MAX * 6];
 
-	flow_output_json_escape(esc, sizeof(esc), value);
+	escape_json(esc, sizeof(esc), value);
 	fprintf(fp, "%s\"%s\":\"%s\"", first ? "" : ",", name, esc);
 }
 
 void
-violation_log_write(struct violation_log *v, const struct flow *f,
+violation_log_record(struct store_violation *v, const struct flow *f,
     const struct conf_rule *r, struct dpi *d, const struct zone_map *zm)
 {
-	char		 src[64], dst[64], proto[128], l4[FLOW_L4NAME_MAX];
+	char		 l4[FLOW_L4NAME_MAX];
 	int		 s = f->src_is_lower ? 0 : 1;
 	const uint8_t	*a[2] = { f->key.lo, f->key.hi };
 	uint16_t	 port[2] = { f->key.lo_port, f->key.hi_port };
 
-	flow_output_addr(a[s], f->key.ipver, src, sizeof(src));
-	flow_output_addr(a[1 - s], f->key.ipver, dst, sizeof(dst));
-	dpi_proto_name(d, &f->app, proto, sizeof(proto));
-	fprintf(v->fp, "{\"time\":%" PRIu64 ".%06" PRIu64 ",\"rule\":%" PRIu32,
-	    f->first_us / 1000000, f->first_us % 1000000, r->id);
-	json_field(v->fp, "severity", conf_severity_name(r->severity), 0);
-	json_field(v->fp, "msg_zh", r->msg_zh, 0);
-	json_field(v->fp, "msg_en", r->msg_en, 0);
-	json_field(v->fp, "l4proto", flow_output_l4name(f->key.proto, l4), 0);
-	json_field(v->fp, "src_ip", src, 0);
-	fprintf(v->fp, ",\"src_port\":%u", port[s]);
-	json_field(v->fp, "dst_ip", dst, 0);
-	fprintf(v->fp, ",\"dst_port\":%u", port[1 - s]);
-	if (f->key.vlan)
-		fprintf(v->fp, ",\"vlan\":%u", f->key.vlan);
-	json_field(v->fp, "src_zone", zone_map_zone_name(zm, f->zone[s]), 0);
-	json_field(v->fp, "dst_zone", zone_map_zone_name(zm, f->zone[1 - s]), 0);
-	json_field(v->fp, "src_site", zone_map_site_name(zm, f->site[s]), 0);
-	json_field(v->fp, "dst_site", zone_map_site_name(zm, f->site[1 - s]), 0);
-	json_field(v->fp, "exit", zone_map_exit_name(zm, f->exit), 0);
-	json_field(v->fp, "app", proto, 0);
-	json_field(v->fp, "category", dpi_category_name(d, f->app.category), 0);
-	json_field(v->fp, "hostname", f->app.host, 0);
-	fputs("}\n", v->fp);
+	memset(v, 0, sizeof(*v));
+	v->rule = r->id;
+	v->severity = (int)r->severity;
+	snprintf(v->msg_zh, sizeof(v->msg_zh), "%s", r->msg_zh);
+	snprintf(v->msg_en, sizeof(v->msg_en), "%s", r->msg_en);
+	snprintf(v->l4proto, sizeof(v->l4proto), "%s",
+	    flow_output_l4name(f->key.proto, l4));
+	flow_output_addr(a[s], f->key.ipver, v->src_ip, sizeof(v->src_ip));
+	flow_output_addr(a[1 - s], f->key.ipver, v->dst_ip, sizeof(v->dst_ip));
+	v->src_port = port[s];
+	v->dst_port = port[1 - s];
+	v->vlan = f->key.vlan;
+	snprintf(v->src_zone, sizeof(v->src_zone), "%s",
+	    zone_map_zone_name(zm, f->zone[s]));
+	snprintf(v->dst_zone, sizeof(v->dst_zone), "%s",
+	    zone_map_zone_name(zm, f->zone[1 - s]));
+	snprintf(v->src_site, sizeof(v->src_site), "%s",
+	    zone_map_site_name(zm, f->site[s]));
+	snprintf(v->dst_site, sizeof(v->dst_site), "%s",
+	    zone_map_site_name(zm, f->site[1 - s]));
+	snprintf(v->exit, sizeof(v->exit), "%s", zone_map_exit_name(zm,
+	    f->exit));
+	dpi_proto_name(d, &f->app, v->app, sizeof(v->app));
+	snprintf(v->category, sizeof(v->category), "%s",
+	    dpi_category_name(d, f->app.category));
+	snprintf(v->hostname, sizeof(v->hostname), "%s", f->app.host);
+	v->first_us = (int64_t)f->first_us;
+	v->last_us = (int64_t)f->last_us;
+	v->state = STORE_NEW;
+}
+
+void
+violation_log_write(struct violation_log *l, const struct store_violation *v)
+{
+	fprintf(l->fp, "{\"time\":%lld.%06lld,\"rule\":%" PRIu32,
+	    (long long)(v->first_us / 1000000),
+	    (long long)(v->first_us % 1000000), v->rule);
+	json_field(l->fp, "severity", conf_severity_name(
+	    (enum severity)v->severity), 0);
+	json_field(l->fp, "msg_zh", v->msg_zh, 0);
+	json_field(l->fp, "msg_en", v->msg_en, 0);
+	json_field(l->fp, "l4proto", v->l4proto, 0);
+	json_field(l->fp, "src_ip", v->src_ip, 0);
+	fprintf(l->fp, ",\"src_port\":%u", v->src_port);
+	json_field(l->fp, "dst_ip", v->dst_ip, 0);
+	fprintf(l->fp, ",\"dst_port\":%u", v->dst_port);
+	if (v->vlan)
+		fprintf(l->fp, ",\"vlan\":%u", v->vlan);
+	json_field(l->fp, "src_zone", v->src_zone, 0);
+	json_field(l->fp, "dst_zone", v->dst_zone, 0);
+	json_field(l->fp, "src_site", v->src_site, 0);
+	json_field(l->fp, "dst_site", v->dst_site, 0);
+	json_field(l->fp, "exit", v->exit, 0);
+	json_field(l->fp, "app", v->app, 0);
+	json_field(l->fp, "category", v->category, 0);
+	json_field(l->fp, "hostname", v->hostname, 0);
+	if (v->detail[0])
+		json_field(l->fp, "detail", v->detail, 0);
+	fputs("}\n", l->fp);
 }
 
 int

@@ -336,7 +336,21 @@ check_rules(struct conf_parser *ps)
 			    "msg-en", r->id);
 			return -1;
 		}
-		if (!r->has_zones && r->apps.n == 0 && r->categories.n == 0 &&
+		if (r->detect != DETECT_NONE && (r->has_zones ||
+		    r->apps.n > 0 || r->categories.n > 0 ||
+		    r->exit_name[0] != '\0' || r->not_via_exit)) {
+			conf_error(ps, "rule %u: detect %s takes only limit, "
+			    "window and site", r->id,
+			    conf_detect_name(r->detect));
+			return -1;
+		}
+		if (r->detect == DETECT_NONE && (r->limit || r->window_s)) {
+			conf_error(ps, "rule %u: limit and window belong to "
+			    "detect rules", r->id);
+			return -1;
+		}
+		if (r->detect == DETECT_NONE && !r->has_zones &&
+		    r->apps.n == 0 && r->categories.n == 0 &&
 		    r->site_name[0] == '\0' && r->exit_name[0] == '\0' &&
 		    !r->not_via_exit) {
 			conf_error(ps, "rule %u matches every flow: give zones, "
@@ -386,11 +400,29 @@ check_rules(struct conf_parser *ps)
 	return 0;
 }
 
+static int
+check_syslogs(struct conf_parser *ps)
+{
+	const struct conf_syslog *l;
+	size_t			 i;
+
+	for (i = 0; i < ps->conf->syslogs.n; i++) {
+		l = &ps->conf->syslogs.v[i];
+		if (l->host[0] == '\0') {
+			error_at(ps, l->at);
+			conf_error(ps, "syslog %s needs a server", l->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 conf_check(struct conf_parser *ps)
 {
 	if (check_zones(ps) == -1 || check_sites(ps) == -1 ||
-	    check_exits(ps) == -1 || check_rules(ps) == -1)
+	    check_exits(ps) == -1 || check_rules(ps) == -1 ||
+	    check_syslogs(ps) == -1)
 		return -1;
 	return 0;
 }

@@ -49,6 +49,18 @@ void	*conf_list_add(void *v, size_t *n, size_t *cap, size_t size,
 	    size_t max);
 int	 conf_check(struct conf_parser *);
 
+/* Helpers the keyword tables share. */
+int	 conf_valid_name(struct conf_parser *, const char *what,
+	    const char *name);
+int	 conf_set_text(struct conf_parser *, char *dst, size_t len,
+	    const char *src);
+struct conf_where conf_here(struct conf_parser *);
+
+/* conf-rules.c: a rule block, and a file of rules. */
+extern const struct conf_block conf_rule_block;
+int	 conf_rules_rule(struct conf_parser *, int, char **);
+int	 conf_rules_file(struct conf_parser *, int, char **);
+
 #define CONF_ADD(ps, list, max)						\
 	conf_list_add(&(list).v, &(list).n, &(list).cap, sizeof(*(list).v), \
 	    (max))

@@ -22,8 +22,8 @@ conf_level_name(enum site_level l)
 	return (unsigned)l < SITE_NLEVELS ? level_names[l] : "?";
 }
 
-static int
-valid_name(struct conf_parser *ps, const char *what, const char *name)
+int
+conf_valid_name(struct conf_parser *ps, const char *what, const char *name)
 {
 	const char	*c;
 
@@ -43,8 +43,8 @@ valid_name(struct conf_parser *ps, const char *what, const char *name)
 	return 1;
 }
 
-static int
-set_text(struct conf_parser *ps, char *dst, size_t len, const char *src)
+int
+conf_set_text(struct conf_parser *ps, char *dst, size_t len, const char *src)
 {
 	if (strlen(src) >= len) {
 		conf_error(ps, "text longer than %zu bytes", len - 1);
@@ -54,8 +54,8 @@ set_text(struct conf_parser *ps, char *dst, size_t len, const char *src)
 	return 0;
 }
 
-static struct conf_where
-here(struct conf_parser *ps)
+struct conf_where
+conf_here(struct conf_parser *ps)
 {
 	struct conf_where	 w = { ps->file, ps->line };
 
@@ -78,7 +78,7 @@ add_net(struct conf_parser *ps, struct conf_nets *l, const char *arg)
 		conf_error(ps, "network %s: %s", arg, errstr);
 		return -1;
 	}
-	n->at = here(ps);
+	n->at = conf_here(ps);
 	return 0;
 }
 
@@ -110,7 +110,7 @@ add_vlan(struct conf_parser *ps, struct conf_vlans *l, const char *arg)
 	}
 	v->lo = (uint16_t)a;
 	v->hi = (uint16_t)b;
-	v->at = here(ps);
+	v->at = conf_here(ps);
 	return 0;
 bad:
 	conf_error(ps, "vlan %s: give an id from 1 to 4094, or a range "
@@ -125,7 +125,7 @@ zone_descr(struct conf_parser *ps, int argc, char **argv)
 {
 	struct conf_zone	*z = ps->obj;
 
-	return set_text(ps, z->descr, sizeof(z->descr), argv[0]);
+	return conf_set_text(ps, z->descr, sizeof(z->descr), argv[0]);
 }
 
 static int
@@ -166,7 +166,7 @@ top_zone(struct conf_parser *ps, int argc, char **argv)
 	struct conf_zone	*z;
 	int			 i;
 
-	if (!valid_name(ps, "zone", argv[0]))
+	if (!conf_valid_name(ps, "zone", argv[0]))
 		return -1;
 	if (strcmp(argv[0], "unknown") == 0) {
 		conf_error(ps, "zone \"unknown\" is where addresses in no zone "
@@ -186,7 +186,7 @@ top_zone(struct conf_parser *ps, int argc, char **argv)
 	}
 	strcpy(z->name, argv[0]);
 	z->declared = 1;
-	z->at = here(ps);
+	z->at = conf_here(ps);
 	ps->obj = z;
 	return 0;
 }
@@ -196,7 +196,7 @@ top_zone(struct conf_parser *ps, int argc, char **argv)
 static int
 site_text(struct conf_parser *ps, char *dst, size_t len, const char *s)
 {
-	return set_text(ps, dst, len, s);
+	return conf_set_text(ps, dst, len, s);
 }
 
 static int
@@ -237,7 +237,7 @@ site_parent(struct conf_parser *ps, int argc, char **argv)
 {
 	struct conf_site	*s = ps->obj;
 
-	if (!valid_name(ps, "parent", argv[0]))
+	if (!conf_valid_name(ps, "parent", argv[0]))
 		return -1;
 	strcpy(s->parent_name, argv[0]);
 	return 0;
@@ -317,7 +317,7 @@ top_site(struct conf_parser *ps, int argc, char **argv)
 	struct conf_site	*s;
 	int			 i;
 
-	if (!valid_name(ps, "site", argv[0]))
+	if (!conf_valid_name(ps, "site", argv[0]))
 		return -1;
 	if ((i = conf_site_index(ps->conf, argv[0])) >= 0) {
 		conf_error(ps, "site %s declared twice (first at %s:%d)",
@@ -331,7 +331,7 @@ top_site(struct conf_parser *ps, int argc, char **argv)
 	}
 	strcpy(s->name, argv[0]);
 	s->parent = -1;
-	s->at = here(ps);
+	s->at = conf_here(ps);
 	ps->obj = s;
 	return 0;
 }
@@ -343,7 +343,7 @@ exit_district(struct conf_parser *ps, int argc, char **argv)
 {
 	struct conf_exit	*e = ps->obj;
 
-	if (!valid_name(ps, "district", argv[0]))
+	if (!conf_valid_name(ps, "district", argv[0]))
 		return -1;
 	strcpy(e->district_name, argv[0]);
 	return 0;
@@ -366,7 +366,7 @@ exit_mac(struct conf_parser *ps, int argc, char **argv)
 		    "00:11:22:33:44:55", argv[0]);
 		return -1;
 	}
-	m->at = here(ps);
+	m->at = conf_here(ps);
 	return 0;
 }
 
@@ -398,7 +398,7 @@ top_exit(struct conf_parser *ps, int argc, char **argv)
 	struct conf_exit	*e;
 	size_t			 i;
 
-	if (!valid_name(ps, "exit", argv[0]))
+	if (!conf_valid_name(ps, "exit", argv[0]))
 		return -1;
 	for (i = 0; i < ps->conf->exits.n; i++)
 		if (strcmp(ps->conf->exits.v[i].name, argv[0]) == 0) {
@@ -413,230 +413,9 @@ top_exit(struct conf_parser *ps, int argc, char **argv)
 	}
 	strcpy(e->name, argv[0]);
 	e->district = -1;
-	e->at = here(ps);
+	e->at = conf_here(ps);
 	ps->obj = e;
 	return 0;
-}
-
-/* Rules ------------------------------------------------------------------ */
-
-static const char *const severity_names[SEV_NLEVELS] = {
-	"critical", "high", "medium", "low", "info"
-};
-
-const char *
-conf_severity_name(enum severity s)
-{
-	return (unsigned)s < SEV_NLEVELS ? severity_names[s] : "?";
-}
-
-static int
-rule_severity(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-	int			 i;
-
-	for (i = 0; i < SEV_NLEVELS; i++)
-		if (strcmp(argv[0], severity_names[i]) == 0) {
-			r->severity = (enum severity)i;
-			r->has_severity = 1;
-			return 0;
-		}
-	conf_error(ps, "severity %s: one of critical, high, medium, low, info",
-	    argv[0]);
-	return -1;
-}
-
-static int
-rule_msg_zh(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	return set_text(ps, r->msg_zh, sizeof(r->msg_zh), argv[0]);
-}
-
-static int
-rule_msg_en(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	return set_text(ps, r->msg_en, sizeof(r->msg_en), argv[0]);
-}
-
-/* zones A B: names are checked once every zone is known. */
-static int
-rule_zones(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-	int			 i;
-
-	for (i = 0; i < 2; i++) {
-		if (strcmp(argv[i], "any") != 0 &&
-		    !valid_name(ps, "zone", argv[i]))
-			return -1;
-		strcpy(r->zone_name[i], argv[i]);
-	}
-	r->has_zones = 1;
-	return 0;
-}
-
-static int
-rule_direction(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	if (strcmp(argv[0], "either") == 0)
-		r->direction = RULE_EITHER;
-	else if (strcmp(argv[0], "a-to-b") == 0)
-		r->direction = RULE_A_TO_B;
-	else {
-		conf_error(ps, "direction %s: either, or a-to-b (the first "
-		    "packet comes from the first zone)", argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-add_names(struct conf_parser *ps, struct conf_names *l, int argc,
-    char **argv, const char *what)
-{
-	char	(*slot)[CONF_NAME_MAX];
-	int	 i;
-
-	if (argc == 0) {
-		conf_error(ps, "%s needs at least one name", what);
-		return -1;
-	}
-	for (i = 0; i < argc; i++) {
-		if (strlen(argv[i]) >= CONF_NAME_MAX) {
-			conf_error(ps, "%s %s: name too long", what, argv[i]);
-			return -1;
-		}
-		if ((slot = CONF_ADD(ps, *l, CONF_MAX_NAMES)) == NULL) {
-			conf_error(ps, "too many %s names (at most %d)", what,
-			    CONF_MAX_NAMES);
-			return -1;
-		}
-		strcpy(*slot, argv[i]);
-	}
-	return 0;
-}
-
-static int
-rule_app(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	r->apps_at = here(ps);
-	return add_names(ps, &r->apps, argc, argv, "app");
-}
-
-static int
-rule_category(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	r->categories_at = here(ps);
-	return add_names(ps, &r->categories, argc, argv, "category");
-}
-
-static int
-rule_site(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	if (!valid_name(ps, "site", argv[0]))
-		return -1;
-	strcpy(r->site_name, argv[0]);
-	return 0;
-}
-
-static int
-rule_exit(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r = ps->obj;
-
-	if (!valid_name(ps, "exit", argv[0]))
-		return -1;
-	strcpy(r->exit_name, argv[0]);
-	return 0;
-}
-
-static int
-rule_not_via_exit(struct conf_parser *ps, int argc, char **argv)
-{
-	((struct conf_rule *)ps->obj)->not_via_exit = 1;
-	return 0;
-}
-
-static const struct conf_keyword rule_keywords[] = {
-	{ "app",		-1, rule_app,		NULL },
-	{ "category",		-1, rule_category,	NULL },
-	{ "direction",		1, rule_direction,	NULL },
-	{ "exit",		1, rule_exit,		NULL },
-	{ "msg-en",		1, rule_msg_en,		NULL },
-	{ "msg-zh",		1, rule_msg_zh,		NULL },
-	{ "not-via-exit",	0, rule_not_via_exit,	NULL },
-	{ "severity",		1, rule_severity,	NULL },
-	{ "site",		1, rule_site,		NULL },
-	{ "zones",		2, rule_zones,		NULL },
-	{ NULL,			0, NULL,		NULL }
-};
-
-static const struct conf_block rule_block = { "rule", rule_keywords };
-
-static int
-top_rule(struct conf_parser *ps, int argc, char **argv)
-{
-	struct conf_rule	*r;
-	const char		*errstr;
-	uint64_t		 id;
-	size_t			 i;
-
-	if (parse_u64(argv[0], 1, UINT32_MAX, &id, &errstr) == -1) {
-		conf_error(ps, "rule %s: the id is a number", argv[0]);
-		return -1;
-	}
-	for (i = 0; i < ps->conf->rules.n; i++)
-		if (ps->conf->rules.v[i].id == id) {
-			conf_error(ps, "rule %s declared twice (first at %s:%d)",
-			    argv[0], ps->conf->rules.v[i].at.file,
-			    ps->conf->rules.v[i].at.line);
-			return -1;
-		}
-	if ((r = CONF_ADD(ps, ps->conf->rules, CONF_MAX_RULES)) == NULL) {
-		conf_error(ps, "too many rules (at most %d)", CONF_MAX_RULES);
-		return -1;
-	}
-	r->id = (uint32_t)id;
-	r->zone[0] = r->zone[1] = r->site = r->exit = RULE_ANY;
-	r->at = here(ps);
-	ps->obj = r;
-	return 0;
-}
-
-/* A rules file holds rules only. */
-static const struct conf_keyword rules_top_keywords[] = {
-	{ "rule",		1, top_rule,		&rule_block },
-	{ NULL,			0, NULL,		NULL }
-};
-
-static int
-top_rules(struct conf_parser *ps, int argc, char **argv)
-{
-	const struct conf_keyword	*saved = ps->top;
-	char				 path[PATH_MAX];
-	int				 rv;
-
-	if (conf_include_path(ps, argv[0], path, sizeof(path)) == -1) {
-		conf_error(ps, "rules %s: path too long", argv[0]);
-		return -1;
-	}
-	ps->top = rules_top_keywords;
-	rv = conf_parse_file(ps, path);
-	ps->top = saved;
-	return rv;
 }
 
 /* Top level --------------------------------------------------------------- */
@@ -669,12 +448,197 @@ top_retention(struct conf_parser *ps, int argc, char **argv)
 	return 0;
 }
 
+/* Paths in the configuration are relative to the file that names them. */
+static int
+top_path(struct conf_parser *ps, const char *what, const char *arg,
+    char *dst, size_t len)
+{
+	if (conf_include_path(ps, arg, dst, len) == -1) {
+		conf_error(ps, "%s %s: path too long", what, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+top_store(struct conf_parser *ps, int argc, char **argv)
+{
+	return top_path(ps, "store", argv[0], ps->conf->store_path,
+	    sizeof(ps->conf->store_path));
+}
+
+static int
+top_protos(struct conf_parser *ps, int argc, char **argv)
+{
+	return top_path(ps, "protos", argv[0], ps->conf->protos_path,
+	    sizeof(ps->conf->protos_path));
+}
+
+static int
+top_dedupe(struct conf_parser *ps, int argc, char **argv)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (parse_u64(argv[0], 0, 86400, &v, &errstr) == -1) {
+		conf_error(ps, "dedupe-window %s: seconds, from 0 (every "
+		    "flow its own record) to 86400", argv[0]);
+		return -1;
+	}
+	ps->conf->dedupe_window_s = (unsigned int)v;
+	return 0;
+}
+
+static int
+top_evidence(struct conf_parser *ps, int argc, char **argv)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (parse_u64(argv[0], 0, EVIDENCE_MAX_PKTS, &v, &errstr) == -1) {
+		conf_error(ps, "evidence-packets %s: from 0 (none) to %d",
+		    argv[0], EVIDENCE_MAX_PKTS);
+		return -1;
+	}
+	ps->conf->evidence_packets = (unsigned int)v;
+	return 0;
+}
+
+/* Syslog receivers ------------------------------------------------------ */
+
+static int
+syslog_server(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l = ps->obj;
+
+	return conf_set_text(ps, l->host, sizeof(l->host), argv[0]);
+}
+
+static int
+syslog_port(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l = ps->obj;
+	const char		*errstr;
+	uint64_t		 v;
+
+	if (parse_u64(argv[0], 1, 65535, &v, &errstr) == -1) {
+		conf_error(ps, "port %s: from 1 to 65535", argv[0]);
+		return -1;
+	}
+	snprintf(l->port, sizeof(l->port), "%u", (unsigned int)v);
+	return 0;
+}
+
+static int
+syslog_transport(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l = ps->obj;
+
+	if (strcmp(argv[0], "udp") == 0)
+		l->transport = SYSLOG_UDP;
+	else if (strcmp(argv[0], "tcp") == 0)
+		l->transport = SYSLOG_TCP;
+	else {
+		conf_error(ps, "transport %s: udp (RFC 5426) or tcp "
+		    "(RFC 6587)", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* RFC 5424, 6.2.1: the facilities an appliance may use. */
+static const struct {
+	const char	*name;
+	int		 code;
+} facilities[] = {
+	{ "user", 1 }, { "daemon", 3 }, { "auth", 4 }, { "security", 13 },
+	{ "audit", 13 }, { "local0", 16 }, { "local1", 17 }, { "local2", 18 },
+	{ "local3", 19 }, { "local4", 20 }, { "local5", 21 },
+	{ "local6", 22 }, { "local7", 23 },
+};
+
+static int
+syslog_facility(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l = ps->obj;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(argv[0], facilities[i].name) == 0) {
+			l->facility = facilities[i].code;
+			return 0;
+		}
+	conf_error(ps, "facility %s: user, daemon, auth, security or "
+	    "local0 to local7", argv[0]);
+	return -1;
+}
+
+static int
+syslog_severity(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l = ps->obj;
+	int			 i;
+
+	for (i = 0; i < SEV_NLEVELS; i++)
+		if (strcmp(argv[0], conf_severity_name((enum severity)i)) == 0) {
+			l->min_severity = (enum severity)i;
+			return 0;
+		}
+	conf_error(ps, "severity %s: one of critical, high, medium, low, "
+	    "info (that and worse are sent)", argv[0]);
+	return -1;
+}
+
+static const struct conf_keyword syslog_keywords[] = {
+	{ "facility",		1, syslog_facility,	NULL },
+	{ "port",		1, syslog_port,		NULL },
+	{ "server",		1, syslog_server,	NULL },
+	{ "severity",		1, syslog_severity,	NULL },
+	{ "transport",		1, syslog_transport,	NULL },
+	{ NULL,			0, NULL,		NULL }
+};
+
+static const struct conf_block syslog_block = { "syslog", syslog_keywords };
+
+static int
+top_syslog(struct conf_parser *ps, int argc, char **argv)
+{
+	struct conf_syslog	*l;
+	size_t			 i;
+
+	if (!conf_valid_name(ps, "syslog", argv[0]))
+		return -1;
+	for (i = 0; i < ps->conf->syslogs.n; i++)
+		if (strcmp(ps->conf->syslogs.v[i].name, argv[0]) == 0) {
+			conf_error(ps, "syslog %s declared twice", argv[0]);
+			return -1;
+		}
+	if ((l = CONF_ADD(ps, ps->conf->syslogs, CONF_MAX_SYSLOG)) == NULL) {
+		conf_error(ps, "too many syslog receivers (at most %d)",
+		    CONF_MAX_SYSLOG);
+		return -1;
+	}
+	strcpy(l->name, argv[0]);
+	strcpy(l->port, "514");
+	l->transport = SYSLOG_UDP;
+	l->facility = 13;		/* log audit */
+	l->min_severity = SEV_INFO;
+	l->at = conf_here(ps);
+	ps->obj = l;
+	return 0;
+}
+
 static const struct conf_keyword top_keywords[] = {
+	{ "dedupe-window",	1, top_dedupe,		NULL },
+	{ "evidence-packets",	1, top_evidence,	NULL },
 	{ "exit",		1, top_exit,		&exit_block },
 	{ "include",		1, top_include,		NULL },
+	{ "protos",		1, top_protos,		NULL },
 	{ "retention-days",	1, top_retention,	NULL },
-	{ "rules",		1, top_rules,		NULL },
+	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },
+	{ "store",		1, top_store,		NULL },
+	{ "syslog",		1, top_syslog,		&syslog_block },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
 };
@@ -694,6 +658,9 @@ conf_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	c->retention_days = RETENTION_MIN_DAYS;
+	c->dedupe_window_s = DEDUPE_DEFAULT_S;
+	c->evidence_packets = EVIDENCE_DEFAULT_PKTS;
+	strcpy(c->store_path, STORE_DEFAULT_PATH);
 	memset(&ps, 0, sizeof(ps));
 	ps.conf = c;
 	ps.top = top_keywords;
@@ -745,5 +712,6 @@ conf_free(struct conf *c)
 	free(c->sites.v);
 	free(c->exits.v);
 	free(c->files.v);
+	free(c->syslogs.v);
 	free(c);
 }

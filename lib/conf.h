@@ -15,6 +15,7 @@
 #define CONF_NAME_MAX		64
 #define CONF_TEXT_MAX		256
 #define CONF_ERR_MAX		512
+#define CONF_PATH_MAX		4096
 
 #define CONF_MAX_ZONES		32
 #define CONF_MAX_SITES		20000
@@ -29,6 +30,10 @@
 #define ZONE_INTERNET		2
 
 #define RETENTION_MIN_DAYS	180	/* Cybersecurity Law, art. 21: six months */
+#define STORE_DEFAULT_PATH	"/var/lib/zonewatch/events.db"
+#define DEDUPE_DEFAULT_S	300
+#define EVIDENCE_DEFAULT_PKTS	16
+#define EVIDENCE_MAX_PKTS	64
 
 enum site_level {
 	SITE_REGION,
@@ -125,6 +130,14 @@ enum severity {
 #define RULE_EITHER	0
 #define RULE_A_TO_B	1
 
+/* Stateful detectors: rules that look across flows, not at one. */
+enum rule_detect {
+	DETECT_NONE,
+	DETECT_EXITS,		/* exits-per-district: egress points in use */
+	DETECT_HIDDEN_ROUTER,	/* hidden-router: TTL signatures per address */
+	DETECT_NKINDS
+};
+
 struct conf_names {
 	char		(*v)[CONF_NAME_MAX];
 	size_t		 n, cap;
@@ -147,9 +160,30 @@ struct conf_rule {
 	char		 exit_name[CONF_NAME_MAX];
 	int		 exit;
 	int		 not_via_exit;
+	enum rule_detect detect;
+	unsigned int	 limit;			/* detector: more is a finding */
+	unsigned int	 window_s;		/* detector: memory of signs */
 	struct conf_where at;
 	struct conf_where apps_at;
 	struct conf_where categories_at;
+};
+
+#define CONF_MAX_SYSLOG		4
+
+enum syslog_transport {
+	SYSLOG_UDP,		/* RFC 5426 */
+	SYSLOG_TCP		/* RFC 6587 octet counting */
+};
+
+/* A receiver of violations as RFC 5424 messages. */
+struct conf_syslog {
+	char		 name[CONF_NAME_MAX];
+	char		 host[CONF_TEXT_MAX];
+	char		 port[8];
+	enum syslog_transport transport;
+	int		 facility;		/* RFC 5424 code, 0..23 */
+	enum severity	 min_severity;		/* send this and worse */
+	struct conf_where at;
 };
 
 struct conf {
@@ -158,7 +192,12 @@ struct conf {
 	CONF_LIST(struct conf_exit, exits);
 	CONF_LIST(struct conf_rule, rules);
 	CONF_LIST(char *, files);		/* names for conf_where */
+	CONF_LIST(struct conf_syslog, syslogs);
 	unsigned int	 retention_days;
+	unsigned int	 dedupe_window_s;	/* repeats update one record */
+	unsigned int	 evidence_packets;	/* per violating flow */
+	char		 store_path[CONF_PATH_MAX];	/* events database */
+	char		 protos_path[CONF_PATH_MAX];	/* nDPI custom protocols */
 };
 
 /*
@@ -171,5 +210,6 @@ const char	*conf_level_name(enum site_level);
 const char	*conf_severity_name(enum severity);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);
+const char	*conf_detect_name(enum rule_detect);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dpi.h"
+#include "escape.h"
 #include "flow-output.h"
 
 static void
@@ -36,11 +37,11 @@ test_csv_escape(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		flow_output_csv_escape(buf, sizeof(buf), rows[i].in);
+		escape_csv(buf, sizeof(buf), rows[i].in);
 		assert_string_equal(buf, rows[i].out);
 	}
 	/* Truncated to fit, never overrun. */
-	flow_output_csv_escape(buf, 8, "\"\"\"\"\"\"\"\"\"\"");
+	escape_csv(buf, 8, "\"\"\"\"\"\"\"\"\"\"");
 	assert_true(strlen(buf) < 8);
 }
 
@@ -50,16 +51,16 @@ test_json_escape(void **state)
 	char	 buf[128];
 
 	(void)state;
-	flow_output_json_escape(buf, sizeof(buf), "a\"b\\c\n\x01\xe4\xb8\xad");
+	escape_json(buf, sizeof(buf), "a\"b\\c\n\x01\xe4\xb8\xad");
 	assert_string_equal(buf, "a\\\"b\\\\c\\u000a\\u0001\xe4\xb8\xad");
 	/* Not UTF-8: a lone continuation, a cut sequence, an overlong '/'. */
-	flow_output_json_escape(buf, sizeof(buf), "\x80x\xe4\xb8y\xc0\xaf\xff");
+	escape_json(buf, sizeof(buf), "\x80x\xe4\xb8y\xc0\xaf\xff");
 	assert_string_equal(buf, "\\u0080x\\u00e4\\u00b8y\\u00c0\\u00af"
 	    "\\u00ff");
 	/* A surrogate (U+D800) is not a character. */
-	flow_output_json_escape(buf, sizeof(buf), "\xed\xa0\x80");
+	escape_json(buf, sizeof(buf), "\xed\xa0\x80");
 	assert_string_equal(buf, "\\u00ed\\u00a0\\u0080");
-	flow_output_json_escape(buf, 5, "\x01\x02");
+	escape_json(buf, 5, "\x01\x02");
 	assert_true(strlen(buf) < 5);
 }
 

@@ -1,0 +1,409 @@
+/*
+ * The writer thread.  One transaction a second holds everything queued
+ * since the last, so a kill loses at most the last second's events and
+ * never a committed one.  The queue is a list in arrival order: a count
+ * or a pcap always follows the record it belongs to.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "syslog-out.h"
+#include "violation-store.h"
+
+#define COMMIT_EVERY_S	1
+#define PURGE_EVERY_US	(3600LL * 1000000)
+#define DAY_US		(86400LL * 1000000)
+
+enum event_kind {
+	EV_OPEN,
+	EV_COUNT,
+	EV_EVIDENCE
+};
+
+struct event {
+	struct event		*next;
+	enum event_kind		 kind;
+	struct store_violation	 v;		/* the record, or its key */
+	int64_t			 packets;
+	int64_t			 bytes;
+	int64_t			 last_us;
+	uint8_t			*pcap;
+	size_t			 len;
+	unsigned int		 npackets;
+	int			 created;
+};
+
+struct violation_store {
+	struct store		*store;
+	const struct conf	*conf;
+	struct syslog_out	*syslog[CONF_MAX_SYSLOG];
+	size_t			 nsyslog;
+	size_t			 queue_max;
+	int64_t			 purge_every_us;
+	int64_t			 next_purge_us;
+
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	struct event		*head, **tail;
+	size_t			 n;
+	int			 stop;
+	struct violation_store_stats stats;	/* under lock */
+};
+
+static int64_t
+wall_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+event_free(struct event *e)
+{
+	if (e == NULL)
+		return;
+	free(e->pcap);
+	free(e);
+}
+
+static void
+enqueue(struct violation_store *vs, struct event *e)
+{
+	pthread_mutex_lock(&vs->lock);
+	if (vs->n >= vs->queue_max) {
+		vs->stats.dropped++;
+		pthread_mutex_unlock(&vs->lock);
+		event_free(e);
+		return;
+	}
+	e->next = NULL;
+	*vs->tail = e;
+	vs->tail = &e->next;
+	vs->n++;
+	vs->stats.queued++;
+	vs->stats.pending = vs->n;
+	pthread_mutex_unlock(&vs->lock);
+}
+
+static struct event *
+event_new(struct violation_store *vs, enum event_kind kind,
+    const struct store_violation *v)
+{
+	struct event	*e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		pthread_mutex_lock(&vs->lock);
+		vs->stats.dropped++;
+		pthread_mutex_unlock(&vs->lock);
+		return NULL;
+	}
+	e->kind = kind;
+	e->v = *v;
+	return e;
+}
+
+void
+violation_store_open(struct violation_store *vs,
+    const struct store_violation *v)
+{
+	struct event	*e;
+
+	if ((e = event_new(vs, EV_OPEN, v)) != NULL)
+		enqueue(vs, e);
+}
+
+void
+violation_store_count(struct violation_store *vs,
+    const struct store_violation *key, int64_t packets, int64_t bytes,
+    int64_t last_us)
+{
+	struct event	*e;
+
+	if ((e = event_new(vs, EV_COUNT, key)) == NULL)
+		return;
+	e->packets = packets;
+	e->bytes = bytes;
+	e->last_us = last_us;
+	enqueue(vs, e);
+}
+
+void
+violation_store_evidence(struct violation_store *vs,
+    const struct store_violation *key, uint8_t *pcap, size_t len,
+    unsigned int packets)
+{
+	struct event	*e;
+
+	if ((e = event_new(vs, EV_EVIDENCE, key)) == NULL) {
+		free(pcap);
+		return;
+	}
+	e->pcap = pcap;
+	e->len = len;
+	e->npackets = packets;
+	enqueue(vs, e);
+}
+
+/* One event inside the open transaction; *created for a new record. */
+static int
+apply(struct violation_store *vs, struct event *e, int64_t now_us,
+    int *created)
+{
+	int64_t	 id;
+	int	 rc;
+
+	*created = 0;
+	switch (e->kind) {
+	case EV_OPEN:
+		e->v.created_us = e->v.updated_us = now_us;
+		return store_violation_add(vs->store, &e->v,
+		    (int64_t)vs->conf->dedupe_window_s * 1000000, created);
+	case EV_COUNT:
+		if ((rc = store_violation_latest(vs->store, &e->v, &id)) != 0)
+			return rc == STORE_NOTFOUND ? 0 : rc;
+		return store_violation_count(vs->store, id, e->packets,
+		    e->bytes, e->last_us);
+	case EV_EVIDENCE:
+		if ((rc = store_violation_latest(vs->store, &e->v, &id)) != 0)
+			return rc == STORE_NOTFOUND ? 0 : rc;
+		/* The first few flows of a record are evidence enough. */
+		return store_evidence_add(vs->store, id, e->v.first_us,
+		    e->npackets, e->pcap, e->len, 4);
+	}
+	return 0;
+}
+
+static void
+purge(struct violation_store *vs, int64_t now_us)
+{
+	int64_t	 removed;
+	int	 rc;
+
+	vs->next_purge_us = now_us + vs->purge_every_us;
+	rc = store_purge(vs->store, now_us -
+	    (int64_t)vs->conf->retention_days * DAY_US, &removed);
+	if (rc != 0) {
+		log_warnx("store: purge: %s", store_errmsg(vs->store));
+		return;
+	}
+	if (removed > 0)
+		log_info("store: %lld records older than %u days purged",
+		    (long long)removed, vs->conf->retention_days);
+	pthread_mutex_lock(&vs->lock);
+	vs->stats.purged += (uint64_t)removed;
+	pthread_mutex_unlock(&vs->lock);
+}
+
+/*
+ * Commits a batch.  On failure the batch goes back to the front of the
+ * queue, in order, to be tried again.
+ */
+static int
+commit_batch(struct violation_store *vs, struct event *batch)
+{
+	struct violation_store_stats d;
+	struct event	*e, *last = NULL;
+	int64_t		 now_us = wall_us();
+	int		 rc, created;
+	size_t		 i, nbatch = 0;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = store_begin(vs->store)) == 0) {
+		for (e = batch; e != NULL; e = e->next) {
+			nbatch++;
+			if ((rc = apply(vs, e, now_us, &created)) != 0)
+				break;
+			e->created = created;
+			if (e->kind == EV_OPEN)
+				created ? d.created++ : d.repeated++;
+			if (e->kind == EV_EVIDENCE)
+				d.evidence++;
+		}
+		if (rc == 0)
+			rc = store_commit(vs->store);
+		else
+			store_rollback(vs->store);
+	}
+	pthread_mutex_lock(&vs->lock);
+	if (rc != 0) {
+		if (!vs->stats.failing)
+			log_warnx("store: %s: %s; %zu events wait", store_path(
+			    vs->store), store_errmsg(vs->store), nbatch);
+		vs->stats.commit_failures++;
+		vs->stats.failing = 1;
+		vs->stats.full = rc == STORE_FULL;
+		for (e = batch; e != NULL; e = e->next)
+			last = e;
+		if (last != NULL) {
+			last->next = vs->head;
+			if (vs->head == NULL)
+				vs->tail = &last->next;
+			vs->head = batch;
+		}
+		vs->stats.pending = vs->n;
+		pthread_mutex_unlock(&vs->lock);
+		return -1;
+	}
+	if (vs->stats.failing)
+		log_info("store: %s: writing again", store_path(vs->store));
+	vs->stats.failing = vs->stats.full = 0;
+	vs->stats.created += d.created;
+	vs->stats.repeated += d.repeated;
+	vs->stats.evidence += d.evidence;
+	vs->n -= nbatch;
+	vs->stats.pending = vs->n;
+	pthread_mutex_unlock(&vs->lock);
+
+	/* A new record goes to the SIEM once; repeats only update it. */
+	while ((e = batch) != NULL) {
+		batch = e->next;
+		if (e->created)
+			for (i = 0; i < vs->nsyslog; i++)
+				syslog_out_send(vs->syslog[i], &e->v, now_us);
+		event_free(e);
+	}
+	return 0;
+}
+
+static void *
+writer(void *arg)
+{
+	struct violation_store	*vs = arg;
+	struct event		*batch;
+	struct timespec		 ts;
+	int			 stop, failed = 0;
+	size_t			 i;
+
+	for (;;) {
+		/* One commit a second, whatever the rate of events. */
+		pthread_mutex_lock(&vs->lock);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += COMMIT_EVERY_S;
+		while (!vs->stop)
+			if (pthread_cond_timedwait(&vs->wake, &vs->lock,
+			    &ts) == ETIMEDOUT)
+				break;
+		stop = vs->stop;
+		batch = vs->head;
+		vs->head = NULL;
+		vs->tail = &vs->head;
+		pthread_mutex_unlock(&vs->lock);
+
+		if (batch != NULL)
+			failed = commit_batch(vs, batch) == -1;
+		else
+			failed = 0;
+		if (wall_us() >= vs->next_purge_us && !failed)
+			purge(vs, wall_us());
+		for (i = 0; i < vs->nsyslog; i++) {
+			const struct syslog_out_stats *s =
+			    syslog_out_stats(vs->syslog[i]);
+
+			pthread_mutex_lock(&vs->lock);
+			vs->stats.syslog_sent = s->sent;
+			vs->stats.syslog_failed = s->failed;
+			pthread_mutex_unlock(&vs->lock);
+		}
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+struct violation_store *
+violation_store_start(const struct violation_store_conf *c, char *err,
+    size_t errlen)
+{
+	struct violation_store	*vs;
+	size_t			 i;
+
+	if ((vs = calloc(1, sizeof(*vs))) == NULL) {
+		snprintf(err, errlen, "store: out of memory");
+		return NULL;
+	}
+	vs->conf = c->conf;
+	vs->queue_max = c->queue_max ? c->queue_max : VSTORE_QUEUE_DEFAULT;
+	vs->purge_every_us = c->purge_every_us ? c->purge_every_us :
+	    PURGE_EVERY_US;
+	vs->tail = &vs->head;
+	if ((vs->store = store_open(c->path, STORE_CREATE, err,
+	    errlen)) == NULL) {
+		free(vs);
+		return NULL;
+	}
+	for (i = 0; i < c->conf->syslogs.n; i++) {
+		if ((vs->syslog[i] = syslog_out_new(
+		    &c->conf->syslogs.v[i])) == NULL) {
+			snprintf(err, errlen, "syslog: out of memory");
+			goto fail;
+		}
+		vs->nsyslog++;
+	}
+	pthread_mutex_init(&vs->lock, NULL);
+	pthread_cond_init(&vs->wake, NULL);
+	/* Retention is applied at start, then every hour. */
+	purge(vs, wall_us());
+	if ((errno = pthread_create(&vs->thread, NULL, writer, vs)) != 0) {
+		snprintf(err, errlen, "store: thread: %s", strerror(errno));
+		pthread_mutex_destroy(&vs->lock);
+		pthread_cond_destroy(&vs->wake);
+		goto fail;
+	}
+	return vs;
+fail:
+	for (i = 0; i < vs->nsyslog; i++)
+		syslog_out_free(vs->syslog[i]);
+	store_close(vs->store);
+	free(vs);
+	return NULL;
+}
+
+int
+violation_store_stop(struct violation_store *vs)
+{
+	struct event	*e;
+	int		 lost;
+	size_t		 i;
+
+	if (vs == NULL)
+		return 0;
+	pthread_mutex_lock(&vs->lock);
+	vs->stop = 1;
+	pthread_cond_signal(&vs->wake);
+	pthread_mutex_unlock(&vs->lock);
+	pthread_join(vs->thread, NULL);
+	lost = vs->n > 0 || vs->stats.dropped > 0;
+	if (vs->n > 0)
+		log_warnx("store: %zu events could not be written", vs->n);
+	if (vs->stats.dropped > 0)
+		log_warnx("store: %llu events dropped, the queue was full",
+		    (unsigned long long)vs->stats.dropped);
+	while ((e = vs->head) != NULL) {
+		vs->head = e->next;
+		event_free(e);
+	}
+	for (i = 0; i < vs->nsyslog; i++)
+		syslog_out_free(vs->syslog[i]);
+	store_close(vs->store);
+	pthread_mutex_destroy(&vs->lock);
+	pthread_cond_destroy(&vs->wake);
+	free(vs);
+	return lost ? -1 : 0;
+}
+
+void
+violation_store_stats(struct violation_store *vs,
+    struct violation_store_stats *out)
+{
+	pthread_mutex_lock(&vs->lock);
+	*out = vs->stats;
+	pthread_mutex_unlock(&vs->lock);
+}

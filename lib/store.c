@@ -1,0 +1,692 @@
+/*
+ * The event store on SQLite.  WAL lets readers (zwctl, the web UI) work
+ * while the collector writes; synchronous=FULL makes a commit survive a
+ * power cut, not only a crash, and the collector commits once a second,
+ * so the cost is one fsync a second.  The schema carries its version in
+ * user_version and migrates forward on open.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define BUSY_TIMEOUT_MS	5000
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+	sqlite3_stmt	*find, *latest, *insert, *repeat, *count,
+			*nevidence, *evidence;
+};
+
+#define STORE_STATE_NAME(id, name)	name,
+static const char *const state_names[STORE_NSTATES] = {
+	STORE_STATES(STORE_STATE_NAME)
+};
+#undef STORE_STATE_NAME
+
+const char *
+store_state_name(enum store_state s)
+{
+	return (unsigned)s < STORE_NSTATES ? state_names[s] : "?";
+}
+
+int
+store_state_parse(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < STORE_NSTATES; i++)
+		if (strcmp(name, state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Each schema version is the step from the one before. */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	/* 1 */
+	"CREATE TABLE violations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  rule INTEGER NOT NULL, severity INTEGER NOT NULL,"
+	"  msg_zh TEXT NOT NULL, msg_en TEXT NOT NULL,"
+	"  l4proto TEXT NOT NULL,"
+	"  src_ip TEXT NOT NULL, src_port INTEGER NOT NULL,"
+	"  dst_ip TEXT NOT NULL, dst_port INTEGER NOT NULL,"
+	"  vlan INTEGER NOT NULL,"
+	"  src_zone TEXT NOT NULL, dst_zone TEXT NOT NULL,"
+	"  src_site TEXT NOT NULL, dst_site TEXT NOT NULL,"
+	"  exit TEXT NOT NULL, app TEXT NOT NULL, category TEXT NOT NULL,"
+	"  hostname TEXT NOT NULL, detail TEXT NOT NULL,"
+	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,"
+	"  flows INTEGER NOT NULL, packets INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),"
+	"  reviewed_by TEXT NOT NULL DEFAULT '',"
+	"  reviewed_us INTEGER NOT NULL DEFAULT 0,"
+	"  comment TEXT NOT NULL DEFAULT '',"
+	"  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL);"
+	"CREATE INDEX violations_repeat ON violations"
+	"  (rule, src_ip, dst_ip, app, last_us);"
+	"CREATE INDEX violations_last ON violations (last_us);"
+	"CREATE INDEX violations_updated ON violations (updated_us);"
+	"CREATE INDEX violations_state ON violations (state, severity);"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  violation INTEGER NOT NULL"
+	"    REFERENCES violations (id) ON DELETE CASCADE,"
+	"  first_us INTEGER NOT NULL, packets INTEGER NOT NULL,"
+	"  pcap BLOB NOT NULL);"
+	"CREATE INDEX evidence_violation ON evidence (violation);"
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  violation INTEGER NOT NULL"
+	"    REFERENCES violations (id) ON DELETE CASCADE,"
+	"  old_state INTEGER NOT NULL, new_state INTEGER NOT NULL,"
+	"  who TEXT NOT NULL, at_us INTEGER NOT NULL,"
+	"  comment TEXT NOT NULL);"
+	"CREATE INDEX reviews_violation ON reviews (violation);",
+};
+
+static int
+rc_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_IOERR:
+		/* A write that the file system refused is a full disk too. */
+		return rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		    rc == SQLITE_IOERR_TRUNCATE ? STORE_FULL : STORE_ERR;
+	default:
+		return STORE_ERR;
+	}
+}
+
+static int
+exec(struct store *s, const char *sql)
+{
+	return rc_of(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+}
+
+static int
+migrate(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 version = 0, v;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d is newer than "
+		    "this program's (%d)", s->path, version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;
+	if (s->readonly) {
+		snprintf(err, errlen, "%s: schema version %d needs an upgrade; "
+		    "start the collector once", s->path, version);
+		return -1;
+	}
+	if (exec(s, "BEGIN IMMEDIATE") != 0)
+		goto fail;
+	for (v = version; v < STORE_SCHEMA_VERSION; v++) {
+		char	 sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec(s, migrations[v]) != 0 || exec(s, sql) != 0) {
+			snprintf(err, errlen, "%s: migration to schema %d: %s",
+			    s->path, v + 1, sqlite3_errmsg(s->db));
+			exec(s, "ROLLBACK");
+			return -1;
+		}
+	}
+	if (exec(s, "COMMIT") == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+fail:
+	snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+prepare(struct store *s, sqlite3_stmt **st, const char *sql)
+{
+	return sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+prepare_writes(struct store *s)
+{
+	return prepare(s, &s->find,
+	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
+	    "dst_ip = ? AND app = ? AND state <= 1 AND last_us >= ? "
+	    "ORDER BY id DESC LIMIT 1") |
+	    prepare(s, &s->latest,
+	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
+	    "dst_ip = ? AND app = ? ORDER BY id DESC LIMIT 1") |
+	    prepare(s, &s->insert,
+	    "INSERT INTO violations (rule, severity, msg_zh, msg_en, l4proto,"
+	    " src_ip, src_port, dst_ip, dst_port, vlan, src_zone, dst_zone,"
+	    " src_site, dst_site, exit, app, category, hostname, detail,"
+	    " first_us, last_us, flows, packets, bytes, created_us,"
+	    " updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)") |
+	    prepare(s, &s->repeat,
+	    "UPDATE violations SET flows = flows + 1,"
+	    " first_us = min(first_us, ?1), last_us = max(last_us, ?2),"
+	    " packets = packets + ?3, bytes = bytes + ?4, updated_us = ?5"
+	    " WHERE id = ?6") |
+	    prepare(s, &s->count,
+	    "UPDATE violations SET packets = packets + ?1,"
+	    " bytes = bytes + ?2, last_us = max(last_us, ?3) WHERE id = ?4") |
+	    prepare(s, &s->nevidence,
+	    "SELECT count(*) FROM evidence WHERE violation = ?") |
+	    prepare(s, &s->evidence,
+	    "INSERT INTO evidence (violation, first_us, packets, pcap)"
+	    " VALUES (?, ?, ?, ?)");
+}
+
+struct store *
+store_open(const char *path, int flags, char *err, size_t errlen)
+{
+	struct store	*s;
+	int		 oflags;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		free(s);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	s->readonly = (flags & STORE_READONLY) != 0;
+	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if ((!s->readonly && (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(s, "PRAGMA synchronous = FULL") != 0)) ||
+	    exec(s, "PRAGMA foreign_keys = ON") != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
+	/* A file that is not a database says so here. */
+	if (migrate(s, err, errlen) == -1) {
+		store_close(s);
+		return NULL;
+	}
+	if (!s->readonly && prepare_writes(s) != 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->find);
+	sqlite3_finalize(s->latest);
+	sqlite3_finalize(s->insert);
+	sqlite3_finalize(s->repeat);
+	sqlite3_finalize(s->count);
+	sqlite3_finalize(s->nevidence);
+	sqlite3_finalize(s->evidence);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int
+store_begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *s)
+{
+	int	 rv;
+
+	if ((rv = exec(s, "COMMIT")) != 0)
+		store_rollback(s);
+	return rv;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK");
+}
+
+/* Runs a prepared write to its end and resets it for the next use. */
+static int
+step(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : rc_of(rc);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int
+store_violation_add(struct store *s, struct store_violation *v,
+    int64_t window_us, int *created)
+{
+	sqlite3_stmt	*st;
+	int		 rc, i = 1;
+
+	*created = 0;
+	if (window_us > 0) {
+		st = s->find;
+		sqlite3_bind_int64(st, 1, v->rule);
+		bind_text(st, 2, v->src_ip);
+		bind_text(st, 3, v->dst_ip);
+		bind_text(st, 4, v->app);
+		sqlite3_bind_int64(st, 5, v->first_us - window_us);
+		rc = sqlite3_step(st);
+		v->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return rc_of(rc);
+		if (v->id != 0) {
+			st = s->repeat;
+			sqlite3_bind_int64(st, 1, v->first_us);
+			sqlite3_bind_int64(st, 2, v->last_us);
+			sqlite3_bind_int64(st, 3, v->packets);
+			sqlite3_bind_int64(st, 4, v->bytes);
+			sqlite3_bind_int64(st, 5, v->updated_us);
+			sqlite3_bind_int64(st, 6, v->id);
+			return step(st);
+		}
+	}
+	st = s->insert;
+	sqlite3_bind_int64(st, i++, v->rule);
+	sqlite3_bind_int(st, i++, v->severity);
+	bind_text(st, i++, v->msg_zh);
+	bind_text(st, i++, v->msg_en);
+	bind_text(st, i++, v->l4proto);
+	bind_text(st, i++, v->src_ip);
+	sqlite3_bind_int(st, i++, v->src_port);
+	bind_text(st, i++, v->dst_ip);
+	sqlite3_bind_int(st, i++, v->dst_port);
+	sqlite3_bind_int(st, i++, v->vlan);
+	bind_text(st, i++, v->src_zone);
+	bind_text(st, i++, v->dst_zone);
+	bind_text(st, i++, v->src_site);
+	bind_text(st, i++, v->dst_site);
+	bind_text(st, i++, v->exit);
+	bind_text(st, i++, v->app);
+	bind_text(st, i++, v->category);
+	bind_text(st, i++, v->hostname);
+	bind_text(st, i++, v->detail);
+	sqlite3_bind_int64(st, i++, v->first_us);
+	sqlite3_bind_int64(st, i++, v->last_us);
+	sqlite3_bind_int64(st, i++, v->packets);
+	sqlite3_bind_int64(st, i++, v->bytes);
+	sqlite3_bind_int64(st, i++, v->created_us);
+	sqlite3_bind_int64(st, i++, v->updated_us);
+	if ((rc = step(st)) != 0)
+		return rc;
+	v->id = sqlite3_last_insert_rowid(s->db);
+	*created = 1;
+	return 0;
+}
+
+int
+store_violation_latest(struct store *s, const struct store_violation *v,
+    int64_t *id)
+{
+	sqlite3_stmt	*st = s->latest;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, v->rule);
+	bind_text(st, 2, v->src_ip);
+	bind_text(st, 3, v->dst_ip);
+	bind_text(st, 4, v->app);
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc_of(rc);
+	return *id ? 0 : STORE_NOTFOUND;
+}
+
+int
+store_violation_count(struct store *s, int64_t id, int64_t packets,
+    int64_t bytes, int64_t last_us)
+{
+	sqlite3_bind_int64(s->count, 1, packets);
+	sqlite3_bind_int64(s->count, 2, bytes);
+	sqlite3_bind_int64(s->count, 3, last_us);
+	sqlite3_bind_int64(s->count, 4, id);
+	return step(s->count);
+}
+
+int
+store_evidence_add(struct store *s, int64_t violation, int64_t first_us,
+    int64_t packets, const void *pcap, size_t len, int max)
+{
+	int64_t	 have;
+	int	 rc;
+
+	sqlite3_bind_int64(s->nevidence, 1, violation);
+	rc = sqlite3_step(s->nevidence);
+	have = rc == SQLITE_ROW ? sqlite3_column_int64(s->nevidence, 0) : 0;
+	sqlite3_reset(s->nevidence);
+	if (rc != SQLITE_ROW)
+		return rc_of(rc);
+	if (have >= max)
+		return 0;
+	sqlite3_bind_int64(s->evidence, 1, violation);
+	sqlite3_bind_int64(s->evidence, 2, first_us);
+	sqlite3_bind_int64(s->evidence, 3, packets);
+	sqlite3_bind_blob64(s->evidence, 4, pcap, len, SQLITE_TRANSIENT);
+	return step(s->evidence);
+}
+
+/*
+ * A review is a state change with who, when and why; the history is
+ * kept, the record shows the latest.  Marking a false positive or a
+ * resolution needs a comment: someone will ask why.
+ */
+int
+store_review(struct store *s, int64_t id, enum store_state state,
+    const char *who, const char *comment, int64_t now_us)
+{
+	struct store_violation	 v;
+	sqlite3_stmt		*st = NULL;
+	int			 rc;
+
+	if ((unsigned)state >= STORE_NSTATES || who == NULL || *who == '\0')
+		return STORE_INVALID;
+	if ((state == STORE_RESOLVED || state == STORE_FALSE_POSITIVE) &&
+	    (comment == NULL || *comment == '\0'))
+		return STORE_INVALID;
+	if (comment == NULL)
+		comment = "";
+	if ((rc = store_begin(s)) != 0)
+		return rc;
+	if ((rc = store_violation_get(s, id, &v)) != 0)
+		goto fail;
+	if (v.state == state) {
+		rc = STORE_INVALID;
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(s->db, "UPDATE violations SET state = ?,"
+	    " reviewed_by = ?, reviewed_us = ?, comment = ? WHERE id = ?",
+	    -1, &st, NULL) != SQLITE_OK) {
+		rc = STORE_ERR;
+		goto fail;
+	}
+	sqlite3_bind_int(st, 1, state);
+	bind_text(st, 2, who);
+	sqlite3_bind_int64(st, 3, now_us);
+	bind_text(st, 4, comment);
+	sqlite3_bind_int64(st, 5, id);
+	rc = step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO reviews (violation,"
+	    " old_state, new_state, who, at_us, comment) VALUES"
+	    " (?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+		rc = STORE_ERR;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, v.state);
+	sqlite3_bind_int(st, 3, state);
+	bind_text(st, 4, who);
+	sqlite3_bind_int64(st, 5, now_us);
+	bind_text(st, 6, comment);
+	rc = step(st);
+	sqlite3_finalize(st);
+	if (rc != 0)
+		goto fail;
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int
+store_purge(struct store *s, int64_t before_us, int64_t *removed)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*removed = 0;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM violations WHERE"
+	    " updated_us < ?", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, before_us);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc_of(rc);
+	*removed = sqlite3_changes64(s->db);
+	return 0;
+}
+
+/* Reading ------------------------------------------------------------------ */
+
+#define SELECT_VIOLATION						\
+	"SELECT v.id, rule, severity, msg_zh, msg_en, l4proto, src_ip,"	\
+	" src_port, dst_ip, dst_port, vlan, src_zone, dst_zone, src_site,"	\
+	" dst_site, exit, app, category, hostname, detail, v.first_us,"	\
+	" last_us, flows, v.packets, bytes, state, reviewed_by,"	\
+	" reviewed_us, comment, created_us, updated_us,"		\
+	" (SELECT count(*) FROM evidence e WHERE e.violation = v.id)"	\
+	" FROM violations v"
+
+static void
+col_text(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+static void
+row_violation(sqlite3_stmt *st, struct store_violation *v)
+{
+	int	 i = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->id = sqlite3_column_int64(st, i++);
+	v->rule = (uint32_t)sqlite3_column_int64(st, i++);
+	v->severity = sqlite3_column_int(st, i++);
+	col_text(st, i++, v->msg_zh, sizeof(v->msg_zh));
+	col_text(st, i++, v->msg_en, sizeof(v->msg_en));
+	col_text(st, i++, v->l4proto, sizeof(v->l4proto));
+	col_text(st, i++, v->src_ip, sizeof(v->src_ip));
+	v->src_port = (uint16_t)sqlite3_column_int(st, i++);
+	col_text(st, i++, v->dst_ip, sizeof(v->dst_ip));
+	v->dst_port = (uint16_t)sqlite3_column_int(st, i++);
+	v->vlan = (uint16_t)sqlite3_column_int(st, i++);
+	col_text(st, i++, v->src_zone, sizeof(v->src_zone));
+	col_text(st, i++, v->dst_zone, sizeof(v->dst_zone));
+	col_text(st, i++, v->src_site, sizeof(v->src_site));
+	col_text(st, i++, v->dst_site, sizeof(v->dst_site));
+	col_text(st, i++, v->exit, sizeof(v->exit));
+	col_text(st, i++, v->app, sizeof(v->app));
+	col_text(st, i++, v->category, sizeof(v->category));
+	col_text(st, i++, v->hostname, sizeof(v->hostname));
+	col_text(st, i++, v->detail, sizeof(v->detail));
+	v->first_us = sqlite3_column_int64(st, i++);
+	v->last_us = sqlite3_column_int64(st, i++);
+	v->flows = sqlite3_column_int64(st, i++);
+	v->packets = sqlite3_column_int64(st, i++);
+	v->bytes = sqlite3_column_int64(st, i++);
+	v->state = (enum store_state)sqlite3_column_int(st, i++);
+	col_text(st, i++, v->reviewed_by, sizeof(v->reviewed_by));
+	v->reviewed_us = sqlite3_column_int64(st, i++);
+	col_text(st, i++, v->comment, sizeof(v->comment));
+	v->created_us = sqlite3_column_int64(st, i++);
+	v->updated_us = sqlite3_column_int64(st, i++);
+	v->nevidence = sqlite3_column_int64(st, i++);
+}
+
+void
+store_filter_init(struct store_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->max_severity = -1;
+	f->state = -1;
+}
+
+/*
+ * Every condition is always present and neutral when unset, so the
+ * statement is one text and every value is a bound parameter.
+ */
+int
+store_violations(struct store *s, const struct store_filter *f,
+    store_violation_fn fn, void *arg)
+{
+	struct store_violation	 v;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, SELECT_VIOLATION
+	    " WHERE (?1 = 0 OR last_us >= ?1) AND (?2 = 0 OR v.first_us < ?2)"
+	    " AND (?3 = 0 OR rule = ?3) AND (?4 < 0 OR severity <= ?4)"
+	    " AND (?5 < 0 OR state = ?5)"
+	    " AND (?6 IS NULL OR src_site = ?6 OR dst_site = ?6)"
+	    " AND (?7 IS NULL OR src_zone = ?7 OR dst_zone = ?7)"
+	    " AND (?8 IS NULL OR app = ?8)"
+	    " AND (?9 IS NULL OR src_ip = ?9 OR dst_ip = ?9)"
+	    " ORDER BY v.id DESC LIMIT ?10", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, f->since_us);
+	sqlite3_bind_int64(st, 2, f->until_us);
+	sqlite3_bind_int64(st, 3, f->rule);
+	sqlite3_bind_int(st, 4, f->max_severity);
+	sqlite3_bind_int(st, 5, f->state);
+	if (f->site)
+		bind_text(st, 6, f->site);
+	if (f->zone)
+		bind_text(st, 7, f->zone);
+	if (f->app)
+		bind_text(st, 8, f->app);
+	if (f->ip)
+		bind_text(st, 9, f->ip);
+	sqlite3_bind_int64(st, 10, f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_violation(st, &v);
+		if (fn(arg, &v) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+}
+
+int
+store_violation_get(struct store *s, int64_t id, struct store_violation *v)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, SELECT_VIOLATION " WHERE v.id = ?", -1,
+	    &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_violation(st, v);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return rc == SQLITE_ROW ? 0 : rc_of(rc);
+}
+
+int
+store_evidence(struct store *s, int64_t violation, store_evidence_fn fn,
+    void *arg)
+{
+	struct store_evidence	 e;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, violation, first_us,"
+	    " packets, pcap FROM evidence WHERE violation = ? ORDER BY id",
+	    -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, violation);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0);
+		e.violation = sqlite3_column_int64(st, 1);
+		e.first_us = sqlite3_column_int64(st, 2);
+		e.packets = sqlite3_column_int64(st, 3);
+		e.pcap = sqlite3_column_blob(st, 4);
+		e.len = (size_t)sqlite3_column_bytes(st, 4);
+		if (fn(arg, &e) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+}
+
+int
+store_oldest(struct store *s, int64_t *created_us)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*created_us = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT min(created_us) FROM violations",
+	    -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*created_us = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc_of(rc);
+}

@@ -1,0 +1,151 @@
+/*
+ * The event store: violations, their evidence and their review, in one
+ * SQLite database in WAL mode.  The collector writes, zwctl and the web
+ * UI read and review, at the same time; every change is a transaction,
+ * so a crash or a full disk leaves the last committed state intact.
+ */
+#ifndef ZW_STORE_H
+#define ZW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION	1
+
+/* Results: 0, or one of these. */
+#define STORE_ERR		-1	/* see store_errmsg() */
+#define STORE_FULL		-2	/* the disk or the database is full */
+#define STORE_NOTFOUND		-3
+#define STORE_INVALID		-4	/* a request the store refuses */
+
+#define STORE_READONLY		0x01
+#define STORE_CREATE		0x02
+
+/* A review's states; a record starts new. */
+#define STORE_STATES(X)						\
+	X(NEW,		"new")					\
+	X(ACKNOWLEDGED,	"acknowledged")				\
+	X(RESOLVED,	"resolved")				\
+	X(FALSE_POSITIVE, "false-positive")
+
+#define STORE_STATE_ENUM(id, name)	STORE_##id,
+enum store_state {
+	STORE_STATES(STORE_STATE_ENUM)
+	STORE_NSTATES
+};
+#undef STORE_STATE_ENUM
+
+#define STORE_IP_MAX		48
+#define STORE_NAME_MAX		64
+#define STORE_TEXT_MAX		256
+
+struct store_violation {
+	int64_t		 id;
+	uint32_t	 rule;
+	int		 severity;		/* enum severity: 0 critical */
+	char		 msg_zh[STORE_TEXT_MAX];
+	char		 msg_en[STORE_TEXT_MAX];
+	char		 l4proto[8];
+	char		 src_ip[STORE_IP_MAX];	/* the initiator */
+	char		 dst_ip[STORE_IP_MAX];
+	uint16_t	 src_port;
+	uint16_t	 dst_port;
+	uint16_t	 vlan;
+	char		 src_zone[STORE_NAME_MAX];
+	char		 dst_zone[STORE_NAME_MAX];
+	char		 src_site[STORE_NAME_MAX];
+	char		 dst_site[STORE_NAME_MAX];
+	char		 exit[STORE_NAME_MAX];
+	char		 app[128];
+	char		 category[STORE_NAME_MAX];
+	char		 hostname[STORE_TEXT_MAX];
+	char		 detail[STORE_TEXT_MAX];	/* what a detector saw */
+	int64_t		 first_us;		/* traffic time */
+	int64_t		 last_us;
+	int64_t		 flows;
+	int64_t		 packets;		/* of flows that ended */
+	int64_t		 bytes;
+	enum store_state state;
+	char		 reviewed_by[STORE_NAME_MAX];
+	int64_t		 reviewed_us;
+	char		 comment[STORE_TEXT_MAX];
+	int64_t		 created_us;		/* wall clock */
+	int64_t		 updated_us;
+	int64_t		 nevidence;
+};
+
+/* What a listing selects; zero values select everything. */
+struct store_filter {
+	int64_t		 since_us;		/* last seen at or after */
+	int64_t		 until_us;		/* first seen before */
+	uint32_t	 rule;
+	int		 max_severity;		/* this and worse; -1 any */
+	int		 state;			/* -1 any */
+	const char	*site;			/* either end */
+	const char	*zone;			/* either end */
+	const char	*app;
+	const char	*ip;			/* either end */
+	int64_t		 limit;			/* 0: no limit */
+};
+
+struct store_evidence {
+	int64_t		 id;
+	int64_t		 violation;
+	int64_t		 first_us;
+	int64_t		 packets;
+	const void	*pcap;
+	size_t		 len;
+};
+
+struct store;
+
+struct store	*store_open(const char *path, int flags, char *err,
+		    size_t errlen);
+void		 store_close(struct store *);
+const char	*store_errmsg(const struct store *);
+const char	*store_path(const struct store *);
+
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+void		 store_rollback(struct store *);
+
+/*
+ * Records a violation; a repeat of the same rule, initiator, responder
+ * and application while its record is open (new or acknowledged) and
+ * seen within window_us updates that record.  v->id is set; *created
+ * says which happened.
+ */
+int		 store_violation_add(struct store *, struct store_violation *v,
+		    int64_t window_us, int *created);
+/* The newest record of v's rule, initiator, responder and application. */
+int		 store_violation_latest(struct store *,
+		    const struct store_violation *v, int64_t *id);
+/* Adds a flow's packets and bytes to the record v->id. */
+int		 store_violation_count(struct store *, int64_t id,
+		    int64_t packets, int64_t bytes, int64_t last_us);
+/* Keeps at most max pcaps per record: the first ones. */
+int		 store_evidence_add(struct store *, int64_t violation,
+		    int64_t first_us, int64_t packets, const void *pcap,
+		    size_t len, int max);
+int		 store_review(struct store *, int64_t id, enum store_state,
+		    const char *who, const char *comment, int64_t now_us);
+/* Removes records last updated before the time; evidence goes with them. */
+int		 store_purge(struct store *, int64_t before_us,
+		    int64_t *removed);
+
+void		 store_filter_init(struct store_filter *);
+typedef int	(*store_violation_fn)(void *, const struct store_violation *);
+int		 store_violations(struct store *, const struct store_filter *,
+		    store_violation_fn, void *);
+int		 store_violation_get(struct store *, int64_t id,
+		    struct store_violation *);
+typedef int	(*store_evidence_fn)(void *, const struct store_evidence *);
+int		 store_evidence(struct store *, int64_t violation,
+		    store_evidence_fn, void *);
+/* Oldest record's creation time, 0 if none. */
+int		 store_oldest(struct store *, int64_t *created_us);
+
+const char	*store_state_name(enum store_state);
+int		 store_state_parse(const char *);
+
+#endif
