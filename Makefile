@@ -70,6 +70,7 @@ all:
 
 include lib/module.mk
 include collector/module.mk
+include ctl/module.mk
 include tests/module.mk
 include bench/module.mk
 

@@ -9,7 +9,7 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libcollector.a
 
 $(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit
 
-test-binaries: $(O)/zw-collector $(UNIT_BINS)
+test-binaries: $(O)/zw-collector $(O)/zwctl $(UNIT_BINS)
 
 -include $(UNIT_SRCS:%.c=$(O)/%.d)
 

@@ -6,7 +6,8 @@
 #   tests/run.sh unit cli   only those
 #
 # Suites: unit (cmocka), cli (black-box zw-collector), policy (the
-# isolation rules on crafted and real traffic), conformance (the
+# isolation rules on crafted and real traffic), store (violations kept,
+# reviewed, exported, sent to syslog; kill -9 and a full disk), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -17,6 +18,7 @@ OUT=tests/out
 SHARED=${ZW_SHARED:-../shared}
 mkdir -p "$OUT"
 export ZW_COLLECTOR="$BIN/zw-collector"
+export ZW_ZWCTL="$BIN/zwctl"
 # nDPI is not built with the sanitizers; its one-time allocations at
 # start-up are released by ndpi_exit_detection_module(), so leaks count.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -60,6 +62,7 @@ pysuite() {	# suite script
 
 want cli && pysuite cli tests/cli/test_cli.py
 want policy && pysuite policy tests/cli/test_policy.py
+want store && pysuite store tests/cli/test_store.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

@@ -40,6 +40,22 @@ class PcapWriter:
         self.fp.close()
 
 
+def read_pcap(data):
+    """(linktype, [(ts, caplen, wirelen, frame)]) of a classic pcap."""
+    magic, = struct.unpack_from("<I", data, 0)
+    end = "<" if magic == 0xA1B2C3D4 else ">"
+    _, _, _, _, _, _, linktype = struct.unpack_from(end + "IHHiIII", data, 0)
+    off, recs = 24, []
+    while off + 16 <= len(data):
+        sec, usec, cap, wire = struct.unpack_from(end + "IIII", data, off)
+        recs.append((sec + usec / 1e6, cap, wire,
+                     data[off + 16:off + 16 + cap]))
+        off += 16 + cap
+    if off != len(data):
+        raise ValueError("pcap: trailing bytes")
+    return linktype, recs
+
+
 def ether(dst, src, ethertype, payload, vlans=()):
     hdr = dst + src
     for vid in vlans:

@@ -1,0 +1,15 @@
+# zwctl: the administration command.
+ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c
+ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
+
+$(O)/zwctl: $(ZWCTL_OBJS) $(O)/libcollector.a
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+ifeq ($(BUILD),release)
+ctl/zwctl: $(O)/zwctl
+	$(Q)cp $< $@
+all: ctl/zwctl
+CLEAN_FILES	+= ctl/zwctl
+endif
+
+-include $(ZWCTL_OBJS:.o=.d)

@@ -1,0 +1,619 @@
+"""The violations store, end to end: the exact records the collector keeps
+for crafted traffic, repeats folded into one record, evidence pcaps, the
+review workflow and exports through zwctl, retention, syslog (RFC 5424)
+to a receiver on loopback, the two detectors, custom protocols, and the
+store surviving kill -9 and a full disk.  Run by tests/run.sh (suite
+"store") with ZW_COLLECTOR and ZW_ZWCTL set.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import pcapgen as pg  # noqa: E402
+
+COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
+                                           "build/check/zw-collector"))
+ZWCTL = os.path.abspath(os.environ.get("ZW_ZWCTL", "build/check/zwctl"))
+DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
+
+EXIT_MAC = bytes.fromhex("001e73360001")     # fuzhou-unicom's router
+EXIT_VLAN = 360                               # fuzhou-telecom
+OTHER_ROUTER = bytes.fromhex("02aabbccdd01")
+EXTRANET = "10.36.17.5"                       # 建昌镇
+INTERNAL = "172.16.1.1"
+INTERNET = "1.2.3.4"
+CONNECT = (b"CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com"
+           b":443\r\n\r\n", b"HTTP/1.1 200 Connection established\r\n\r\n")
+DAY_US = 86400 * 1000000
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True,
+                          timeout=kw.pop("timeout", 300), **kw)
+
+
+class StoreCase(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-store-")
+        self.store = os.path.join(self.dir, "events.db")
+        self.n = 0
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def conf(self, extra=""):
+        """The demo configuration with settings added after it."""
+        self.n += 1
+        path = os.path.join(self.dir, f"zw{self.n}.conf")
+        with open(path, "w") as fp:
+            fp.write(f'include "{DEMO}"\n{extra}\n')
+        return path
+
+    def capture(self, build):
+        self.n += 1
+        path = os.path.join(self.dir, f"c{self.n}.pcap")
+        w = pg.PcapWriter(path)
+        build(w)
+        w.close()
+        return path
+
+    def collect(self, caps, conf=None, args=(), ok=True):
+        cmd = [COLLECTOR, "-q", "--config", conf or self.conf(),
+               "--store", self.store, *args]
+        for c in caps:
+            cmd += ["-r", c]
+        r = run(cmd)
+        if ok and r.returncode != 0:
+            raise AssertionError(f"zw-collector exit {r.returncode}: "
+                                 f"{r.stderr}")
+        return r
+
+    def zwctl(self, *args, ok=True):
+        r = run([ZWCTL, "-s", self.store, *args])
+        if ok and r.returncode != 0:
+            raise AssertionError(f"zwctl {args} exit {r.returncode}: "
+                                 f"{r.stderr}")
+        return r
+
+    def records(self, *filters):
+        out = self.zwctl("violations", "list", "--format", "json",
+                         *filters).stdout
+        return sorted((json.loads(line) for line in out.splitlines()),
+                      key=lambda v: v["id"])
+
+
+def udp_flows(w, src, dst, times, **kw):
+    for i, t in enumerate(times):
+        w.add(t, pg.frame(src, dst, pg.UDP,
+                          pg.udp(40000 + i, 5000, b"zonewatch"), **kw))
+
+
+class Records(StoreCase):
+    def test_exact_records_with_application_and_evidence(self):
+        cap = self.capture(lambda w: pg.tcp_session(
+            w, 1000.0, EXTRANET, 50000, INTERNET, 3128, *CONNECT))
+        self.collect([cap])
+        got = self.records()
+        self.assertEqual([(v["rule"], v["src_ip"], v["src_port"],
+                           v["dst_ip"], v["dst_port"]) for v in got],
+                         [(1010, EXTRANET, 50000, INTERNET, 3128),
+                          (1023, EXTRANET, 50000, INTERNET, 3128)])
+        for v in got:
+            # The zone rule waited for nDPI: its record names the app.
+            self.assertEqual(v["app"], "HTTP_Connect")
+            self.assertEqual((v["flows"], v["packets"], v["evidence"]),
+                             (1, 8, 1))
+            self.assertEqual((v["src_zone"], v["dst_zone"], v["src_site"]),
+                             ("external", "internet", "nancheng-jianchang"))
+            self.assertEqual(v["state"], "new")
+        self.assertEqual(got[1]["severity"], "high")
+        self.assertIn("代理", got[1]["msg_zh"])
+        pcap = os.path.join(self.dir, "ev.pcap")
+        self.zwctl("violations", "evidence", str(got[1]["id"]), "-o", pcap)
+        with open(pcap, "rb") as fp:
+            linktype, recs = pg.read_pcap(fp.read())
+        self.assertEqual(linktype, 1)
+        self.assertEqual(len(recs), 8)
+        # The first packet is the client's SYN, at the recorded time.
+        self.assertAlmostEqual(recs[0][0], 1000.0, places=3)
+        self.assertEqual(recs[0][3][47] & 0x12, pg.SYN)
+        self.assertIn(b"CONNECT www.example.com", recs[3][3])
+
+    def test_repeats_update_one_record(self):
+        cap = self.capture(lambda w: udp_flows(
+            w, EXTRANET, INTERNET, [1000.0, 1010.0, 1020.0]))
+        self.collect([cap])
+        got = self.records()
+        self.assertEqual(len(got), 1)
+        self.assertEqual((got[0]["rule"], got[0]["flows"],
+                          got[0]["packets"]), (1010, 3, 3))
+        self.assertLess(got[0]["first_seen"], got[0]["last_seen"])
+        # Each flow its own record when the window is 0.
+        os.unlink(self.store)
+        self.collect([cap], conf=self.conf("dedupe-window 0"))
+        self.assertEqual([v["flows"] for v in self.records()], [1, 1, 1])
+
+    def test_window_and_review_end_a_record(self):
+        # 1000 s apart: beyond the default window of 300 s.
+        cap = self.capture(lambda w: udp_flows(
+            w, EXTRANET, INTERNET, [1000.0, 2000.0]))
+        self.collect([cap])
+        self.assertEqual([v["flows"] for v in self.records()], [1, 1])
+        # A resolved record is closed: the next repeat opens a new one.
+        os.unlink(self.store)
+        first = self.capture(lambda w: udp_flows(w, EXTRANET, INTERNET,
+                                                 [1000.0]))
+        again = self.capture(lambda w: udp_flows(w, EXTRANET, INTERNET,
+                                                 [1010.0]))
+        self.collect([first])
+        self.zwctl("violations", "review", "1", "resolved", "--by", "sec",
+                   "--comment", "cable removed")
+        self.collect([again])
+        got = self.records()
+        self.assertEqual([(v["state"], v["flows"]) for v in got],
+                         [("resolved", 1), ("new", 1)])
+
+    def test_review_workflow(self):
+        cap = self.capture(lambda w: udp_flows(w, INTERNAL, INTERNET,
+                                               [1000.0]))
+        self.collect([cap])
+        vid = str(self.records()[0]["id"])
+        self.zwctl("violations", "review", vid, "acknowledged", "--by",
+                   "secadmin")
+        # A resolution or a false positive says why.
+        r = self.zwctl("violations", "review", vid, "false-positive",
+                       "--by", "secadmin", ok=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--comment", r.stderr)
+        r = self.zwctl("violations", "review", vid, "acknowledged", "--by",
+                       "secadmin", ok=False)
+        self.assertEqual(r.returncode, 2)
+        self.zwctl("violations", "review", vid, "false-positive", "--by",
+                   "secadmin", "--comment", "测试机, 已登记")
+        v = self.records()[0]
+        self.assertEqual((v["state"], v["reviewed_by"], v["comment"]),
+                         ("false-positive", "secadmin", "测试机, 已登记"))
+        self.assertNotEqual(v["reviewed_at"], "")
+        r = self.zwctl("violations", "review", "99", "acknowledged", "--by",
+                       "x", ok=False)
+        self.assertEqual(r.returncode, 3)
+        with sqlite3.connect(self.store) as db:
+            hist = db.execute("SELECT old_state, new_state, who FROM "
+                              "reviews ORDER BY id").fetchall()
+        self.assertEqual(hist, [(0, 1, "secadmin"), (1, 3, "secadmin")])
+
+    def test_filters_and_exports(self):
+        def build(w):
+            udp_flows(w, INTERNAL, INTERNET, [1000.0])          # 1002
+            udp_flows(w, EXTRANET, INTERNET, [1001.0])          # 1010
+            udp_flows(w, EXTRANET, INTERNAL, [1002.0])          # 1003
+        self.collect([self.capture(build)])
+        rules = lambda *f: sorted(v["rule"] for v in self.records(*f))
+        self.assertEqual(rules(), [1002, 1003, 1010])
+        self.assertEqual(rules("--rule", "1010"), [1010])
+        self.assertEqual(rules("--severity", "critical"), [1002, 1003])
+        self.assertEqual(rules("--zone", "internal"), [1002, 1003])
+        self.assertEqual(rules("--site", "nancheng-jianchang"), [1003, 1010])
+        self.assertEqual(rules("--ip", INTERNAL), [1002, 1003])
+        self.assertEqual(rules("--state", "new", "--limit", "2"),
+                         [1003, 1010])
+        self.assertEqual(rules("--since", "2030-01-01"), [])
+        self.assertEqual(rules("--since", "1970-01-01"), [1002, 1003, 1010])
+        r = self.zwctl("violations", "list", "--severity", "urgent",
+                       ok=False)
+        self.assertEqual(r.returncode, 2)
+        csv = os.path.join(self.dir, "v.csv")
+        self.zwctl("violations", "export", "--output", csv)
+        with open(csv, "rb") as fp:
+            data = fp.read()
+        self.assertTrue(data.startswith(b"\xef\xbb\xbfid,rule,"))
+        self.assertEqual(data.count(b"\r\n"), 4)
+        self.assertIn("政务内网".encode(), data)
+        self.assertFalse([f for f in os.listdir(self.dir) if ".tmp." in f])
+
+    def test_hostile_names_are_escaped_in_exports(self):
+        req = (b"GET / HTTP/1.1\r\nHost: =HYPERLINK(\"x\",\"y\")\r\n\r\n",
+               b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        self.collect([self.capture(lambda w: pg.tcp_session(
+            w, 1000.0, EXTRANET, 50000, INTERNET, 80, *req))])
+        # nDPI keeps host names in lower case.
+        self.assertEqual(self.records()[0]["hostname"],
+                         '=hyperlink("x","y")')
+        out = self.zwctl("violations", "export").stdout
+        self.assertIn('"\'=hyperlink(""x"",""y"")"', out)
+
+    def test_evidence_packets_setting(self):
+        cap = self.capture(lambda w: pg.tcp_session(
+            w, 1000.0, EXTRANET, 50000, INTERNET, 3128, *CONNECT))
+        self.collect([cap], conf=self.conf("evidence-packets 4"))
+        vid = str(self.records()[0]["id"])
+        pcap = os.path.join(self.dir, "ev.pcap")
+        self.zwctl("violations", "evidence", vid, "-o", pcap)
+        with open(pcap, "rb") as fp:
+            self.assertEqual(len(pg.read_pcap(fp.read())[1]), 4)
+        os.unlink(self.store)
+        self.collect([cap], conf=self.conf("evidence-packets 0"))
+        self.assertEqual([v["evidence"] for v in self.records()], [0, 0])
+        r = self.zwctl("violations", "evidence", "1", "-o", pcap, ok=False)
+        self.assertEqual(r.returncode, 3)
+
+    def test_store_needs_rules_and_refuses_garbage(self):
+        bad = os.path.join(self.dir, "bad.db")
+        with open(bad, "wb") as fp:
+            fp.write(b"not a database, but 100 bytes of something" * 3)
+        cap = self.capture(lambda w: udp_flows(w, EXTRANET, INTERNET, [1.0]))
+        r = run([COLLECTOR, "-q", "--config", self.conf(), "--store", bad,
+                 "-r", cap])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("bad.db", r.stderr)
+        r = run([ZWCTL, "-s", bad, "violations", "list"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.db", r.stderr)
+
+
+class Retention(StoreCase):
+    def test_purge_at_start_and_on_demand(self):
+        caps = [self.capture(lambda w: udp_flows(w, src, INTERNET, [1.0]))
+                for src in (INTERNAL, EXTRANET, "172.16.9.9")]
+        self.collect(caps)
+        self.assertEqual(len(self.records()), 3)
+        now = int(time.time() * 1e6)
+        with sqlite3.connect(self.store) as db:
+            db.execute("UPDATE violations SET updated_us = ? WHERE id = 1",
+                       (now - 181 * DAY_US,))
+            db.execute("UPDATE violations SET updated_us = ? WHERE id = 2",
+                       (now - 179 * DAY_US,))
+            db.execute("UPDATE violations SET updated_us = ? WHERE id = 3",
+                       (now - 400 * DAY_US,))
+        # The collector purges at start (then hourly).
+        self.collect([self.capture(lambda w: None)])
+        self.assertEqual([v["id"] for v in self.records()], [2])
+        with sqlite3.connect(self.store) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM evidence "
+                                        "WHERE violation != 2").fetchone(),
+                             (0,))
+            db.execute("UPDATE violations SET updated_us = ? WHERE id = 2",
+                       (now - 200 * DAY_US,))
+        r = self.zwctl("violations", "purge", "--days", "90", ok=False)
+        self.assertEqual(r.returncode, 2)
+        out = self.zwctl("violations", "purge", "--days", "365").stdout
+        self.assertIn("0 records", out)
+        out = self.zwctl("violations", "purge").stdout
+        self.assertIn("1 records", out)
+        self.assertEqual(self.records(), [])
+
+
+class Receiver:
+    """A syslog receiver on loopback, UDP or TCP (octet counting)."""
+
+    def __init__(self, transport):
+        kind = socket.SOCK_DGRAM if transport == "udp" else socket.SOCK_STREAM
+        self.sock = socket.socket(socket.AF_INET, kind)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.msgs = []
+        if transport == "tcp":
+            self.sock.listen(1)
+        self.thread = threading.Thread(target=getattr(self, transport),
+                                       daemon=True)
+        self.thread.start()
+
+    def udp(self):
+        self.sock.settimeout(30)
+        try:
+            while True:
+                self.msgs.append(self.sock.recv(65536))
+        except OSError:
+            pass
+
+    def tcp(self):
+        self.sock.settimeout(30)
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        buf = b""
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                buf += data
+        while buf:
+            n, _, rest = buf.partition(b" ")
+            self.msgs.append(rest[:int(n)])
+            buf = rest[int(n):]
+
+    def close(self):
+        self.sock.close()
+        self.thread.join(5)
+
+
+class Syslog(StoreCase):
+    def send(self, transport, severity="info"):
+        rcv = Receiver(transport)
+        conf = self.conf(f"syslog siem {{\n server 127.0.0.1\n port "
+                         f"{rcv.port}\n transport {transport}\n facility "
+                         f"local4\n severity {severity}\n}}")
+        cap = self.capture(lambda w: pg.tcp_session(
+            w, 1000.0, EXTRANET, 50000, INTERNET, 3128, *CONNECT))
+        self.collect([cap], conf=conf)
+        if transport == "udp":
+            time.sleep(0.5)
+        rcv.close()
+        return rcv.msgs
+
+    def check(self, msgs):
+        self.assertEqual(len(msgs), 2)
+        for m, rule in zip(sorted(msgs, key=lambda m: b'rule="1023"' in m),
+                           (1010, 1023)):
+            # local4 (20) * 8 + err (3): rules of severity high.
+            self.assertTrue(m.startswith(b"<163>1 1970-01-01T00:16:40."),
+                            m[:40])
+            head, sd, msg = m.partition(b" [zwViolation@32473 ")
+            self.assertEqual(head.split(b" ")[3:], [b"zonewatch",
+                                                    m.split(b" ")[4],
+                                                    b"violation"])
+            self.assertIn(f'rule="{rule}"'.encode(), msg)
+            self.assertIn(b'src="10.36.17.5" sport="50000"', msg)
+            self.assertIn(b'app="HTTP_Connect"', msg)
+            self.assertIn(b'srcSite="nancheng-jianchang"', msg)
+            self.assertIn(b"] \xef\xbb\xbf", msg)       # BOM, then UTF-8
+            self.assertTrue(msg.split(b"\xef\xbb\xbf")[1].decode())
+
+    def test_udp(self):
+        self.check(self.send("udp"))
+
+    def test_tcp(self):
+        self.check(self.send("tcp"))
+
+    def test_severity_threshold(self):
+        self.assertEqual(self.send("udp", "critical"), [])
+
+
+class Detectors(StoreCase):
+    def violations(self, build):
+        cmd = [COLLECTOR, "-q", "--config", DEMO, "--violations", "-",
+               "-r", self.capture(build)]
+        r = run(cmd)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [json.loads(line) for line in r.stdout.splitlines()]
+
+    def test_a_third_exit_for_a_district(self):
+        def two(w):
+            udp_flows(w, EXTRANET, INTERNET, [1.0], mac_dst=EXIT_MAC)
+            udp_flows(w, "10.36.33.9", "5.6.7.8", [2.0], vlans=(EXIT_VLAN,))
+        self.assertEqual(self.violations(two), [])
+
+        def three(w):
+            two(w)
+            udp_flows(w, "10.36.49.7", "9.9.9.9", [3.0],
+                      mac_dst=OTHER_ROUTER)
+            udp_flows(w, "10.36.49.8", "9.9.9.9", [4.0],
+                      mac_dst=OTHER_ROUTER)
+        got = [(v["rule"], v["src_ip"]) for v in self.violations(three)]
+        self.assertEqual(sorted(got), [(1010, "10.36.49.7"),
+                                       (1010, "10.36.49.8"),
+                                       (1040, "10.36.49.7")])
+        d = [v for v in self.violations(three) if v["rule"] == 1040][0]
+        self.assertEqual(d["detail"], "district fuzhou: exit fuzhou-unicom "
+                         "exit fuzhou-telecom router 02:aa:bb:cc:dd:01")
+
+    def syns(self, w, ttls, src=EXTRANET):
+        for i, ttl in enumerate(ttls):
+            w.add(1.0 + i, pg.frame(src, "10.36.0.9", pg.TCP,
+                                    pg.tcp(50000 + i, 443, pg.SYN), ttl=ttl))
+
+    def test_hidden_router(self):
+        got = self.violations(lambda w: self.syns(w, [64, 127, 64, 127, 64]))
+        self.assertEqual([(v["rule"], v["src_ip"]) for v in got],
+                         [(1041, EXTRANET)])
+        self.assertEqual(got[0]["detail"], "TTL signatures: 64 (initial 64,"
+                         " 0 hops) x3 127 (initial 128, 1 hops) x2")
+        # One signature, or a second seen only once: nothing.
+        self.assertEqual(self.violations(
+            lambda w: self.syns(w, [64, 64, 64, 64])), [])
+        self.assertEqual(self.violations(
+            lambda w: self.syns(w, [64, 64, 63, 64])), [])
+        # An internet host is not an office terminal.
+        got = self.violations(lambda w: self.syns(w, [64, 127, 64, 127],
+                                                  src="1.1.1.1"))
+        self.assertEqual([v for v in got if v["rule"] == 1041], [])
+
+
+class CustomProtocols(StoreCase):
+    def test_government_portal_by_host(self):
+        req = (b"GET / HTTP/1.1\r\nHost: www.zwfw.gov.cn\r\n\r\n",
+               b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        cap = self.capture(lambda w: pg.tcp_session(
+            w, 1.0, EXTRANET, 50000, "59.255.36.80", 80, *req))
+        out = os.path.join(self.dir, "flows.json")
+        r = run([COLLECTOR, "-q", "--config", DEMO, "--flows-json", out,
+                 "-r", cap])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as fp:
+            flows = [json.loads(line) for line in fp]
+        self.assertEqual([f["ndpi_proto"] for f in flows],
+                         ["HTTP.GovServicePlatform"])
+
+    def test_rules_may_name_custom_applications(self):
+        rules = os.path.join(self.dir, "r.rules")
+        with open(rules, "w") as fp:
+            fp.write("rule 1 {\n severity info\n msg-zh \"政务服务\"\n"
+                     " msg-en \"Government portal\"\n app GovCN\n}\n")
+        protos = os.path.join(ROOT, "signatures", "protos.txt")
+        conf = os.path.join(self.dir, "c.conf")
+        for with_protos, want in ((True, 0), (False, 1)):
+            with open(conf, "w") as fp:
+                fp.write(f'rules "{rules}"\n')
+                if with_protos:
+                    fp.write(f'protos "{protos}"\n')
+            r = run([COLLECTOR, "-n", "--config", conf])
+            self.assertEqual(r.returncode, want, r.stderr)
+            if want:
+                self.assertIn("r.rules:5: rule 1: nDPI has no protocol "
+                              "named GovCN", r.stderr)
+
+
+class Settings(StoreCase):
+    def test_mistakes(self):
+        cases = [
+            ("syslog s {\n port 514\n}", ":2: syslog s needs a server"),
+            ("syslog s {\n server x\n transport tls\n}",
+             ":4: transport tls: udp (RFC 5426) or tcp"),
+            ("syslog s {\n server x\n facility kern\n}",
+             ":4: facility kern"),
+            ("syslog s {\n server x\n port 0\n}", ":4: port 0"),
+            ("evidence-packets 65", ":2: evidence-packets 65"),
+            ("dedupe-window 86401", ":2: dedupe-window 86401"),
+            ("frobnicate 1", ':2: unknown keyword "frobnicate"'),
+        ]
+        for text, want in cases:
+            with self.subTest(text):
+                conf = self.conf(text)
+                r = run([COLLECTOR, "-n", "--config", conf])
+                self.assertEqual(r.returncode, 1)
+                self.assertIn(os.path.basename(conf) + want, r.stderr)
+
+    def test_detector_rule_mistakes(self):
+        cases = [
+            ("detect exits-per-district\n app Tor",
+             "rule 9: detect exits-per-district takes only limit"),
+            ("zones external internet\n limit 3",
+             "rule 9: limit and window belong to detect rules"),
+            ("detect botnet", "detect botnet: exits-per-district or "
+             "hidden-router"),
+            ("detect hidden-router\n limit 9", "limit 9: a number from 1"),
+            ("detect hidden-router\n window 10", "window 10: seconds"),
+        ]
+        for body, want in cases:
+            with self.subTest(body):
+                rules = os.path.join(self.dir, "d.rules")
+                with open(rules, "w") as fp:
+                    fp.write(f"rule 9 {{\n severity low\n msg-zh \"x\"\n"
+                             f" msg-en \"x\"\n {body}\n}}\n")
+                conf = os.path.join(self.dir, "d.conf")
+                with open(conf, "w") as fp:
+                    fp.write(f'rules "{rules}"\n')
+                r = run([COLLECTOR, "-n", "--config", conf])
+                self.assertEqual(r.returncode, 1)
+                self.assertIn("d.rules:", r.stderr)
+                self.assertIn(want, r.stderr)
+
+
+class Crash(StoreCase):
+    """A store that is killed or starved of space keeps what it committed."""
+
+    def looping(self, conf, status=None):
+        # Each pass is new flows: the last pass's have idled out.
+        def build(w):
+            udp_flows(w, EXTRANET, INTERNET,
+                      [1.0 + i * 0.01 for i in range(200)])
+        cmd = [COLLECTOR, "-q", "--config", conf, "--store", self.store,
+               "--loop", "0", "--speed", "1", "--idle-other", "1",
+               "-r", self.capture(build)]
+        if status:
+            cmd += ["--status", status, "--status-interval", "1"]
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+
+    def count(self):
+        try:
+            with sqlite3.connect(f"file:{self.store}?mode=ro",
+                                 uri=True) as db:
+                return db.execute("SELECT count(*) FROM violations"
+                                  ).fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    def wait(self, cond, timeout=60):
+        end = time.time() + timeout
+        while time.time() < end:
+            if cond():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def test_kill_9_loses_no_committed_record(self):
+        p = self.looping(self.conf("dedupe-window 0"))
+        try:
+            self.assertTrue(self.wait(lambda: self.count() >= 400))
+            seen = self.count()
+        finally:
+            p.send_signal(signal.SIGKILL)
+            p.communicate()
+        with sqlite3.connect(self.store) as db:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone(),
+                             ("ok",))
+            n = db.execute("SELECT count(*) FROM violations").fetchone()[0]
+            ev = db.execute("SELECT count(*) FROM evidence").fetchone()[0]
+        self.assertGreaterEqual(n, seen)
+        self.assertGreater(ev, 0)
+        # The next start continues the same database.
+        self.collect([self.capture(lambda w: udp_flows(
+            w, INTERNAL, INTERNET, [1.0]))])
+        self.assertEqual(self.count(), n + 1)
+
+    @unittest.skipUnless(os.geteuid() == 0, "mounting a tmpfs needs root")
+    def test_full_disk_is_reported_and_recovers(self):
+        mnt = os.path.join(self.dir, "small")
+        os.mkdir(mnt)
+        r = run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt])
+        if r.returncode != 0:
+            self.skipTest("cannot mount a tmpfs: " + r.stderr.strip())
+        try:
+            self.store = os.path.join(mnt, "events.db")
+            filler = os.path.join(mnt, "filler")
+            with open(filler, "wb") as fp:
+                fp.write(b"\0" * (700 * 1024))
+            status = os.path.join(self.dir, "status.json")
+
+            def store_status():
+                try:
+                    with open(status) as fp:
+                        return json.load(fp)["store"]
+                except (OSError, ValueError, KeyError):
+                    return {}
+            p = self.looping(self.conf("dedupe-window 0"), status)
+            try:
+                self.assertTrue(self.wait(
+                    lambda: store_status().get("disk_full")),
+                    f"never full: {store_status()}")
+                full = store_status()
+                self.assertGreater(full["commit_failures"], 0)
+                self.assertGreater(full["pending"], 0)
+                committed = self.count()
+                os.unlink(filler)
+                self.assertTrue(self.wait(
+                    lambda: not store_status().get("failing", True) and
+                    store_status()["created"] > full["created"]),
+                    f"no recovery: {store_status()}")
+            finally:
+                p.send_signal(signal.SIGINT)
+                _, err = p.communicate(timeout=60)
+            self.assertIn("full", err)
+            self.assertIn("writing again", err)
+            with sqlite3.connect(self.store) as db:
+                self.assertEqual(db.execute("PRAGMA integrity_check"
+                                            ).fetchone(), ("ok",))
+                self.assertGreater(db.execute("SELECT count(*) FROM "
+                                              "violations").fetchone()[0],
+                                   committed)
+        finally:
+            run(["umount", "-l", mnt])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
