@@ -113,8 +113,9 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 collector/zw-collector $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 collector/zw-collector.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0755 collector/zw-collector ctl/zwctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 collector/zw-collector.8 ctl/zwctl.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf build $(CLEAN_FILES)

@@ -485,6 +485,8 @@ start_store(struct options *o, const struct conf *conf)
 	if (conf == NULL || conf->rules.n == 0)
 		fatalx("--store: the configuration has no rules to check");
 	c.conf = conf;
+	/* A file has no deadline: its reader waits rather than drop. */
+	c.wait_when_full = o->iface == NULL;
 	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return vs;

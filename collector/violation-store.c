@@ -44,12 +44,14 @@ struct violation_store {
 	struct syslog_out	*syslog[CONF_MAX_SYSLOG];
 	size_t			 nsyslog;
 	size_t			 queue_max;
+	int			 wait_when_full;
 	int64_t			 purge_every_us;
 	int64_t			 next_purge_us;
 
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
+	pthread_cond_t		 room;
 	struct event		*head, **tail;
 	size_t			 n;
 	int			 stop;
@@ -78,6 +80,9 @@ static void
 enqueue(struct violation_store *vs, struct event *e)
 {
 	pthread_mutex_lock(&vs->lock);
+	while (vs->wait_when_full && vs->n >= vs->queue_max &&
+	    !vs->stats.failing)
+		pthread_cond_wait(&vs->room, &vs->lock);
 	if (vs->n >= vs->queue_max) {
 		vs->stats.dropped++;
 		pthread_mutex_unlock(&vs->lock);
@@ -90,6 +95,9 @@ enqueue(struct violation_store *vs, struct event *e)
 	vs->n++;
 	vs->stats.queued++;
 	vs->stats.pending = vs->n;
+	/* Half full: commit now rather than at the second. */
+	if (vs->n == vs->queue_max / 2)
+		pthread_cond_signal(&vs->wake);
 	pthread_mutex_unlock(&vs->lock);
 }
 
@@ -249,6 +257,8 @@ commit_batch(struct violation_store *vs, struct event *batch)
 			vs->head = batch;
 		}
 		vs->stats.pending = vs->n;
+		/* Whoever waits for room would wait for the disk: let go. */
+		pthread_cond_broadcast(&vs->room);
 		pthread_mutex_unlock(&vs->lock);
 		return -1;
 	}
@@ -260,6 +270,7 @@ commit_batch(struct violation_store *vs, struct event *batch)
 	vs->stats.evidence += d.evidence;
 	vs->n -= nbatch;
 	vs->stats.pending = vs->n;
+	pthread_cond_broadcast(&vs->room);
 	pthread_mutex_unlock(&vs->lock);
 
 	/* A new record goes to the SIEM once; repeats only update it. */
@@ -287,7 +298,7 @@ writer(void *arg)
 		pthread_mutex_lock(&vs->lock);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += COMMIT_EVERY_S;
-		while (!vs->stop)
+		while (!vs->stop && (failed || vs->n < vs->queue_max / 2))
 			if (pthread_cond_timedwait(&vs->wake, &vs->lock,
 			    &ts) == ETIMEDOUT)
 				break;
@@ -331,6 +342,7 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	}
 	vs->conf = c->conf;
 	vs->queue_max = c->queue_max ? c->queue_max : VSTORE_QUEUE_DEFAULT;
+	vs->wait_when_full = c->wait_when_full;
 	vs->purge_every_us = c->purge_every_us ? c->purge_every_us :
 	    PURGE_EVERY_US;
 	vs->tail = &vs->head;
@@ -349,12 +361,14 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	}
 	pthread_mutex_init(&vs->lock, NULL);
 	pthread_cond_init(&vs->wake, NULL);
+	pthread_cond_init(&vs->room, NULL);
 	/* Retention is applied at start, then every hour. */
 	purge(vs, wall_us());
 	if ((errno = pthread_create(&vs->thread, NULL, writer, vs)) != 0) {
 		snprintf(err, errlen, "store: thread: %s", strerror(errno));
 		pthread_mutex_destroy(&vs->lock);
 		pthread_cond_destroy(&vs->wake);
+		pthread_cond_destroy(&vs->room);
 		goto fail;
 	}
 	return vs;
@@ -395,6 +409,7 @@ violation_store_stop(struct violation_store *vs)
 	store_close(vs->store);
 	pthread_mutex_destroy(&vs->lock);
 	pthread_cond_destroy(&vs->wake);
+	pthread_cond_destroy(&vs->room);
 	free(vs);
 	return lost ? -1 : 0;
 }

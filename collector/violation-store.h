@@ -5,6 +5,7 @@
  * expired.  Capture never waits on the disk.  When a commit fails (a
  * full disk) the events stay queued and the commit is tried again each
  * second; past the queue's bound new events are dropped, and counted.
+ * Reading files, which has no deadline, capture waits for room instead.
  */
 #ifndef ZW_VIOLATION_STORE_H
 #define ZW_VIOLATION_STORE_H
@@ -22,6 +23,7 @@ struct violation_store_conf {
 	const struct conf	*conf;		/* retention, dedupe, syslog */
 	size_t			 queue_max;
 	int64_t			 purge_every_us;
+	int			 wait_when_full;	/* files: lose nothing */
 };
 
 struct violation_store_stats {

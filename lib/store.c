@@ -461,8 +461,10 @@ store_review(struct store *s, int64_t id, enum store_state state,
 		rc = STORE_INVALID;
 		goto fail;
 	}
-	if (sqlite3_prepare_v2(s->db, "UPDATE violations SET state = ?,"
-	    " reviewed_by = ?, reviewed_us = ?, comment = ? WHERE id = ?",
+	/* A review is a change: retention counts from it. */
+	if (sqlite3_prepare_v2(s->db, "UPDATE violations SET state = ?1,"
+	    " reviewed_by = ?2, reviewed_us = ?3, comment = ?4,"
+	    " updated_us = max(updated_us, ?3) WHERE id = ?5",
 	    -1, &st, NULL) != SQLITE_OK) {
 		rc = STORE_ERR;
 		goto fail;

@@ -1,0 +1,295 @@
+/*
+ * The event store and the syslog formatter: repeats folded within the
+ * window and only into open records, counts, the evidence bound, review
+ * rules and history, purges that take evidence with them, schema
+ * versions, and RFC 5424 messages with hostile text.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "syslog-out.h"
+
+#define SEC	1000000LL
+
+static char	 dir[64];
+static char	 path[128];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/zw-test-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/events.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	 cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static struct store *
+open_rw(void)
+{
+	char		 err[256];
+	struct store	*s = store_open(path, STORE_CREATE, err, sizeof(err));
+
+	if (s == NULL)
+		fail_msg("%s", err);
+	return s;
+}
+
+static struct store_violation
+mk(uint32_t rule, const char *src, const char *app, int64_t t)
+{
+	struct store_violation	 v;
+
+	memset(&v, 0, sizeof(v));
+	v.rule = rule;
+	v.severity = 1;
+	strcpy(v.msg_zh, "违规外联");
+	strcpy(v.msg_en, "reaching out");
+	strcpy(v.l4proto, "UDP");
+	strcpy(v.src_ip, src);
+	strcpy(v.dst_ip, "1.2.3.4");
+	strcpy(v.app, app);
+	v.first_us = v.last_us = t;
+	v.packets = 1;
+	v.bytes = 100;
+	v.created_us = v.updated_us = t;
+	return v;
+}
+
+static int64_t
+add(struct store *s, struct store_violation v, int64_t window, int want_new)
+{
+	int	 created;
+
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_violation_add(s, &v, window, &created), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(created, want_new);
+	return v.id;
+}
+
+static void
+test_repeats(void **state)
+{
+	struct store		*s = open_rw();
+	struct store_violation	 v;
+	int64_t			 a, id;
+
+	(void)state;
+	a = add(s, mk(1010, "10.0.0.1", "TLS", 1000 * SEC), 300 * SEC, 1);
+	assert_int_equal(add(s, mk(1010, "10.0.0.1", "TLS", 1200 * SEC),
+	    300 * SEC, 0), a);
+	/* Another application, rule or initiator is another record. */
+	assert_int_not_equal(add(s, mk(1010, "10.0.0.1", "QUIC", 1200 * SEC),
+	    300 * SEC, 1), a);
+	assert_int_not_equal(add(s, mk(1011, "10.0.0.1", "TLS", 1200 * SEC),
+	    300 * SEC, 1), a);
+	assert_int_not_equal(add(s, mk(1010, "10.0.0.2", "TLS", 1200 * SEC),
+	    300 * SEC, 1), a);
+	/* Past the window from the record's last sight: a new record. */
+	id = add(s, mk(1010, "10.0.0.1", "TLS", 1501 * SEC), 300 * SEC, 1);
+	assert_int_not_equal(id, a);
+	/* Window 0: every flow its own record. */
+	assert_int_not_equal(add(s, mk(1010, "10.0.0.1", "TLS", 1502 * SEC),
+	    0, 1), id);
+	assert_int_equal(store_violation_get(s, a, &v), 0);
+	assert_int_equal(v.flows, 2);
+	assert_int_equal(v.packets, 2);
+	assert_int_equal(v.first_us, 1000 * SEC);
+	assert_int_equal(v.last_us, 1200 * SEC);
+	assert_string_equal(v.msg_zh, "违规外联");
+	/* The newest record of a key takes the counts of a flow's end. */
+	v = mk(1010, "10.0.0.1", "TLS", 0);
+	assert_int_equal(store_violation_latest(s, &v, &id), 0);
+	assert_int_equal(store_violation_count(s, id, 10, 5000, 1600 * SEC), 0);
+	assert_int_equal(store_violation_get(s, id, &v), 0);
+	assert_int_equal(v.packets, 11);
+	assert_int_equal(v.bytes, 5100);
+	assert_int_equal(v.last_us, 1600 * SEC);
+	v = mk(1099, "10.0.0.1", "TLS", 0);
+	assert_int_equal(store_violation_latest(s, &v, &id), STORE_NOTFOUND);
+	store_close(s);
+}
+
+static void
+test_review(void **state)
+{
+	struct store		*s = open_rw();
+	struct store_violation	 v;
+	int64_t			 a;
+
+	(void)state;
+	a = add(s, mk(1002, "172.16.0.1", "DNS", 1000 * SEC), 300 * SEC, 1);
+	assert_int_equal(store_review(s, a, STORE_ACKNOWLEDGED, "", NULL, 1),
+	    STORE_INVALID);
+	assert_int_equal(store_review(s, a, STORE_RESOLVED, "sec", "", 1),
+	    STORE_INVALID);
+	assert_int_equal(store_review(s, a, STORE_NEW, "sec", NULL, 1),
+	    STORE_INVALID);
+	assert_int_equal(store_review(s, 999, STORE_ACKNOWLEDGED, "sec", NULL,
+	    1), STORE_NOTFOUND);
+	assert_int_equal(store_review(s, a, STORE_ACKNOWLEDGED, "sec", NULL,
+	    5), 0);
+	/* An acknowledged record still takes repeats; a resolved one not. */
+	assert_int_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1010 * SEC),
+	    300 * SEC, 0), a);
+	assert_int_equal(store_review(s, a, STORE_RESOLVED, "sec", "fixed",
+	    6), 0);
+	assert_int_not_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1020 * SEC),
+	    300 * SEC, 1), a);
+	assert_int_equal(store_violation_get(s, a, &v), 0);
+	assert_int_equal(v.state, STORE_RESOLVED);
+	assert_string_equal(v.reviewed_by, "sec");
+	assert_string_equal(v.comment, "fixed");
+	assert_int_equal(v.reviewed_us, 6);
+	assert_int_equal(store_state_parse("false-positive"),
+	    STORE_FALSE_POSITIVE);
+	assert_int_equal(store_state_parse("closed"), -1);
+	store_close(s);
+}
+
+static int
+count_rows(void *arg, const struct store_violation *v)
+{
+	(void)v;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_evidence_and_purge(void **state)
+{
+	struct store		*s = open_rw();
+	struct store_filter	 f;
+	int64_t			 a, b, removed;
+	int			 i, n = 0;
+
+	(void)state;
+	a = add(s, mk(1010, "10.0.0.1", "TLS", 1000 * SEC), 0, 1);
+	b = add(s, mk(1010, "10.0.0.2", "TLS", 1000 * SEC), 0, 1);
+	assert_int_equal(store_begin(s), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(store_evidence_add(s, a, i, 1, "pcap", 4, 4), 0);
+	assert_int_equal(store_evidence_add(s, b, 0, 1, "pcap", 4, 4), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_filter_init(&f);
+	assert_int_equal(store_violations(s, &f, count_rows, &n), 0);
+	assert_int_equal(n, 2);
+	/* Records last updated before the time go, and their evidence. */
+	assert_int_equal(store_review(s, b, STORE_ACKNOWLEDGED, "sec", NULL,
+	    2000 * SEC), 0);
+	assert_int_equal(store_purge(s, 1001 * SEC, &removed), 0);
+	assert_int_equal(removed, 1);
+	{
+		sqlite3		*db;
+		sqlite3_stmt	*st;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*)"
+		    " FROM evidence), (SELECT count(*) FROM reviews)", -1, &st,
+		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		/* a had 4 (the bound), b 1: only b's is left. */
+		assert_int_equal(sqlite3_column_int(st, 0), 1);
+		assert_int_equal(sqlite3_column_int(st, 1), 1);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	store_close(s);
+}
+
+static void
+test_schema_versions(void **state)
+{
+	struct store	*s;
+	sqlite3		*db;
+	char		 err[256];
+	FILE		*fp;
+
+	(void)state;
+	/* A read-only open does not create. */
+	assert_null(store_open(path, STORE_READONLY, err, sizeof(err)));
+	store_close(open_rw());
+	assert_non_null(s = store_open(path, STORE_READONLY, err, sizeof(err)));
+	store_close(s);
+	/* A newer program's database is left alone. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(path, STORE_CREATE, err, sizeof(err)));
+	assert_non_null(strstr(err, "schema version 99 is newer"));
+	/* Something that is not a database says so. */
+	unlink(path);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("SQLite format 3? no: a text file, long enough to be read.\n"
+	    "0123456789012345678901234567890123456789012345678901234567\n", fp);
+	fclose(fp);
+	assert_null(store_open(path, STORE_CREATE, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+}
+
+static void
+test_syslog_format(void **state)
+{
+	struct store_violation	 v = mk(1023, "10.36.17.5", "HTTP_Connect",
+				    1000 * SEC + 42);
+	char			 buf[SYSLOG_MSG_MAX], small[64];
+	size_t			 n;
+
+	(void)state;
+	v.id = 7;
+	strcpy(v.hostname, "a\"b]c\\d");
+	n = syslog_out_format(buf, sizeof(buf), 20, "zw1", 99, &v);
+	assert_int_equal(n, strlen(buf));
+	assert_true(strncmp(buf, "<163>1 1970-01-01T00:16:40.000042Z zw1 "
+	    "zonewatch 99 violation [zwViolation@", 74) == 0);
+	assert_non_null(strstr(buf, " id=\"7\" rule=\"1023\" severity=\"high\""));
+	assert_non_null(strstr(buf, " host=\"a\\\"b\\]c\\\\d\""));
+	assert_non_null(strstr(buf, "] \xef\xbb\xbf违规外联"));
+	/* No hostname: the NILVALUE. */
+	syslog_out_format(buf, sizeof(buf), 13, "", 1, &v);
+	assert_true(strncmp(buf, "<107>1 ", 7) == 0);
+	assert_non_null(strstr(buf, "Z - zonewatch 1 violation"));
+	/* Truncated to the buffer, terminated. */
+	n = syslog_out_format(small, sizeof(small), 20, "zw1", 99, &v);
+	assert_true(n < sizeof(small));
+	assert_int_equal(strlen(small), n);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_repeats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_and_purge, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_schema_versions, setup,
+		    teardown),
+		cmocka_unit_test(test_syslog_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
