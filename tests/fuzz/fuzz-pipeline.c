@@ -1,6 +1,8 @@
 /*
  * libFuzzer harness for the whole per-packet path: decode, fragments, the
- * flow table (small, so that eviction runs) and nDPI.  The input is a
+ * flow table (small, so that eviction runs), nDPI, and, with the demo
+ * configuration when it is found (run from the top of the tree), zones,
+ * sites, the policy and the detectors.  The input is a
  * series of frames, each preceded by a two-byte length and a one-byte
  * time step.  The pipeline is made once (nDPI takes a while to start);
  * every input ends all its flows.
@@ -11,6 +13,7 @@
 
 #include <pcap/dlt.h>
 
+#include "conf.h"
 #include "log.h"
 #include "pipeline.h"
 
@@ -31,6 +34,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		log_init("fuzz-pipeline", LOG_TO_STDERR);
 		pipeline_conf_default(&conf);
 		conf.flows.max_flows = 8;
+		conf.detect_hosts = 16;
+		{
+			char	 err[CONF_ERR_MAX];
+
+			conf.conf = conf_load("conf/zonewatch.conf", err,
+			    sizeof(err));
+		}
 		if ((pl = pipeline_new(&conf)) == NULL)
 			abort();
 	}
