@@ -18,13 +18,6 @@
 #include "status.h"
 #include "violation-store.h"
 
-#ifndef ZW_VERSION
-#define ZW_VERSION	"0.1"
-#endif
-#ifndef ZW_CONFIG
-#define ZW_CONFIG	"/etc/zonewatch/zonewatch.conf"
-#endif
-
 #define MAX_FILES	1024
 
 /* Exit statuses; see zw-collector(8). */

@@ -79,6 +79,9 @@ pipeline_report(struct pipeline *pl, struct flow *f)
 	size_t			 i;
 
 	f->reported |= bits;
+	/* Hits are counted already; a record is made only to be written. */
+	if (pl->violations == NULL && pl->store == NULL)
+		return;
 	for (i = 0; bits != 0; i++, bits >>= 1) {
 		if (!(bits & 1))
 			continue;

@@ -22,8 +22,12 @@ struct compiled_rule {
 	uint64_t		 hits;
 };
 
+/* Zones are 0..n-1, unknown is n: at most CONF_MAX_ZONES + 1 of them. */
+#define NZ		(CONF_MAX_ZONES + 1)
+
 struct policy {
 	const struct conf	*conf;
+	uint64_t		 by_zones[NZ][NZ];	/* rules a pair may fire */
 	const struct zone_map	*zones;
 	struct compiled_rule	*rules;
 	size_t			 nrules;
@@ -87,6 +91,35 @@ compile(struct compiled_rule *cr, struct dpi *d, char *err, size_t errlen)
 	return 0;
 }
 
+static int zones_match(const struct conf_rule *, const struct flow *);
+
+/*
+ * For each pair of zones, the rules whose zones can match it: a flow
+ * tries only those, and most pairs (the extranet within itself) have
+ * none.  Detector rules fire by themselves and are in no list.
+ */
+static void
+index_by_zones(struct policy *pol)
+{
+	struct flow	 f;
+	size_t		 a, b, i, nz = pol->conf->zones.n + 1;
+
+	memset(&f, 0, sizeof(f));
+	for (a = 0; a < nz && a < NZ; a++)
+		for (b = 0; b < nz && b < NZ; b++) {
+			f.zone[0] = (uint8_t)a;
+			f.zone[1] = (uint8_t)b;
+			for (f.src_is_lower = 0; f.src_is_lower < 2;
+			    f.src_is_lower++)
+				for (i = 0; i < pol->nrules; i++)
+					if (pol->rules[i].r->detect ==
+					    DETECT_NONE &&
+					    zones_match(pol->rules[i].r, &f))
+						pol->by_zones[a][b] |=
+						    UINT64_C(1) << i;
+		}
+}
+
 struct policy *
 policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
     char *err, size_t errlen)
@@ -112,6 +145,7 @@ policy_new(const struct conf *c, const struct zone_map *zm, struct dpi *d,
 			return NULL;
 		}
 	}
+	index_by_zones(pol);
 	return pol;
 }
 
@@ -198,12 +232,16 @@ void
 policy_eval(struct policy *pol, struct flow *f, int classified)
 {
 	struct compiled_rule	*cr;
+	uint64_t		 todo;
 	size_t			 i;
 
-	for (i = 0; i < pol->nrules; i++) {
+	/* Without a configuration a flow has no zones, and no rule applies. */
+	if (f->zone[0] >= NZ || f->zone[1] >= NZ)
+		return;
+	todo = pol->by_zones[f->zone[0]][f->zone[1]] & ~f->fired;
+	for (i = 0; todo != 0; i++, todo >>= 1) {
 		cr = &pol->rules[i];
-		if ((f->fired >> i & 1) || (cr->needs_dpi && !classified) ||
-		    cr->r->detect != DETECT_NONE)
+		if (!(todo & 1) || (cr->needs_dpi && !classified))
 			continue;
 		if (!rule_matches(pol, cr, f))
 			continue;

@@ -12,13 +12,6 @@
 #include "log.h"
 #include "zwctl.h"
 
-#ifndef ZW_VERSION
-#define ZW_VERSION	"0.1"
-#endif
-#ifndef ZW_CONFIG
-#define ZW_CONFIG	"/etc/zonewatch/zonewatch.conf"
-#endif
-
 static const struct zwctl_command commands[] = {
 	{ "violations",	zwctl_violations,
 	  "list, show, review, evidence, purge" },

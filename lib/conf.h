@@ -12,6 +12,14 @@
 
 #include "netaddr.h"
 
+/* Where every program looks first; the build may say otherwise. */
+#ifndef ZW_CONFIG
+#define ZW_CONFIG		"/etc/zonewatch/zonewatch.conf"
+#endif
+#ifndef ZW_VERSION
+#define ZW_VERSION		"0"
+#endif
+
 #define CONF_NAME_MAX		64
 #define CONF_TEXT_MAX		256
 #define CONF_ERR_MAX		512
@@ -193,6 +201,7 @@ struct conf {
 	CONF_LIST(struct conf_rule, rules);
 	CONF_LIST(char *, files);		/* names for conf_where */
 	CONF_LIST(struct conf_syslog, syslogs);
+	uint32_t	*site_names;		/* hash of names: index + 1 */
 	unsigned int	 retention_days;
 	unsigned int	 dedupe_window_s;	/* repeats update one record */
 	unsigned int	 evidence_packets;	/* per violating flow */

@@ -131,6 +131,48 @@ class Records(StoreCase):
         self.assertEqual(recs[0][3][47] & 0x12, pg.SYN)
         self.assertIn(b"CONNECT www.example.com", recs[3][3])
 
+    def test_every_zone_rule_stored_exactly(self):
+        def build(w):
+            udp_flows(w, EXTRANET, "10.36.33.9", [1.0], vlans=(950,))  # 1001
+            udp_flows(w, INTERNAL, INTERNET, [2.0])                    # 1002
+            udp_flows(w, EXTRANET, INTERNAL, [3.0])                    # 1003
+            udp_flows(w, INTERNAL, "192.168.1.1", [4.0])               # 1004
+            udp_flows(w, EXTRANET, INTERNET, [5.0])                    # 1010
+            udp_flows(w, "192.168.1.1", INTERNET, [6.0])               # 1011
+            # Through the declared exits: nothing.
+            udp_flows(w, EXTRANET, "5.5.5.5", [7.0], mac_dst=EXIT_MAC)
+            udp_flows(w, EXTRANET, "6.6.6.6", [8.0], vlans=(EXIT_VLAN,))
+            udp_flows(w, "59.255.36.1", "7.7.7.7", [9.0])
+        self.collect([self.capture(build)])
+        self.assertEqual(sorted((v["rule"], v["src_ip"], v["dst_ip"],
+                                 v["src_zone"], v["dst_zone"])
+                                for v in self.records()),
+                         [(1001, EXTRANET, "10.36.33.9", "internal",
+                           "internal"),
+                          (1002, INTERNAL, INTERNET, "internal", "internet"),
+                          (1003, EXTRANET, INTERNAL, "external", "internal"),
+                          (1004, INTERNAL, "192.168.1.1", "internal",
+                           "unknown"),
+                          (1010, EXTRANET, INTERNET, "external", "internet"),
+                          (1011, "192.168.1.1", INTERNET, "unknown",
+                           "internet"),
+                          # The 1010 flow's router, then the two exits:
+                          # a third way out for Fuzhou.
+                          (1040, EXTRANET, "6.6.6.6", "external",
+                           "internet")])
+
+    def test_real_tor_capture(self):
+        real = os.path.join(ROOT, "tests", "policy", "real.conf")
+        self.collect([os.path.join(ROOT, "tests", "pcap", "ndpi",
+                                   "tor.pcap")], conf=real)
+        tor = self.records("--rule", "1020")
+        self.assertEqual(len(tor), 3)
+        for v in tor:
+            self.assertEqual((v["app"], v["severity"], v["src_ip"]),
+                             ("TLS.Tor", "critical", "192.168.1.252"))
+            self.assertGreaterEqual(v["evidence"], 1)
+            self.assertGreater(v["packets"], 30)
+
     def test_repeats_update_one_record(self):
         cap = self.capture(lambda w: udp_flows(
             w, EXTRANET, INTERNET, [1000.0, 1010.0, 1020.0]))
