@@ -25,7 +25,8 @@ ZW_ENTERPRISE	?= 32473
 # Every Debian package the build, the tests and the demo use.
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
-		   libsqlite3-dev sqlite3 \
+		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
+		   librrd-dev rrdtool rrdcached \
 		   python3 tcpdump iproute2 iputils-ping time valgrind
 
 ifeq ($(BUILD),fuzz)
@@ -38,8 +39,10 @@ WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wmissing-declarations -Wformat=2 -Wundef -Wvla \
 		   -Wwrite-strings -Wno-unused-parameter
 # nDPI's headers are not ours to warn about.
-PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 2>/dev/null))
-PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 2>/dev/null) -lpthread
+PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 librrd 2>/dev/null))
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd 2>/dev/null) -lpthread
+# net-snmp's client library, for the poller only.
+SNMP_LIBS	= $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 
 CFLAGS_release	:= -O2 -g
 CFLAGS_check	:= -O1 -g -fno-omit-frame-pointer \
@@ -71,6 +74,7 @@ all:
 include lib/module.mk
 include collector/module.mk
 include ctl/module.mk
+include poller/module.mk
 include tests/module.mk
 include bench/module.mk
 

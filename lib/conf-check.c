@@ -422,7 +422,7 @@ conf_check(struct conf_parser *ps)
 {
 	if (check_zones(ps) == -1 || check_sites(ps) == -1 ||
 	    check_exits(ps) == -1 || check_rules(ps) == -1 ||
-	    check_syslogs(ps) == -1)
+	    check_syslogs(ps) == -1 || conf_devices_check(ps) == -1)
 		return -1;
 	return 0;
 }

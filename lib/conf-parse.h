@@ -56,6 +56,17 @@ int	 conf_set_text(struct conf_parser *, char *dst, size_t len,
 	    const char *src);
 struct conf_where conf_here(struct conf_parser *);
 
+/* conf-devices.c: switches, uplinks and the trend settings. */
+extern const struct conf_block conf_device_block;
+int	 conf_devices_device(struct conf_parser *, int, char **);
+int	 conf_devices_uplink(struct conf_parser *, int, char **);
+int	 conf_devices_interval(struct conf_parser *, int, char **);
+int	 conf_devices_outstanding(struct conf_parser *, int, char **);
+int	 conf_devices_alert(struct conf_parser *, int, char **);
+int	 conf_devices_rrd_dir(struct conf_parser *, int, char **);
+int	 conf_devices_rrdcached(struct conf_parser *, int, char **);
+int	 conf_devices_check(struct conf_parser *);
+
 /* conf-rules.c: a rule block, and a file of rules. */
 extern const struct conf_block conf_rule_block;
 int	 conf_rules_rule(struct conf_parser *, int, char **);

@@ -295,6 +295,7 @@ static const struct conf_keyword site_keywords[] = {
 	{ "name-zh",		1, site_name_zh,	NULL },
 	{ "network",		1, site_network,	NULL },
 	{ "parent",		1, site_parent,		NULL },
+	{ "uplink",		2, conf_devices_uplink,	NULL },
 	{ NULL,			0, NULL,		NULL }
 };
 
@@ -661,15 +662,21 @@ top_syslog(struct conf_parser *ps, int argc, char **argv)
 
 static const struct conf_keyword top_keywords[] = {
 	{ "dedupe-window",	1, top_dedupe,		NULL },
+	{ "device",		1, conf_devices_device,	&conf_device_block },
 	{ "evidence-packets",	1, top_evidence,	NULL },
 	{ "exit",		1, top_exit,		&exit_block },
 	{ "include",		1, top_include,		NULL },
+	{ "max-outstanding",	1, conf_devices_outstanding, NULL },
+	{ "poll-interval",	1, conf_devices_interval, NULL },
 	{ "protos",		1, top_protos,		NULL },
 	{ "retention-days",	1, top_retention,	NULL },
+	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
+	{ "rrdcached",		1, conf_devices_rrdcached, NULL },
 	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },
 	{ "store",		1, top_store,		NULL },
 	{ "syslog",		1, top_syslog,		&syslog_block },
+	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
 };
@@ -692,6 +699,10 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->dedupe_window_s = DEDUPE_DEFAULT_S;
 	c->evidence_packets = EVIDENCE_DEFAULT_PKTS;
 	strcpy(c->store_path, STORE_DEFAULT_PATH);
+	strcpy(c->rrd_dir, RRD_DEFAULT_DIR);
+	c->poll_interval_s = POLL_DEFAULT_S;
+	c->max_outstanding = OUTSTANDING_DEFAULT;
+	c->utilisation_alert = UTILISATION_DEFAULT;
 	memset(&ps, 0, sizeof(ps));
 	ps.conf = c;
 	ps.top = top_keywords;
@@ -744,6 +755,7 @@ conf_free(struct conf *c)
 	free(c->exits.v);
 	free(c->files.v);
 	free(c->syslogs.v);
+	free(c->devices.v);
 	free(c->site_names);
 	free(c);
 }

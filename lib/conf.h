@@ -42,6 +42,10 @@
 #define DEDUPE_DEFAULT_S	300
 #define EVIDENCE_DEFAULT_PKTS	16
 #define EVIDENCE_MAX_PKTS	64
+#define RRD_DEFAULT_DIR		"/var/lib/zonewatch/rrd"
+#define POLL_DEFAULT_S		60
+#define OUTSTANDING_DEFAULT	64
+#define UTILISATION_DEFAULT	90
 
 enum site_level {
 	SITE_REGION,
@@ -100,6 +104,54 @@ struct conf_zone {
 	struct conf_where at;
 };
 
+#define CONF_MAX_DEVICES	4096
+#define CONF_MAX_UPLINKS	8	/* switch ports per site */
+
+enum snmp_version {
+	SNMP_V1,
+	SNMP_V2C,
+	SNMP_V3
+};
+
+enum snmp_level {
+	SNMP_NOAUTH,		/* noAuthNoPriv */
+	SNMP_AUTH,		/* authNoPriv */
+	SNMP_PRIV		/* authPriv */
+};
+
+enum snmp_auth {
+	SNMP_AUTH_SHA,		/* HMAC-SHA-96, RFC 3414 */
+	SNMP_AUTH_SHA256	/* HMAC-SHA-256, RFC 7860 */
+};
+
+/* A switch the poller reads (IF-MIB). */
+struct conf_device {
+	char		 name[CONF_NAME_MAX];
+	char		 address[CONF_TEXT_MAX];
+	uint16_t	 port;
+	enum snmp_version version;
+	char		 community[CONF_TEXT_MAX];
+	char		 user[CONF_NAME_MAX];		/* SNMPv3 */
+	enum snmp_level	 level;
+	enum snmp_auth	 auth;
+	char		 auth_key[CONF_TEXT_MAX];
+	char		 priv_key[CONF_TEXT_MAX];	/* AES-128, RFC 3826 */
+	char		 context[CONF_NAME_MAX];
+	unsigned int	 timeout_ms;
+	unsigned int	 retries;
+	unsigned int	 max_repetitions;
+	int		 has_version;
+	struct conf_where at;
+};
+
+/* A site's uplink: a port of a device, by ifName or ifIndex. */
+struct conf_uplink {
+	char		 device_name[CONF_NAME_MAX];
+	int		 device;			/* index */
+	char		 port[CONF_NAME_MAX];		/* ifName, or ifIndex */
+	struct conf_where at;
+};
+
 struct conf_site {
 	char		 name[CONF_NAME_MAX];
 	char		 name_zh[CONF_TEXT_MAX];
@@ -109,6 +161,8 @@ struct conf_site {
 	enum site_level	 level;
 	int		 has_level;
 	uint64_t	 bandwidth_bps;		/* contracted; 0 if not given */
+	struct conf_uplink uplinks[CONF_MAX_UPLINKS];
+	int		 nuplinks;
 	struct conf_nets nets;
 	struct conf_where at;
 };
@@ -201,12 +255,18 @@ struct conf {
 	CONF_LIST(struct conf_rule, rules);
 	CONF_LIST(char *, files);		/* names for conf_where */
 	CONF_LIST(struct conf_syslog, syslogs);
+	CONF_LIST(struct conf_device, devices);
 	uint32_t	*site_names;		/* hash of names: index + 1 */
 	unsigned int	 retention_days;
 	unsigned int	 dedupe_window_s;	/* repeats update one record */
 	unsigned int	 evidence_packets;	/* per violating flow */
 	char		 store_path[CONF_PATH_MAX];	/* events database */
 	char		 protos_path[CONF_PATH_MAX];	/* nDPI custom protocols */
+	char		 rrd_dir[CONF_PATH_MAX];	/* trends */
+	char		 rrdcached[CONF_TEXT_MAX];	/* "" or its address */
+	unsigned int	 poll_interval_s;		/* the RRD step too */
+	unsigned int	 max_outstanding;		/* devices polled at once */
+	unsigned int	 utilisation_alert;		/* percent of contract */
 };
 
 /*
@@ -220,5 +280,6 @@ const char	*conf_severity_name(enum severity);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);
 const char	*conf_detect_name(enum rule_detect);
+int		 conf_device_index(const struct conf *, const char *name);
 
 #endif

@@ -3,13 +3,13 @@
 UNIT_SRCS	:= $(wildcard tests/unit/test-*.c)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(O)/libcollector.a
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/libpoller.a $(O)/libcollector.a
 	@mkdir -p $(@D)
-	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SNMP_LIBS) -lcmocka
 
-$(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit
+$(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit -Ipoller
 
-test-binaries: $(O)/zw-collector $(O)/zwctl $(UNIT_BINS)
+test-binaries: $(O)/zw-collector $(O)/zwctl $(O)/zw-poller $(UNIT_BINS)
 
 -include $(UNIT_SRCS:%.c=$(O)/%.d)
 

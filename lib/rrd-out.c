@@ -1,0 +1,219 @@
+/*
+ * RRD files.  A new file is created under a temporary name and renamed,
+ * so a crash never leaves half a file under the real name.  Updates of
+ * a step that is not after the file's last are refused by librrd; that
+ * is counted, not fatal (a clock that steps back).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "log.h"
+#include "rrd-out.h"
+
+struct rrd_out {
+	char			 dir[PATH_MAX];
+	int			 cached;	/* through rrdcached */
+	unsigned int		 step;
+	struct rrd_out_stats	 stats;
+};
+
+/* Steps per row and rows of each archive, for a 60-second step. */
+static const struct {
+	unsigned int	 seconds;	/* one row */
+	unsigned int	 keep;		/* seconds kept */
+} archives[] = {
+	{ 60,		2 * 86400 },
+	{ 300,		14 * 86400 },
+	{ 1800,		62 * 86400 },
+	{ 7200,		366 * 86400 },
+	{ 86400,	5 * 366 * 86400 },
+};
+
+struct rrd_out *
+rrd_out_new(const char *dir, const char *cached, unsigned int step,
+    char *err, size_t errlen)
+{
+	struct rrd_out	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "rrd: out of memory");
+		return NULL;
+	}
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	r->step = step ? step : 60;
+	if (cached != NULL && cached[0] != '\0') {
+		/* librrd keeps one connection for the process. */
+		r->cached = 1;
+		if (rrdc_connect(cached) != 0) {
+			snprintf(err, errlen, "rrdcached %s: %s", cached,
+			    rrd_get_error());
+			rrd_clear_error();
+			rrd_out_free(r);
+			return NULL;
+		}
+	} else if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "rrd-dir %s: %s", dir, strerror(errno));
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+rrd_out_free(struct rrd_out *r)
+{
+	if (r == NULL)
+		return;
+	if (r->cached)
+		rrdc_disconnect();
+	free(r);
+}
+
+void
+rrd_out_safe_name(const char *in, char *out, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < len; i++)
+		out[i] = (in[i] >= 'a' && in[i] <= 'z') ||
+		    (in[i] >= 'A' && in[i] <= 'Z') ||
+		    (in[i] >= '0' && in[i] <= '9') || in[i] == '-' ||
+		    in[i] == '.' ? in[i] : '_';
+	if (len > 0)
+		out[i] = '\0';
+	if (len > 1 && (i == 0 || out[0] == '.'))
+		out[0] = '_';
+}
+
+void
+rrd_out_path(const struct rrd_out *r, const char *name, char *buf,
+    size_t len)
+{
+	int	 n;
+
+	if (r->cached)
+		n = snprintf(buf, len, "%s.rrd", name);
+	else
+		n = snprintf(buf, len, "%s/%s.rrd", r->dir, name);
+	if (n < 0 || (size_t)n >= len)
+		snprintf(buf, len, "/nonexistent/too-long.rrd");
+}
+
+/* mkdir -p of the file's directories, below the RRD directory. */
+static int
+make_dirs(const char *path)
+{
+	char	 buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int
+create(struct rrd_out *r, const struct rrd_out_kind *k, const char *path,
+    time_t t)
+{
+	char		 defs[RRD_OUT_MAX_DS + 2 * 5][64], tmp[PATH_MAX];
+	const char	*argv[RRD_OUT_MAX_DS + 2 * 5];
+	size_t		 a;
+	int		 i, n = 0, rv;
+
+	for (i = 0; i < k->nds; i++) {
+		/* Two steps without a value make it unknown. */
+		snprintf(defs[n], sizeof(defs[n]), "DS:%s:GAUGE:%u:0:U",
+		    k->ds[i], 2 * r->step);
+		argv[n] = defs[n];
+		n++;
+	}
+	for (a = 0; a < sizeof(archives) / sizeof(archives[0]); a++) {
+		unsigned int per = archives[a].seconds / r->step;
+
+		if (per == 0)
+			per = 1;
+		snprintf(defs[n], sizeof(defs[n]), "RRA:AVERAGE:0.5:%u:%u", per,
+		    archives[a].keep / (per * r->step));
+		argv[n] = defs[n];
+		n++;
+		snprintf(defs[n], sizeof(defs[n]), "RRA:MAX:0.5:%u:%u", per,
+		    archives[a].keep / (per * r->step));
+		argv[n] = defs[n];
+		n++;
+	}
+	if (r->cached)
+		rv = rrdc_create(path, r->step, t - 1, 1, n, argv);
+	else {
+		if (make_dirs(path) == -1)
+			return -1;
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		rv = rrd_create_r(tmp, r->step, t - 1, n, argv);
+		if (rv == 0 && rename(tmp, path) == -1) {
+			unlink(tmp);
+			return -1;
+		}
+	}
+	if (rv == 0)
+		r->stats.created++;
+	return rv;
+}
+
+int
+rrd_out_update(struct rrd_out *r, const struct rrd_out_kind *k,
+    const char *name, time_t t, const double *values)
+{
+	char		 path[PATH_MAX], upd[64 + RRD_OUT_MAX_DS * 24];
+	const char	*argv[1] = { upd };
+	struct stat	 st;
+	size_t		 n;
+	int		 i, rv;
+
+	rrd_out_path(r, name, path, sizeof(path));
+	n = (size_t)snprintf(upd, sizeof(upd), "%lld", (long long)t);
+	for (i = 0; i < k->nds && n < sizeof(upd); i++)
+		n += (size_t)(isnan(values[i]) ? snprintf(upd + n,
+		    sizeof(upd) - n, ":U") : snprintf(upd + n, sizeof(upd) - n,
+		    ":%.6f", values[i]));
+	if (r->cached) {
+		rv = rrdc_update(path, 1, argv);
+		if (rv != 0 && create(r, k, path, t) == 0)
+			rv = rrdc_update(path, 1, argv);
+	} else {
+		if (stat(path, &st) == -1 && create(r, k, path, t) == -1) {
+			log_warnx("rrd: %s: cannot create: %s", path,
+			    rrd_get_error());
+			rrd_clear_error();
+			r->stats.errors++;
+			return -1;
+		}
+		rv = rrd_update_r(path, NULL, 1, argv);
+	}
+	if (rv != 0) {
+		if (r->stats.errors++ < 10)
+			log_warnx("rrd: %s: %s", path, rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
+	r->stats.updates++;
+	return 0;
+}
+
+const struct rrd_out_stats *
+rrd_out_stats(const struct rrd_out *r)
+{
+	return &r->stats;
+}
