@@ -30,28 +30,6 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static struct store *
-open_store(struct zwctl *ctx, int flags)
-{
-	struct store	*s;
-	struct conf	*c;
-	const char	*path = ctx->store;
-	char		 err[CONF_ERR_MAX + 128];
-
-	if (path == NULL) {
-		if ((c = zwctl_conf(ctx, 1)) == NULL)
-			return NULL;
-		path = c->store_path;
-	}
-	if (access(path, F_OK) == -1) {
-		log_warn("store %s", path);
-		return NULL;
-	}
-	if ((s = store_open(path, flags, err, sizeof(err))) == NULL)
-		log_warnx("%s", err);
-	return s;
-}
-
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
 static int
 parse_time(const char *arg, int64_t *us)
@@ -394,7 +372,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 		return bad(argv[0], argv[optind], "unexpected argument");
 	if (printer_init(&p, format, stdout) == -1)
 		return ZWCTL_USAGE;
-	if ((s = open_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	/* An export is written beside, then renamed: whole or not at all. */
 	if (output != NULL && (asprintf(&tmp, "%s.tmp.XXXXXX", output) == -1 ||
@@ -473,7 +451,7 @@ sub_show(struct zwctl *ctx, int argc, char **argv)
 		fprintf(stderr, "usage: zwctl violations show id\n");
 		return ZWCTL_USAGE;
 	}
-	if ((s = open_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_violation_get(s, id, &v);
 	if (rc == STORE_NOTFOUND) {
@@ -534,7 +512,7 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 	if ((state == STORE_RESOLVED || state == STORE_FALSE_POSITIVE) &&
 	    (comment == NULL || *comment == '\0'))
 		return bad("state", argv[optind + 1], "say why, with --comment");
-	if ((s = open_store(ctx, 0)) == NULL)
+	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_review(s, id, (enum store_state)state, by, comment,
 	    now_us());
@@ -617,7 +595,7 @@ sub_evidence(struct zwctl *ctx, int argc, char **argv)
 	}
 	if (parse_id(argv[optind], &id) == -1)
 		return ZWCTL_USAGE;
-	if ((s = open_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	/* Written beside, then renamed: never half a pcap under its name. */
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", output) == -1 ||
@@ -680,7 +658,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_USAGE;
 	if (!given && (c = zwctl_conf(ctx, 0)) != NULL)
 		days = c->retention_days;
-	if ((s = open_store(ctx, 0)) == NULL)
+	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_purge(s, now_us() - (int64_t)days * DAY_US, &removed);
 	if (rc != 0)

@@ -10,11 +10,13 @@
 
 #include "conf.h"
 #include "log.h"
+#include "store.h"
 #include "zwctl.h"
 
 static const struct zwctl_command commands[] = {
 	{ "violations",	zwctl_violations,
 	  "list, show, review, evidence, purge" },
+	{ "events",	zwctl_events,	"list, review (links, devices, utilisation)" },
 	{ "check",	zwctl_check,	"check the configuration" },
 	{ NULL,		NULL,		NULL }
 };
@@ -88,6 +90,29 @@ zwctl_conf(struct zwctl *ctx, int required)
 	if ((ctx->conf = conf_load(ctx->config, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	return ctx->conf;
+}
+
+/* The store named by -s, or by the configuration; it must exist. */
+struct store *
+zwctl_store(struct zwctl *ctx, int flags)
+{
+	struct store	*s;
+	struct conf	*c;
+	const char	*path = ctx->store;
+	char		 err[CONF_ERR_MAX + 128];
+
+	if (path == NULL) {
+		if ((c = zwctl_conf(ctx, 1)) == NULL)
+			return NULL;
+		path = c->store_path;
+	}
+	if (access(path, F_OK) == -1) {
+		log_warn("store %s", path);
+		return NULL;
+	}
+	if ((s = store_open(path, flags, err, sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return s;
 }
 
 int

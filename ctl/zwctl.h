@@ -6,6 +6,7 @@
 #define ZW_ZWCTL_H
 
 #include "conf.h"
+#include "store.h"
 
 #define ZWCTL_FAILED	1
 #define ZWCTL_USAGE	2
@@ -25,7 +26,9 @@ struct zwctl_command {
 };
 
 struct conf	*zwctl_conf(struct zwctl *, int required);
+struct store	*zwctl_store(struct zwctl *, int flags);
 int		 zwctl_check(struct zwctl *, int, char **);
 int		 zwctl_violations(struct zwctl *, int, char **);
+int		 zwctl_events(struct zwctl *, int, char **);
 
 #endif

@@ -15,6 +15,8 @@
 
 #define BUSY_TIMEOUT_MS	5000
 
+static void	 col_text(sqlite3_stmt *, int, char *, size_t);
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -89,6 +91,19 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  who TEXT NOT NULL, at_us INTEGER NOT NULL,"
 	"  comment TEXT NOT NULL);"
 	"CREATE INDEX reviews_violation ON reviews (violation);",
+	/* 2: events of the network, beside the violations */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL, severity INTEGER NOT NULL,"
+	"  device TEXT NOT NULL, port TEXT NOT NULL, site TEXT NOT NULL,"
+	"  detail TEXT NOT NULL, at_us INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),"
+	"  reviewed_by TEXT NOT NULL DEFAULT '',"
+	"  reviewed_us INTEGER NOT NULL DEFAULT 0,"
+	"  comment TEXT NOT NULL DEFAULT '',"
+	"  created_us INTEGER NOT NULL);"
+	"CREATE INDEX events_at ON events (at_us);"
+	"CREATE INDEX events_created ON events (created_us);",
 };
 
 static int
@@ -517,10 +532,121 @@ store_purge(struct store *s, int64_t before_us, int64_t *removed)
 	if (rc != SQLITE_DONE)
 		return rc_of(rc);
 	*removed = sqlite3_changes64(s->db);
+	/* Events are kept as long, from when they were written. */
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE"
+	    " max(created_us, reviewed_us) < ?", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, before_us);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc_of(rc);
+	*removed += sqlite3_changes64(s->db);
 	return 0;
 }
 
+/* Events --------------------------------------------------------------- */
+
+int
+store_event_add(struct store *s, struct store_event *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (kind, severity,"
+	    " device, port, site, detail, at_us, created_us) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	bind_text(st, 1, e->kind);
+	sqlite3_bind_int(st, 2, e->severity);
+	bind_text(st, 3, e->device);
+	bind_text(st, 4, e->port);
+	bind_text(st, 5, e->site);
+	bind_text(st, 6, e->detail);
+	sqlite3_bind_int64(st, 7, e->at_us);
+	sqlite3_bind_int64(st, 8, e->created_us);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc_of(rc);
+	e->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_events(struct store *s, int64_t since_us, const char *kind,
+    const char *device, const char *site, int64_t limit, store_event_fn fn,
+    void *arg)
+{
+	struct store_event	 e;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, kind, severity, device,"
+	    " port, site, detail, at_us, state, reviewed_by, reviewed_us,"
+	    " comment, created_us FROM events WHERE at_us >= ?1"
+	    " AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR device = ?3)"
+	    " AND (?4 IS NULL OR site = ?4) ORDER BY id DESC LIMIT ?5", -1,
+	    &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, since_us);
+	if (kind)
+		bind_text(st, 2, kind);
+	if (device)
+		bind_text(st, 3, device);
+	if (site)
+		bind_text(st, 4, site);
+	sqlite3_bind_int64(st, 5, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		e.id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, e.kind, sizeof(e.kind));
+		e.severity = sqlite3_column_int(st, 2);
+		col_text(st, 3, e.device, sizeof(e.device));
+		col_text(st, 4, e.port, sizeof(e.port));
+		col_text(st, 5, e.site, sizeof(e.site));
+		col_text(st, 6, e.detail, sizeof(e.detail));
+		e.at_us = sqlite3_column_int64(st, 7);
+		e.state = (enum store_state)sqlite3_column_int(st, 8);
+		col_text(st, 9, e.reviewed_by, sizeof(e.reviewed_by));
+		e.reviewed_us = sqlite3_column_int64(st, 10);
+		col_text(st, 11, e.comment, sizeof(e.comment));
+		e.created_us = sqlite3_column_int64(st, 12);
+		if (fn(arg, &e) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+}
+
+/* An event is acknowledged and closed as a violation is, with who and why. */
+int
+store_event_review(struct store *s, int64_t id, enum store_state state,
+    const char *who, const char *comment, int64_t now_us)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((unsigned)state >= STORE_NSTATES || who == NULL || *who == '\0')
+		return STORE_INVALID;
+	if (sqlite3_prepare_v2(s->db, "UPDATE events SET state = ?,"
+	    " reviewed_by = ?, reviewed_us = ?, comment = ? WHERE id = ?"
+	    " AND state != ?1", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int(st, 1, state);
+	bind_text(st, 2, who);
+	sqlite3_bind_int64(st, 3, now_us);
+	bind_text(st, 4, comment ? comment : "");
+	sqlite3_bind_int64(st, 5, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc_of(rc);
+	return sqlite3_changes(s->db) == 1 ? 0 : STORE_NOTFOUND;
+}
+
 /* Reading ------------------------------------------------------------------ */
+
 
 #define SELECT_VIOLATION						\
 	"SELECT v.id, rule, severity, msg_zh, msg_en, l4proto, src_ip,"	\

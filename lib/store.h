@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /* Results: 0, or one of these. */
 #define STORE_ERR		-1	/* see store_errmsg() */
@@ -97,6 +97,23 @@ struct store_evidence {
 	size_t		 len;
 };
 
+/* What happened to the network: link state, utilisation, devices. */
+struct store_event {
+	int64_t		 id;
+	char		 kind[24];		/* link-down, link-up, ... */
+	int		 severity;
+	char		 device[STORE_NAME_MAX];
+	char		 port[STORE_NAME_MAX];
+	char		 site[STORE_NAME_MAX];
+	char		 detail[STORE_TEXT_MAX];
+	int64_t		 at_us;
+	enum store_state state;
+	char		 reviewed_by[STORE_NAME_MAX];
+	int64_t		 reviewed_us;
+	char		 comment[STORE_TEXT_MAX];
+	int64_t		 created_us;
+};
+
 struct store;
 
 struct store	*store_open(const char *path, int flags, char *err,
@@ -144,6 +161,15 @@ int		 store_evidence(struct store *, int64_t violation,
 		    store_evidence_fn, void *);
 /* Oldest record's creation time, 0 if none. */
 int		 store_oldest(struct store *, int64_t *created_us);
+
+int		 store_event_add(struct store *, struct store_event *);
+typedef int	(*store_event_fn)(void *, const struct store_event *);
+/* Newest first; kind, device or site NULL for any. */
+int		 store_events(struct store *, int64_t since_us, const char *kind,
+		    const char *device, const char *site, int64_t limit,
+		    store_event_fn, void *);
+int		 store_event_review(struct store *, int64_t id, enum store_state,
+		    const char *who, const char *comment, int64_t now_us);
 
 const char	*store_state_name(enum store_state);
 int		 store_state_parse(const char *);

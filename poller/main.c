@@ -15,10 +15,12 @@
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
+#include "net-events.h"
 #include "parse.h"
 #include "rates.h"
 #include "rrd-out.h"
 #include "snmp-poll.h"
+#include "store.h"
 
 #define EXIT_FAILED	1
 #define EXIT_USAGE	2
@@ -31,6 +33,8 @@ struct options {
 	const char	*rrd_dir;	/* overrides the configuration */
 	int		 no_rrd;
 	const char	*dump;		/* JSON of the last poll */
+	const char	*store;		/* overrides the configuration */
+	int		 no_store;
 	int		 use_syslog;
 };
 
@@ -52,7 +56,8 @@ static void	 parse_options(int, char **, struct options *);
 static void	 on_signal(int);
 static void	 sleep_until(time_t);
 static void	 record(const struct conf *, struct rrd_out *,
-		    struct device_state *, struct snmp_poll_result *, time_t);
+		    struct net_events *, struct device_state *,
+		    struct snmp_poll_result *, time_t);
 static int	 dump(const char *, const struct conf *,
 		    const struct device_state *, const struct snmp_poll_result *);
 
@@ -62,6 +67,8 @@ main(int argc, char *argv[])
 	struct options		 opt;
 	struct conf		*conf;
 	struct rrd_out		*rrd = NULL;
+	struct store		*store = NULL;
+	struct net_events	*events = NULL;
 	struct device_state	*state;
 	struct snmp_poll_result	*results;
 	char			 err[CONF_ERR_MAX + 64];
@@ -89,6 +96,14 @@ main(int argc, char *argv[])
 	if (!opt.no_rrd && (rrd = rrd_out_new(opt.rrd_dir ? opt.rrd_dir :
 	    conf->rrd_dir, conf->rrdcached, step, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	/* Link and utilisation events go where the violations are. */
+	if (!opt.no_store) {
+		if ((store = store_open(opt.store ? opt.store :
+		    conf->store_path, STORE_CREATE, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+		if ((events = net_events_new(conf, store)) == NULL)
+			fatal("net_events_new");
+	}
 	if ((state = calloc(conf->devices.n, sizeof(*state))) == NULL ||
 	    (results = calloc(conf->devices.n, sizeof(*results))) == NULL)
 		fatal("calloc");
@@ -100,7 +115,7 @@ main(int argc, char *argv[])
 	/* Polls start on the step, as the RRDs count time. */
 	for (t = time(NULL); !quit; t += step) {
 		snmp_poll_run(conf, results, conf->max_outstanding);
-		record(conf, rrd, state, results, t);
+		record(conf, rrd, events, state, results, t);
 		if (opt.dump != NULL)
 			dump(opt.dump, conf, state, results);
 		for (i = 0; i < conf->devices.n; i++)
@@ -125,6 +140,8 @@ main(int argc, char *argv[])
 	free(state);
 	free(results);
 	rrd_out_free(rrd);
+	net_events_free(events);
+	store_close(store);
 	conf_free(conf);
 	snmp_poll_shutdown();
 	return 0;
@@ -135,13 +152,13 @@ usage(void)
 {
 	fprintf(stderr, "usage: zw-poller [-n] [-v] [--config file] "
 	    "[--count n] [--interval s]\n"
-	    "           [--rrd-dir dir | --no-rrd] [--dump file] "
-	    "[--syslog]\n");
+	    "           [--rrd-dir dir | --no-rrd] [--store file | --no-store]\n"
+	    "           [--dump file] [--syslog]\n");
 	exit(EXIT_USAGE);
 }
 
 enum { OPT_CONFIG = 256, OPT_COUNT, OPT_INTERVAL, OPT_RRD_DIR, OPT_NO_RRD,
-	OPT_DUMP, OPT_SYSLOG };
+	OPT_DUMP, OPT_SYSLOG, OPT_STORE, OPT_NO_STORE };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument, NULL, OPT_CONFIG },
@@ -150,6 +167,8 @@ static const struct option longopts[] = {
 	{ "rrd-dir",	required_argument, NULL, OPT_RRD_DIR },
 	{ "no-rrd",	no_argument,	   NULL, OPT_NO_RRD },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
+	{ "store",	required_argument, NULL, OPT_STORE },
+	{ "no-store",	no_argument,	   NULL, OPT_NO_STORE },
 	{ "syslog",	no_argument,	   NULL, OPT_SYSLOG },
 	{ NULL,		0,		   NULL, 0 }
 };
@@ -196,6 +215,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_SYSLOG:
 			o->use_syslog = 1;
 			break;
+		case OPT_STORE:
+			o->store = optarg;
+			break;
+		case OPT_NO_STORE:
+			o->no_store = 1;
+			break;
 		default:
 			usage();
 		}
@@ -236,31 +261,40 @@ reading_of(struct reading *r, const struct if_row *row,
 	r->at_us = res->uptime_us ? res->uptime_us : res->done_us;
 }
 
-/* Each interface's rates since the last poll, to its RRD. */
+/* Each interface's rates since the last poll, to its RRD; events. */
 static void
-record(const struct conf *c, struct rrd_out *rrd, struct device_state *st,
-    struct snmp_poll_result *res, time_t t)
+record(const struct conf *c, struct rrd_out *rrd, struct net_events *ev,
+    struct device_state *st, struct snmp_poll_result *res, time_t t)
 {
 	struct reading	 a, b;
 	struct rates	 r;
 	char		 name[512], label[IF_NAME_MAX + 8], safe[IF_TEXT_MAX];
 	double		 v[7];
+	int64_t		 now_us = (int64_t)t * 1000000;
 	size_t		 i, j;
 
+	if (ev != NULL)
+		net_events_begin(ev);
 	for (i = 0; i < c->devices.n; i++) {
+		if (ev != NULL)
+			net_events_device(ev, i, res[i].ok, res[i].error,
+			    now_us);
 		if (!res[i].ok) {
 			log_warnx("%s: %s", c->devices.v[i].name, res[i].error);
 			continue;
 		}
-		if (rrd == NULL)
-			continue;
 		for (j = 0; j < res[i].table.n; j++) {
 			const struct if_row *row = &res[i].table.rows[j];
+			const struct if_row *prev = st[i].have_last ?
+			    if_table_find(&st[i].last.table, row->index) : NULL;
 
 			reading_of(&b, row, &res[i]);
-			reading_of(&a, st[i].have_last ? if_table_find(
-			    &st[i].last.table, row->index) : NULL, &st[i].last);
+			reading_of(&a, prev, &st[i].last);
 			rates_compute(&a, &b, &r);
+			if (ev != NULL)
+				net_events_port(ev, i, prev, row, &r, now_us);
+			if (rrd == NULL)
+				continue;
 			memcpy(v, r.v, sizeof(r.v));
 			v[6] = if_row_has(row, IF_COL_OPER) ?
 			    (row->oper == 1 ? 1 : 0) : NAN;
@@ -271,6 +305,8 @@ record(const struct conf *c, struct rrd_out *rrd, struct device_state *st,
 			rrd_out_update(rrd, &if_kind, name, t, v);
 		}
 	}
+	if (ev != NULL)
+		net_events_commit(ev);
 }
 
 static void

@@ -71,7 +71,8 @@ def expected(name):
 
 
 class Snmpsim:
-    def __init__(self, data=RECS, port=None):
+    def __init__(self, data=RECS, port=None, probe="linux_ntc"):
+        self.probe = probe
         self.dir = tempfile.mkdtemp(prefix="zw-snmpsim-")
         self.port = port or free_port()
         cache = os.path.join(self.dir, "cache")
@@ -94,9 +95,15 @@ class Snmpsim:
         raise RuntimeError("snmpsimd did not start")
 
     def answers(self):
-        # A GET of sysObjectID for community linux_ntc, by hand.
-        req = bytes.fromhex("302902010104096c696e75785f6e7463a019020101"
-                            "020100020100300e300c06082b060102010102000500")
+        # A GET of sysObjectID.0 (SNMPv2c), by hand.
+        def tlv(tag, body):
+            return bytes([tag, len(body)]) + body
+        vb = tlv(0x30, tlv(0x06, bytes.fromhex("2b06010201010200")) +
+                 b"\x05\x00")
+        pdu = tlv(0xa0, b"\x02\x01\x01\x02\x01\x00\x02\x01\x00" +
+                  tlv(0x30, vb))
+        req = tlv(0x30, b"\x02\x01\x01" +
+                  tlv(0x04, self.probe.encode()) + pdu)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.settimeout(0.3)
             s.sendto(req, ("127.0.0.1", self.port))
@@ -161,7 +168,8 @@ class Poller(unittest.TestCase):
 
     def poll(self, conf, *args):
         out = os.path.join(self.dir, "dump.json")
-        r = subprocess.run([POLLER, "--config", conf, "--dump", out, *args],
+        r = subprocess.run([POLLER, "--config", conf, "--dump", out, "--store",
+                            os.path.join(self.dir, "events.db"), *args],
                            capture_output=True, text=True, timeout=600)
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(out) as fp:
@@ -249,8 +257,8 @@ class Rates(unittest.TestCase):
         out = os.path.join(self.dir, "dump.json")
         r = subprocess.run([POLLER, "--config", conf, "--dump", out,
                             "--rrd-dir", os.path.join(self.dir, "rrd"),
-                            *args], capture_output=True, text=True,
-                           timeout=300)
+                            "--no-store", *args], capture_output=True,
+                           text=True, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(out) as fp:
             return {d["name"]: {i["index"]: i for i in d["interfaces"]}
@@ -295,8 +303,9 @@ class Rates(unittest.TestCase):
                      f"{self.sim.port}\n community dynamic-demo\n}}\n")
         out = os.path.join(self.dir, "dump.json")
         proc = subprocess.Popen([POLLER, "--config", conf, "--dump", out,
-                                 "--no-rrd", "--interval", "4", "--count",
-                                 "2"], stderr=subprocess.PIPE, text=True)
+                                 "--no-rrd", "--no-store", "--interval",
+                                 "4", "--count", "2"],
+                                stderr=subprocess.PIPE, text=True)
         end = time.time() + 30
         while not os.path.exists(out) and time.time() < end:
             time.sleep(0.05)
@@ -311,6 +320,76 @@ class Rates(unittest.TestCase):
         for i in dev["interfaces"]:
             self.assertIsNone(i["in_bps"], i)
             self.assertEqual(i["unknown"], "agent restarted")
+
+
+@unittest.skipUnless(SNMPSIMD and shutil.which("snmpset"),
+                     "snmpsim and snmpset are needed")
+class Events(unittest.TestCase):
+    """Link state and utilisation become events in the store."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-events-")
+        data = os.path.join(self.dir, "data")
+        os.mkdir(data)
+        # linux_ntc with eth0's ifOperStatus settable (snmpsim writecache).
+        with open(os.path.join(RECS, "linux_ntc.snmprec")) as src, \
+                open(os.path.join(data, "linkflap.snmprec"), "w") as dst:
+            for line in src:
+                if line.startswith("1.3.6.1.2.1.2.2.1.8.2|"):
+                    line = "1.3.6.1.2.1.2.2.1.8.2|2:writecache|value=1\n"
+                dst.write(line)
+        shutil.copy(os.path.join(RECS, "dynamic-demo.snmprec"), data)
+        os.chmod(self.dir, 0o755)
+        os.chmod(data, 0o755)
+        self.sim = Snmpsim(data=data, probe="linkflap")
+
+    def tearDown(self):
+        self.sim.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_link_down_and_utilisation(self):
+        dead = free_port()
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write("utilisation-alert 85\n"
+                     "site county {\n level county\n bandwidth 1G\n"
+                     " uplink dynamic-demo GigabitEthernet0/0/2\n}\n")
+            for name, port in (("linkflap", self.sim.port),
+                               ("dynamic-demo", self.sim.port),
+                               ("dead", dead)):
+                fp.write(f"device {name} {{\n address 127.0.0.1\n port "
+                         f"{port}\n community {name}\n timeout-ms 500\n"
+                         f" retries 0\n}}\n")
+        out = os.path.join(self.dir, "dump.json")
+        db = os.path.join(self.dir, "events.db")
+        proc = subprocess.Popen([POLLER, "--config", conf, "--dump", out,
+                                 "--store", db, "--no-rrd", "--interval",
+                                 "3", "--count", "2"],
+                                stderr=subprocess.PIPE, text=True)
+        end = time.time() + 30
+        while not os.path.exists(out) and time.time() < end:
+            time.sleep(0.05)
+        r = subprocess.run(["snmpset", "-v2c", "-c", "linkflap",
+                            f"127.0.0.1:{self.sim.port}",
+                            "1.3.6.1.2.1.2.2.1.8.2", "i", "2"],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, MIBS="",
+                                    SNMP_PERSISTENT_DIR=self.dir))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err)
+        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+                            "-s", db, "events", "list", "--format", "json"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = sorted((e["kind"], e["device"], e["port"], e["site"],
+                      e["severity"])
+                     for e in map(json.loads, r.stdout.splitlines()))
+        self.assertEqual(got, [
+            ("device-down", "dead", "", "", "high"),
+            ("link-down", "linkflap", "eth0", "", "medium"),
+            ("utilisation", "dynamic-demo", "GigabitEthernet0/0/2",
+             "county", "medium")])
 
 
 if __name__ == "__main__":

@@ -233,6 +233,21 @@ test_schema_versions(void **state)
 	store_close(open_rw());
 	assert_non_null(s = store_open(path, STORE_READONLY, err, sizeof(err)));
 	store_close(s);
+	/* A database of schema 1 is migrated: events appear. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE events;"
+	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_non_null(s = store_open(path, STORE_CREATE, err, sizeof(err)));
+	{
+		struct store_event	 e;
+
+		memset(&e, 0, sizeof(e));
+		strcpy(e.kind, "link-down");
+		assert_int_equal(store_event_add(s, &e), 0);
+		assert_int_equal(e.id, 1);
+	}
+	store_close(s);
 	/* A newer program's database is left alone. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,

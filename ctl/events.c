@@ -1,0 +1,149 @@
+/*
+ * zwctl events: what the poller saw happen to the network (devices
+ * that stop answering, links going down or up, uplinks over their
+ * share of the contract), listed and reviewed as violations are.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "escape.h"
+#include "log.h"
+#include "parse.h"
+#include "store.h"
+#include "zwctl.h"
+
+struct listing {
+	int	 json;
+};
+
+static int
+print_event(void *arg, const struct store_event *e)
+{
+	struct listing	*l = arg;
+	char		 t[32], esc[STORE_TEXT_MAX * 6];
+	struct tm	 tm;
+	time_t		 secs = (time_t)(e->at_us / 1000000);
+
+	localtime_r(&secs, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!l->json) {
+		printf("%-6lld %-19s %-12s %-8s %-14s %-16s %-20s %s\n",
+		    (long long)e->id, t, e->kind,
+		    conf_severity_name((enum severity)e->severity),
+		    store_state_name(e->state), e->device, e->port, e->detail);
+		return 0;
+	}
+	printf("{\"id\":%lld,\"time\":\"%s\",\"at_us\":%lld", (long long)e->id,
+	    t, (long long)e->at_us);
+#define FIELD(k, v)	do { escape_json(esc, sizeof(esc), v);		\
+	printf(",\"%s\":\"%s\"", k, esc); } while (0)
+	FIELD("kind", e->kind);
+	FIELD("severity", conf_severity_name((enum severity)e->severity));
+	FIELD("state", store_state_name(e->state));
+	FIELD("device", e->device);
+	FIELD("port", e->port);
+	FIELD("site", e->site);
+	FIELD("detail", e->detail);
+	FIELD("reviewed_by", e->reviewed_by);
+	FIELD("comment", e->comment);
+#undef FIELD
+	printf("}\n");
+	return 0;
+}
+
+enum { O_KIND = 256, O_DEVICE, O_SITE, O_LIMIT, O_FORMAT, O_BY, O_COMMENT };
+
+static const struct option opts[] = {
+	{ "kind",	required_argument, NULL, O_KIND },
+	{ "device",	required_argument, NULL, O_DEVICE },
+	{ "site",	required_argument, NULL, O_SITE },
+	{ "limit",	required_argument, NULL, O_LIMIT },
+	{ "format",	required_argument, NULL, O_FORMAT },
+	{ "by",		required_argument, NULL, O_BY },
+	{ "comment",	required_argument, NULL, O_COMMENT },
+	{ NULL,		0,		   NULL, 0 }
+};
+
+int
+zwctl_events(struct zwctl *ctx, int argc, char **argv)
+{
+	struct listing	 l = { 0 };
+	struct store	*s;
+	const char	*kind = NULL, *device = NULL, *site = NULL, *by = NULL;
+	const char	*comment = NULL, *errstr;
+	uint64_t	 limit = 0, id;
+	int		 ch, rc, state;
+
+	if (argc < 1 || (strcmp(argv[0], "list") != 0 &&
+	    strcmp(argv[0], "review") != 0)) {
+		fprintf(stderr, "usage: zwctl events list [--kind k] "
+		    "[--device d] [--site s] [--limit n] [--format table|json]\n"
+		    "       zwctl events review id state --by name "
+		    "[--comment text]\n");
+		return ZWCTL_USAGE;
+	}
+	optind = 0;	/* glibc: start over with a new argv */
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_KIND:
+			kind = optarg;
+			break;
+		case O_DEVICE:
+			device = optarg;
+			break;
+		case O_SITE:
+			site = optarg;
+			break;
+		case O_LIMIT:
+			if (parse_u64(optarg, 1, INT64_MAX, &limit, &errstr) == -1)
+				return ZWCTL_USAGE;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "table") != 0)
+				return ZWCTL_USAGE;
+			l.json = strcmp(optarg, "json") == 0;
+			break;
+		case O_BY:
+			by = optarg;
+			break;
+		case O_COMMENT:
+			comment = optarg;
+			break;
+		default:
+			return ZWCTL_USAGE;
+		}
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		if (optind != argc)
+			return ZWCTL_USAGE;
+		if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+			return ZWCTL_FAILED;
+		rc = store_events(s, 0, kind, device, site, (int64_t)limit,
+		    print_event, &l);
+	} else {
+		if (argc - optind != 2 || by == NULL ||
+		    parse_u64(argv[optind], 1, INT64_MAX, &id, &errstr) == -1 ||
+		    (state = store_state_parse(argv[optind + 1])) < 0)
+			return ZWCTL_USAGE;
+		if ((s = zwctl_store(ctx, 0)) == NULL)
+			return ZWCTL_FAILED;
+		rc = store_event_review(s, (int64_t)id, (enum store_state)state,
+		    by, comment, (int64_t)time(NULL) * 1000000);
+		if (rc == 0)
+			printf("event %llu: %s\n", (unsigned long long)id,
+			    argv[optind + 1]);
+	}
+	if (rc != 0 && rc != STORE_NOTFOUND)
+		log_warnx("%s: %s", store_path(s), store_errmsg(s));
+	else if (rc == STORE_NOTFOUND)
+		log_warnx("no such event, or already so");
+	store_close(s);
+	return rc == 0 ? 0 : rc == STORE_NOTFOUND ? ZWCTL_NOTFOUND :
+	    ZWCTL_FAILED;
+}
