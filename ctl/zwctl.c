@@ -17,6 +17,7 @@ static const struct zwctl_command commands[] = {
 	{ "violations",	zwctl_violations,
 	  "list, show, review, evidence, purge" },
 	{ "events",	zwctl_events,	"list, review (links, devices, utilisation)" },
+	{ "trends",	zwctl_trends,	"utilisation, peak, 95th percentile" },
 	{ "check",	zwctl_check,	"check the configuration" },
 	{ NULL,		NULL,		NULL }
 };

@@ -30,5 +30,6 @@ struct store	*zwctl_store(struct zwctl *, int flags);
 int		 zwctl_check(struct zwctl *, int, char **);
 int		 zwctl_violations(struct zwctl *, int, char **);
 int		 zwctl_events(struct zwctl *, int, char **);
+int		 zwctl_trends(struct zwctl *, int, char **);
 
 #endif

@@ -46,7 +46,7 @@ struct device_state {
 
 static const struct rrd_out_kind if_kind = {
 	"interface", { "in", "out", "in_err", "out_err", "in_disc",
-	    "out_disc", "up" }, 7
+	    "out_disc", "up", "speed" }, 8
 };
 
 static volatile sig_atomic_t	 quit;
@@ -269,7 +269,7 @@ record(const struct conf *c, struct rrd_out *rrd, struct net_events *ev,
 	struct reading	 a, b;
 	struct rates	 r;
 	char		 name[512], label[IF_NAME_MAX + 8], safe[IF_TEXT_MAX];
-	double		 v[7];
+	double		 v[8];
 	int64_t		 now_us = (int64_t)t * 1000000;
 	size_t		 i, j;
 
@@ -298,6 +298,8 @@ record(const struct conf *c, struct rrd_out *rrd, struct net_events *ev,
 			memcpy(v, r.v, sizeof(r.v));
 			v[6] = if_row_has(row, IF_COL_OPER) ?
 			    (row->oper == 1 ? 1 : 0) : NAN;
+			v[7] = if_row_speed(row) ? (double)if_row_speed(row) :
+			    NAN;
 			rrd_out_safe_name(if_row_label(row, label,
 			    sizeof(label)), safe, sizeof(safe));
 			snprintf(name, sizeof(name), "if/%s/%s",

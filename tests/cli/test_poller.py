@@ -392,5 +392,77 @@ class Events(unittest.TestCase):
              "county", "medium")])
 
 
+class Trends(unittest.TestCase):
+    """The query over a known day: mean, peak and 95th percentile of the
+    5-minute averages, for a port and for a site of two uplinks."""
+
+    T0 = 1767225600             # 2026-01-01 00:00 UTC, a multiple of 300
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-trends-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def make_rrd(self, path, value_in, value_out):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run(["rrdtool", "create", path, "--step", "60",
+                        "--start", str(self.T0 - 1),
+                        "DS:in:GAUGE:120:0:U", "DS:out:GAUGE:120:0:U",
+                        "DS:speed:GAUGE:120:0:U",
+                        "RRA:AVERAGE:0.5:1:2880", "RRA:AVERAGE:0.5:5:4032",
+                        "RRA:MAX:0.5:5:4032"], check=True)
+        ups = []
+        for slot in range(288):
+            for k in range(1, 6):
+                t = self.T0 + slot * 300 + k * 60
+                ups.append(f"{t}:{value_in(slot)}:{value_out(slot)}:1e9")
+        for i in range(0, len(ups), 500):
+            subprocess.run(["rrdtool", "update", path] + ups[i:i + 500],
+                           check=True)
+
+    def query(self, *args):
+        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+                            "-c", os.path.join(self.dir, "zw.conf"),
+                            "trends", *args, "--rrd-dir",
+                            os.path.join(self.dir, "rrd"),
+                            "--since", f"@{self.T0}",
+                            "--until", f"@{self.T0 + 86400}",
+                            "--format", "json"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_port_and_site(self):
+        def heavy(slot):
+            return 900e6 if slot % 29 == 0 else 100e6 + slot * 1000
+
+        def flat(slot):
+            return 50e6
+        rrd = os.path.join(self.dir, "rrd", "if")
+        self.make_rrd(os.path.join(rrd, "sw1", "Gi0_0_1.rrd"), heavy, flat)
+        self.make_rrd(os.path.join(rrd, "sw2", "Gi0_0_2.rrd"), flat, flat)
+        with open(os.path.join(self.dir, "zw.conf"), "w") as fp:
+            fp.write("site nancheng {\n level county\n bandwidth 1G\n"
+                     " uplink sw1 Gi0/0/1\n uplink sw2 Gi0/0/2\n}\n"
+                     "device sw1 {\n address 127.0.0.1\n community x\n}\n"
+                     "device sw2 {\n address 127.0.0.1\n community x\n}\n")
+        ins = [heavy(s) for s in range(288)]
+        rank = -(-95 * 288 // 100)          # nearest rank: ceil(0.95 n)
+        q = self.query("port", "sw1", "Gi0/0/1")
+        self.assertEqual(q["samples"], 288)
+        self.assertAlmostEqual(q["in"]["mean_bps"] / (sum(ins) / 288), 1, 6)
+        self.assertAlmostEqual(q["in"]["peak_bps"], 900e6, 0)
+        self.assertAlmostEqual(q["in"]["p95_bps"], sorted(ins)[rank - 1], 0)
+        self.assertAlmostEqual(q["out"]["p95_bps"], 50e6, 0)
+        self.assertEqual(q["capacity_bps"], 1e9)       # the port's speed
+        # The site is the sum of its uplinks, against its contract.
+        q = self.query("site", "nancheng")
+        sums = sorted(x + 50e6 for x in ins)
+        self.assertAlmostEqual(q["in"]["p95_bps"], sums[rank - 1], 0)
+        self.assertAlmostEqual(q["in"]["peak_pct"], 95.0, 6)
+        self.assertAlmostEqual(q["out"]["mean_pct"], 10.0, 6)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,178 @@
+/*
+ * zwctl trends: what the network admins ask of a port or a site over a
+ * range: mean, peak and 95th percentile of the 5-minute averages, in
+ * and out, and each against the capacity (the site's contract, or the
+ * port's speed).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "log.h"
+#include "rrd-out.h"
+#include "rrd-query.h"
+#include "zwctl.h"
+
+enum { O_SINCE = 256, O_UNTIL, O_RRD_DIR, O_FORMAT };
+
+static const struct option opts[] = {
+	{ "since",	required_argument, NULL, O_SINCE },
+	{ "until",	required_argument, NULL, O_UNTIL },
+	{ "rrd-dir",	required_argument, NULL, O_RRD_DIR },
+	{ "format",	required_argument, NULL, O_FORMAT },
+	{ NULL,		0,		   NULL, 0 }
+};
+
+static double
+pct(double v, double cap)
+{
+	return cap > 0 && !isnan(v) ? v / cap * 100 : NAN;
+}
+
+static void
+show(const char *what, const struct rrd_query *q, double cap, int json)
+{
+	static const char *const dir[2] = { "in", "out" };
+	int	 d;
+
+	if (json) {
+		printf("{\"what\":\"%s\",\"start\":%lld,\"end\":%lld,"
+		    "\"samples\":%u,\"capacity_bps\":%.0f", what,
+		    (long long)q->start, (long long)q->end, q->samples,
+		    isnan(cap) ? 0 : cap);
+		for (d = 0; d < 2; d++)
+			printf(",\"%s\":{\"mean_bps\":%.3f,\"peak_bps\":%.3f,"
+			    "\"p95_bps\":%.3f,\"mean_pct\":%.3f,"
+			    "\"peak_pct\":%.3f,\"p95_pct\":%.3f}", dir[d],
+			    q->mean[d], q->peak[d], q->p95[d],
+			    pct(q->mean[d], cap), pct(q->peak[d], cap),
+			    pct(q->p95[d], cap));
+		printf("}\n");
+		return;
+	}
+	printf("%s: %u five-minute averages, capacity %.0f Mbit/s\n", what,
+	    q->samples, isnan(cap) ? 0 : cap / 1e6);
+	printf("       %12s %12s %12s   %8s %8s %8s\n", "mean Mb/s", "peak Mb/s",
+	    "95th Mb/s", "mean %", "peak %", "95th %");
+	for (d = 0; d < 2; d++)
+		printf("  %-4s %12.2f %12.2f %12.2f   %8.1f %8.1f %8.1f\n",
+		    dir[d], q->mean[d] / 1e6, q->peak[d] / 1e6, q->p95[d] / 1e6,
+		    pct(q->mean[d], cap), pct(q->peak[d], cap),
+		    pct(q->p95[d], cap));
+}
+
+static int
+parse_when(const char *arg, time_t *t)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	if (arg[0] == '@') {
+		*t = (time_t)strtoll(arg + 1, NULL, 10);
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(arg, "%Y-%m-%d %H:%M", &tm)) == NULL || *end) {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(arg, "%Y-%m-%d", &tm)) == NULL || *end)
+			return -1;
+	}
+	tm.tm_isdst = -1;
+	*t = mktime(&tm);
+	return 0;
+}
+
+int
+zwctl_trends(struct zwctl *ctx, int argc, char **argv)
+{
+	struct rrd_query	 q;
+	struct conf		*c;
+	const struct conf_site	*site = NULL;
+	const char		*dir = NULL, *files[CONF_MAX_UPLINKS];
+	char			 paths[CONF_MAX_UPLINKS][PATH_MAX], safe[256];
+	char			 what[256], err[512];
+	time_t			 until = time(NULL), since = until - 86400;
+	double			 cap;
+	size_t			 n = 0;
+	int			 ch, json = 0, i, s;
+
+	optind = 0;	/* glibc: start over with a new argv */
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_SINCE:
+			if (parse_when(optarg, &since) == -1)
+				return ZWCTL_USAGE;
+			break;
+		case O_UNTIL:
+			if (parse_when(optarg, &until) == -1)
+				return ZWCTL_USAGE;
+			break;
+		case O_RRD_DIR:
+			dir = optarg;
+			break;
+		case O_FORMAT:
+			json = strcmp(optarg, "json") == 0;
+			break;
+		default:
+			return ZWCTL_USAGE;
+		}
+	}
+	/* argv[0] is "site" or "port", then its names. */
+	if (argc < 1 || !((argc - optind == 1 && strcmp(argv[0], "site") == 0) ||
+	    (argc - optind == 2 && strcmp(argv[0], "port") == 0)) ||
+	    since >= until) {
+		fprintf(stderr, "usage: zwctl trends site NAME | port DEVICE "
+		    "PORT [--since date] [--until date]\n"
+		    "           [--rrd-dir dir] [--format table|json]\n");
+		return ZWCTL_USAGE;
+	}
+	c = zwctl_conf(ctx, strcmp(argv[0], "site") == 0 || dir == NULL);
+	if (dir == NULL && c == NULL)
+		return ZWCTL_FAILED;
+	if (dir == NULL)
+		dir = c->rrd_dir;
+	if (strcmp(argv[0], "port") == 0) {
+		rrd_out_safe_name(argv[optind + 1], safe, sizeof(safe));
+		if (snprintf(paths[0], sizeof(paths[0]), "%s/if/%s/%s.rrd",
+		    dir, argv[optind], safe) >= (int)sizeof(paths[0]))
+			return ZWCTL_USAGE;
+		files[n++] = paths[0];
+		snprintf(what, sizeof(what), "%s %s", argv[optind],
+		    argv[optind + 1]);
+	} else {
+		if ((s = conf_site_index(c, argv[optind])) < 0) {
+			log_warnx("no site %s", argv[optind]);
+			return ZWCTL_NOTFOUND;
+		}
+		site = &c->sites.v[s];
+		if (site->nuplinks == 0) {
+			log_warnx("site %s has no uplink ports", argv[optind]);
+			return ZWCTL_NOTFOUND;
+		}
+		for (i = 0; i < site->nuplinks; i++) {
+			rrd_out_safe_name(site->uplinks[i].port, safe,
+			    sizeof(safe));
+			if (snprintf(paths[n], sizeof(paths[n]),
+			    "%s/if/%s/%s.rrd", dir, site->uplinks[i].device_name,
+			    safe) >= (int)sizeof(paths[n]))
+				return ZWCTL_FAILED;
+			files[n] = paths[n];
+			n++;
+		}
+		snprintf(what, sizeof(what), "site %s", argv[optind]);
+	}
+	if (rrd_query_files(files, n, since, until, &q, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return ZWCTL_FAILED;
+	}
+	cap = site != NULL && site->bandwidth_bps ?
+	    (double)site->bandwidth_bps : q.speed;
+	show(what, &q, cap, json);
+	return 0;
+}
