@@ -8,6 +8,12 @@
  * 1.3.6.1.2.1.1.3 returns sysUpTime.0), so each answer dates itself by
  * the agent's own clock, which is what rates are computed against.
  *
+ * SNMPv3 needs the agent's engine ID first (RFC 3414, 4), and net-snmp
+ * finds it with a request that blocks.  So a child process does that
+ * discovery, one per device, and hands the ID back through a pipe that
+ * the select loop watches with the sessions: a dead SNMPv3 device costs
+ * its own timeout and nobody else's.  The ID is kept for later polls.
+ *
  * Answers are not trusted: a value of the wrong type, an OID outside its
  * column or not after the one asked for ends that column (RFC 3416,
  * 4.2.3: a walk must move forward), and the number of requests a device
@@ -15,6 +21,10 @@
  */
 #include <sys/select.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +88,20 @@ struct dev {
 	int			 reps;
 	int			 finished;
 	unsigned int		*order;		/* devices done so far */
+	int			 probe_fd;	/* engine discovery, or -1 */
+	pid_t			 probe_pid;
+	struct engine		*engine;
 };
+
+#define ENGINE_ID_MAX	32	/* RFC 3411: 5 to 32 octets */
+
+struct engine {
+	u_char			 id[ENGINE_ID_MAX];
+	size_t			 len;
+};
+
+static struct engine	*engines;	/* by device, across polls */
+static size_t		 nengines;
 
 uint64_t
 snmp_poll_now_us(void)
@@ -425,14 +448,16 @@ set_v3(struct snmp_session *s, const struct conf_device *c, char *err,
 	return 0;
 }
 
-static void
-start(struct dev *d)
-{
-	struct snmp_session	 s;
-	char			 peer[CONF_TEXT_MAX + 16], err[128];
-	int			 i;
+static void	 walk(struct dev *);
 
-	d->res->started_us = snmp_poll_now_us();
+/* The session of a device; -1 with err set if it cannot be made. */
+static struct snmp_session *
+open_session(struct dev *d, const u_char *engine, size_t engine_len,
+    char *err, size_t errlen)
+{
+	struct snmp_session	 s, *ss;
+	char			 peer[CONF_TEXT_MAX + 16];
+
 	snmp_sess_init(&s);
 	snprintf(peer, sizeof(peer), strchr(d->c->address, ':') ?
 	    "udp6:[%s]:%u" : "udp:%s:%u", d->c->address, d->c->port);
@@ -451,21 +476,110 @@ start(struct dev *d)
 		break;
 	case SNMP_V3:
 		s.version = SNMP_VERSION_3;
-		if (set_v3(&s, d->c, err, sizeof(err)) == -1) {
-			finish(d, 0, "%s", err);
-			return;
+		if (set_v3(&s, d->c, err, errlen) == -1)
+			return NULL;
+		if (engine_len > 0) {
+			s.securityEngineID = netsnmp_memdup(engine, engine_len);
+			s.securityEngineIDLen = engine_len;
 		}
 		break;
 	}
-	d->ss = snmp_open(&s);
+	ss = snmp_open(&s);
 	if (s.version == SNMP_VERSION_3) {
 		free(s.securityName);
 		free(s.contextName);
 		free(s.securityAuthProto);
 		free(s.securityPrivProto);
+		free(s.securityEngineID);
 	}
-	if (d->ss == NULL) {
-		finish(d, 0, "%s", snmp_api_errstring(snmp_errno));
+	if (ss == NULL)
+		snprintf(err, errlen, "%s", snmp_api_errstring(snmp_errno));
+	return ss;
+}
+
+/* In a child: net-snmp's blocking discovery, the ID to the pipe. */
+static void
+probe_child(struct dev *d, int fd)
+{
+	struct snmp_session	*ss;
+	struct snmp_pdu		*pdu, *resp = NULL;
+	char			 err[128];
+	u_char			 buf[1 + ENGINE_ID_MAX] = { 0 };
+
+	/* The first request discovers the engine (and asks sysUpTime). */
+	ss = open_session(d, NULL, 0, err, sizeof(err));
+	if (ss != NULL) {
+		pdu = snmp_pdu_create(SNMP_MSG_GET);
+		snmp_add_null_var(pdu, sys_uptime0, OID_LENGTH(sys_uptime0));
+		if (snmp_synch_response(ss, pdu, &resp) != STAT_SUCCESS)
+			ss->securityEngineIDLen = 0;
+	}
+	if (ss != NULL && ss->securityEngineIDLen > 0 &&
+	    ss->securityEngineIDLen <= ENGINE_ID_MAX) {
+		buf[0] = (u_char)ss->securityEngineIDLen;
+		memcpy(buf + 1, ss->securityEngineID, ss->securityEngineIDLen);
+	}
+	if (write(fd, buf, 1 + (size_t)buf[0]) == -1)
+		_exit(1);
+	_exit(0);
+}
+
+static void
+start_probe(struct dev *d)
+{
+	int	 fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) == -1 || (d->probe_pid = fork()) == -1) {
+		finish(d, 0, "engine discovery: cannot start a process");
+		return;
+	}
+	if (d->probe_pid == 0) {
+		close(fds[0]);
+		probe_child(d, fds[1]);
+	}
+	close(fds[1]);
+	d->probe_fd = fds[0];
+}
+
+/* The child has answered: walk with the engine ID, or give up. */
+static void
+end_probe(struct dev *d)
+{
+	u_char	 buf[1 + ENGINE_ID_MAX];
+	ssize_t	 n = read(d->probe_fd, buf, sizeof(buf));
+
+	close(d->probe_fd);
+	d->probe_fd = -1;
+	waitpid(d->probe_pid, NULL, 0);
+	if (n < 2 || (size_t)n != 1 + (size_t)buf[0]) {
+		finish(d, 0, "no answer to SNMPv3 engine discovery (%u ms, "
+		    "%u retries)", d->c->timeout_ms, d->c->retries);
+		return;
+	}
+	memcpy(d->engine->id, buf + 1, buf[0]);
+	d->engine->len = buf[0];
+	walk(d);
+}
+
+static void
+start(struct dev *d)
+{
+	d->res->started_us = snmp_poll_now_us();
+	if (d->c->version == SNMP_V3 && d->engine->len == 0)
+		start_probe(d);
+	else
+		walk(d);
+}
+
+static void
+walk(struct dev *d)
+{
+	char	 err[128];
+	int	 i;
+
+	if ((d->ss = open_session(d, d->engine->id, d->engine->len, err,
+	    sizeof(err))) == NULL) {
+		finish(d, 0, "%s", err);
 		return;
 	}
 	d->active = 0;
@@ -494,6 +608,12 @@ snmp_poll_run(const struct conf *c, struct snmp_poll_result *results,
 
 	if (c->devices.n == 0)
 		return 0;
+	if (nengines != c->devices.n) {
+		free(engines);
+		if ((engines = calloc(c->devices.n, sizeof(*engines))) == NULL)
+			return -1;
+		nengines = c->devices.n;
+	}
 	if ((devs = calloc(c->devices.n, sizeof(*devs))) == NULL)
 		return -1;
 	for (i = 0; i < c->devices.n; i++) {
@@ -503,6 +623,8 @@ snmp_poll_run(const struct conf *c, struct snmp_poll_result *results,
 		devs[i].c = &c->devices.v[i];
 		devs[i].res = &results[i];
 		devs[i].order = &order;
+		devs[i].probe_fd = -1;
+		devs[i].engine = &engines[i];
 	}
 	if (max_outstanding == 0)
 		max_outstanding = 1;
@@ -523,7 +645,21 @@ snmp_poll_run(const struct conf *c, struct snmp_poll_result *results,
 		block = 1;
 		FD_ZERO(&fds);
 		snmp_select_info(&nfds, &fds, &tv, &block);
+		for (i = 0; i < next; i++)
+			if (devs[i].probe_fd != -1) {
+				FD_SET(devs[i].probe_fd, &fds);
+				if (devs[i].probe_fd >= nfds)
+					nfds = devs[i].probe_fd + 1;
+			}
 		n = select(nfds, &fds, NULL, NULL, block ? NULL : &tv);
+		for (i = 0; n > 0 && i < next; i++)
+			if (devs[i].probe_fd != -1 &&
+			    FD_ISSET(devs[i].probe_fd, &fds)) {
+				FD_CLR(devs[i].probe_fd, &fds);
+				end_probe(&devs[i]);
+				if (devs[i].finished && devs[i].ss == NULL)
+					running--;
+			}
 		if (n > 0)
 			snmp_read(&fds);
 		else if (n == 0)

@@ -71,7 +71,7 @@ def expected(name):
 
 
 class Snmpsim:
-    def __init__(self, data=RECS, port=None, probe="linux_ntc"):
+    def __init__(self, data=RECS, port=None, probe="linux_ntc", extra=()):
         self.probe = probe
         self.dir = tempfile.mkdtemp(prefix="zw-snmpsim-")
         self.port = port or free_port()
@@ -79,7 +79,7 @@ class Snmpsim:
         os.mkdir(cache)
         args = [SNMPSIMD, f"--data-dir={data}", f"--cache-dir={cache}",
                 f"--agent-udpv4-endpoint=127.0.0.1:{self.port}",
-                "--logging-method=null"]
+                "--logging-method=null", *extra]
         if os.geteuid() == 0:
             shutil.chown(cache, "nobody", "nogroup")
             os.chmod(self.dir, 0o755)
@@ -390,6 +390,53 @@ class Events(unittest.TestCase):
             ("link-down", "linkflap", "eth0", "", "medium"),
             ("utilisation", "dynamic-demo", "GigabitEthernet0/0/2",
              "county", "medium")])
+
+
+@unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
+class V3(unittest.TestCase):
+    """SNMPv3 authPriv (SHA, AES): snmpsim with one USM user, the file
+    chosen by the context name."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-v3-")
+        self.sim = Snmpsim(extra=("--v3-user=monitor",
+                                  "--v3-auth-key=authpass123",
+                                  "--v3-auth-proto=SHA",
+                                  "--v3-priv-key=privpass123",
+                                  "--v3-priv-proto=AES"))
+
+    def tearDown(self):
+        self.sim.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_auth_priv_and_a_dead_v3_device(self):
+        def v3(name, port, context, auth="authpass123"):
+            return (f"device {name} {{\n address 127.0.0.1\n port {port}\n"
+                    f" version 3\n user monitor\n auth SHA {auth}\n"
+                    f" priv AES privpass123\n context {context}\n"
+                    f" timeout-ms 1500\n retries 1\n}}\n")
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            # The dead one first: its discovery must not hold the others.
+            fp.write(v3("deadv3", free_port(), "ruijie"))
+            fp.write(v3("badkey", self.sim.port, "ruijie", "wrongpass1"))
+            fp.write(v3("ruijie", self.sim.port, "ruijie"))
+            fp.write(v3("linux", self.sim.port, "linux_ntc"))
+        out = os.path.join(self.dir, "dump.json")
+        r = subprocess.run([POLLER, "--config", conf, "--dump", out,
+                            "--no-rrd", "--no-store", "--count", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as fp:
+            got = {d["name"]: d for d in json.load(fp)["devices"]}
+        for name, rec in (("ruijie", "ruijie"), ("linux", "linux_ntc")):
+            self.assertTrue(got[name]["ok"], got[name]["error"])
+            self.assertEqual({i["index"] for i in got[name]["interfaces"]},
+                             set(expected(rec)))
+            self.assertLess(got[name]["finished"], got["deadv3"]["finished"])
+        self.assertFalse(got["deadv3"]["ok"])
+        self.assertIn("engine discovery", got["deadv3"]["error"])
+        self.assertFalse(got["badkey"]["ok"])
 
 
 class Trends(unittest.TestCase):
