@@ -18,6 +18,7 @@ per packet are also counted with callgrind on a sample of the mixed
 capture: a figure that does not drift at all.  Nothing here asserts: the
 figures are printed with the targets beside them.
 """
+import json
 import os
 import re
 import statistics
@@ -165,6 +166,78 @@ def measure_policy(cap):
           f"target: the policy costs at most 10%\n")
 
 
+def measure_poller():
+    """One full poll of 200 simulated switches (a Huawei S5720 recording,
+    51 ports each: 10,200 interfaces) served by four snmpsim processes on
+    loopback: wall time and the poller's CPU."""
+    import shutil
+    import socket
+    import tempfile
+    sim = shutil.which("snmpsimd")
+    poller = os.path.join(ROOT, "poller", "zw-poller")
+    if not sim or not os.access(poller, os.X_OK):
+        print("poller: snmpsim or zw-poller missing; skipped\n")
+        return
+    work = tempfile.mkdtemp(prefix="zw-bench-poll-")
+    os.chmod(work, 0o755)
+    rec = os.path.join(ROOT, "tests", "snmprec", "vrp_5720-32x-ei.snmprec")
+    procs, conf = [], []
+    try:
+        for k in range(4):
+            data = os.path.join(work, f"data{k}")
+            cache = os.path.join(work, f"cache{k}")
+            os.makedirs(data)
+            os.makedirs(cache)
+            os.chmod(data, 0o755)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            for n in range(k * 50, k * 50 + 50):
+                os.symlink(rec, os.path.join(data, f"sw{n:03d}.snmprec"))
+                conf.append(f"device sw{n:03d} {{\n address 127.0.0.1\n"
+                            f" port {port}\n community sw{n:03d}\n"
+                            f" timeout-ms 5000\n}}")
+            args = [sim, f"--data-dir={data}", f"--cache-dir={cache}",
+                    f"--agent-udpv4-endpoint=127.0.0.1:{port}",
+                    "--logging-method=null"]
+            if os.geteuid() == 0:
+                shutil.chown(cache, "nobody", "nogroup")
+                args += ["--process-user=nobody", "--process-group=nogroup"]
+            procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+        path = os.path.join(work, "zw.conf")
+        with open(path, "w") as fp:
+            fp.write("max-outstanding 64\n" + "\n".join(conf) + "\n")
+        import time
+        time.sleep(3)
+        dump = os.path.join(work, "dump.json")
+        # A warm-up poll lets snmpsim index its files.
+        subprocess.run([poller, "--config", path, "--count", "1",
+                        "--no-rrd", "--no-store"], capture_output=True)
+        r = subprocess.run(["/usr/bin/time", "-f", "@@ %e %U %S %M", poller,
+                            "--config", path, "--count", "1", "--no-rrd",
+                            "--no-store", "--dump", dump],
+                           capture_output=True, text=True)
+        m = re.search(r"@@ ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9]+)", r.stderr)
+        with open(dump) as fp:
+            devs = json.load(fp)["devices"]
+        ok = sum(d["ok"] for d in devs)
+        ifs = sum(len(d["interfaces"]) for d in devs)
+        reqs = sum(d["requests"] for d in devs)
+        wall, user, sys_ = (float(m.group(i)) for i in (1, 2, 3))
+        print(f"poller: one full poll of {len(devs)} devices ({ok} answered),"
+              f" {ifs:,} interfaces, {reqs:,} requests")
+        print(f"  wall {wall:.1f} s, zw-poller CPU {user + sys_:.2f} s "
+              f"({100 * (user + sys_) / wall:.0f}% of a core), peak RSS "
+              f"{int(m.group(4)) / 1024:.0f} MB; target: well inside the "
+              f"60 s step (the four snmpsim processes are the rest)\n")
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def instructions(cmd):
     """Instructions executed, counted by callgrind."""
     out = os.path.join(OUT, "callgrind.out")
@@ -201,6 +274,7 @@ def main():
               f"nDPI is {100 * (zw - bare) / zw:.0f}% of zw-collector's "
               f"time\n")
     measure_policy(caps["mixed"][0])
+    measure_poller()
     _, rss_base, _ = timed([ZW, "-r", caps["dns1k"][0]])
     _, rss_big, _ = timed([ZW, "-r", caps["dns"][0]])
     per_flow = (rss_big - rss_base) * 1024 / (500000 - 1000)
