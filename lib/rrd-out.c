@@ -23,6 +23,7 @@
 struct rrd_out {
 	char			 dir[PATH_MAX];
 	int			 cached;	/* through rrdcached */
+	int			 remote;	/* ... over TCP: relative names */
 	unsigned int		 step;
 	struct rrd_out_stats	 stats;
 };
@@ -54,6 +55,12 @@ rrd_out_new(const char *dir, const char *cached, unsigned int step,
 	if (cached != NULL && cached[0] != '\0') {
 		/* librrd keeps one connection for the process. */
 		r->cached = 1;
+		/*
+		 * A local daemon is given absolute paths, which librrd
+		 * resolves here; a remote one names files below its own
+		 * base directory (rrdcached -b), so relative names.
+		 */
+		r->remote = strncmp(cached, "unix:", 5) != 0 && cached[0] != '/';
 		if (rrdc_connect(cached) != 0) {
 			snprintf(err, errlen, "rrdcached %s: %s", cached,
 			    rrd_get_error());
@@ -61,9 +68,10 @@ rrd_out_new(const char *dir, const char *cached, unsigned int step,
 			rrd_out_free(r);
 			return NULL;
 		}
-	} else if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+	}
+	if (!r->remote && mkdir(dir, 0750) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "rrd-dir %s: %s", dir, strerror(errno));
-		free(r);
+		rrd_out_free(r);
 		return NULL;
 	}
 	return r;
@@ -101,7 +109,7 @@ rrd_out_path(const struct rrd_out *r, const char *name, char *buf,
 {
 	int	 n;
 
-	if (r->cached)
+	if (r->remote)
 		n = snprintf(buf, len, "%s.rrd", name);
 	else
 		n = snprintf(buf, len, "%s/%s.rrd", r->dir, name);
@@ -155,8 +163,11 @@ create(struct rrd_out *r, const struct rrd_out_kind *k, const char *path,
 		argv[n] = defs[n];
 		n++;
 	}
-	if (r->cached)
+	if (r->cached) {
+		if (!r->remote && make_dirs(path) == -1)
+			return -1;
 		rv = rrdc_create(path, r->step, t - 1, 1, n, argv);
+	}
 	else {
 		if (make_dirs(path) == -1)
 			return -1;

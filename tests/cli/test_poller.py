@@ -293,6 +293,48 @@ class Rates(unittest.TestCase):
         self.near(float(vals["out"]), 100e6)
         self.assertEqual(float(vals["up"]), 1.0)
 
+    @unittest.skipUnless(shutil.which("rrdcached"), "rrdcached missing")
+    def test_through_rrdcached(self):
+        base = os.path.join(self.dir, "base")
+        os.makedirs(base)
+        port = free_port()
+        for addr in (f"unix:{self.dir}/rrdc.sock", f"127.0.0.1:{port}"):
+            with self.subTest(addr):
+                shutil.rmtree(os.path.join(base, "if"), ignore_errors=True)
+                cached = subprocess.Popen(
+                    ["rrdcached", "-g", "-l", addr, "-b", base, "-B", "-R",
+                     "-F", "-p", os.path.join(self.dir, "rrdc.pid"), "-j",
+                     self.dir], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+                try:
+                    time.sleep(0.5)
+                    conf = os.path.join(self.dir, "c.conf")
+                    with open(conf, "w") as fp:
+                        # A local daemon's files are named absolutely:
+                        # rrd-dir is its base directory.
+                        fp.write(f'rrdcached "{addr}"\nrrd-dir "{base}"\n'
+                                 "device dynamic-demo {\n address 127.0.0.1"
+                                 f"\n port {self.sim.port}\n community "
+                                 "dynamic-demo\n}\n")
+                    r = subprocess.run([POLLER, "--config", conf,
+                                        "--no-store", "--interval", "3",
+                                        "--count", "2"],
+                                       capture_output=True, text=True,
+                                       timeout=60)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                finally:
+                    cached.terminate()      # -F: flushed at shutdown
+                    cached.wait(30)
+                rrd = os.path.join(base, "if", "dynamic-demo",
+                                   "GigabitEthernet0_0_1.rrd")
+                r = subprocess.run(["rrdtool", "lastupdate", rrd],
+                                   capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                names, _, values = r.stdout.strip().splitlines()
+                vals = dict(zip(names.split(),
+                                values.split(":")[1].split()))
+                self.near(float(vals["in"]), 50e6)
+
     def test_agent_restart_gives_no_spike(self):
         # The agent's clock runs 6 s, is read, then starts again from
         # nothing: the next reading's sysUpTime is lower.
