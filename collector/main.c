@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "pipeline.h"
 #include "status.h"
+#include "trend-writer.h"
 #include "violation-store.h"
 
 #define MAX_FILES	1024
@@ -45,12 +46,15 @@ struct options {
 	int			 use_syslog;
 	const char		*store;
 	int			 no_store;
+	const char		*rrd_dir;
+	int			 no_rrd;
 	struct pipeline_conf	 pipe;
 };
 
 struct run_state {
 	struct pipeline		*pl;
 	struct violation_store	*store;
+	struct trend_writer	*trends;
 	struct capture		*cap;
 	struct options		*opt;
 	struct status_view	 last;
@@ -70,6 +74,8 @@ static void	 report(struct run_state *, int final);
 static int	 check_config(const char *path);
 static struct conf *load_config(struct options *);
 static struct violation_store *start_store(struct options *,
+		    const struct conf *);
+static struct trend_writer *start_trends(struct options *,
 		    const struct conf *);
 
 int
@@ -93,6 +99,7 @@ main(int argc, char *argv[])
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
 	rs.store = opt.pipe.store = start_store(&opt, conf);
+	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
 	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
 		fatalx("cannot start the pipeline");
 	install_signals();
@@ -109,6 +116,8 @@ main(int argc, char *argv[])
 		log_warnx("flow records could not be written completely");
 		rv = EXIT_FAILED;
 	}
+	trend_writer_stop(rs.trends);
+	rs.trends = NULL;
 	if (violation_store_stop(rs.store) == -1) {
 		log_warnx("violations could not be stored completely");
 		rv = EXIT_FAILED;
@@ -136,7 +145,7 @@ usage(void)
 	    "usage: zw-collector -n [-v] [--config file]\n"
 	    "       zw-collector (-i interface | -r file [-r file ...])\n"
 	    "           [--config file] [--store file | --no-store]\n"
-	    "           [--violations file]\n"
+	    "           [--violations file] [--rrd-dir dir | --no-rrd]\n"
 	    "           [--flows-csv file] [--flows-json file] [-f filter]\n"
 	    "           [--max-flows n] [--idle-tcp s] [--idle-other s]\n"
 	    "           [--closed s] [--active s] [--protos file] [--no-dpi]\n"
@@ -152,7 +161,7 @@ enum {
 	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
 	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
 	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG,
-	OPT_VIOLATIONS, OPT_STORE, OPT_NO_STORE
+	OPT_VIOLATIONS, OPT_STORE, OPT_NO_STORE, OPT_RRD_DIR, OPT_NO_RRD
 };
 
 static const struct option longopts[] = {
@@ -160,6 +169,8 @@ static const struct option longopts[] = {
 	{ "violations",		required_argument, NULL, OPT_VIOLATIONS },
 	{ "store",		required_argument, NULL, OPT_STORE },
 	{ "no-store",		no_argument,	   NULL, OPT_NO_STORE },
+	{ "rrd-dir",		required_argument, NULL, OPT_RRD_DIR },
+	{ "no-rrd",		no_argument,	   NULL, OPT_NO_RRD },
 	{ "flows-csv",		required_argument, NULL, OPT_FLOWS_CSV },
 	{ "flows-json",		required_argument, NULL, OPT_FLOWS_JSON },
 	{ "max-flows",		required_argument, NULL, OPT_MAX_FLOWS },
@@ -315,6 +326,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_NO_STORE:
 			o->no_store = 1;
 			break;
+		case OPT_RRD_DIR:
+			o->rrd_dir = optarg;
+			break;
+		case OPT_NO_RRD:
+			o->no_rrd = 1;
+			break;
 		case OPT_CONSOLE:
 			o->console = 1;
 			break;
@@ -328,7 +345,8 @@ parse_options(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
-	if (optind != argc || (o->store && o->no_store))
+	if (optind != argc || (o->store && o->no_store) ||
+	    (o->rrd_dir && o->no_rrd))
 		usage();
 	if (o->check_only)
 		return;
@@ -483,6 +501,27 @@ start_store(struct options *o, const struct conf *conf)
 	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return vs;
+}
+
+/* Trends per site and zone pair: as the store, live by default. */
+static struct trend_writer *
+start_trends(struct options *o, const struct conf *conf)
+{
+	struct trend_writer	*tw;
+	const char		*dir = o->rrd_dir;
+	char			 err[CONF_ERR_MAX + 64];
+
+	if (dir == NULL && o->iface != NULL && !o->no_rrd && conf != NULL)
+		dir = conf->rrd_dir;
+	if (dir == NULL)
+		return NULL;
+	if (conf == NULL)
+		fatalx("--rrd-dir: sites and zones need a configuration");
+	o->pipe.step_s = conf->poll_interval_s;
+	if ((tw = trend_writer_start(conf, dir, conf->poll_interval_s,
+	    o->iface == NULL, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	return tw;
 }
 
 static int

@@ -6,7 +6,8 @@ COLLECTOR_SRCS	:= collector/capture.c collector/decode.c \
 		   collector/hash.c collector/dpi.c collector/flow-output.c \
 		   collector/pipeline.c collector/status.c collector/zone-map.c collector/policy.c \
 		   collector/violation-log.c collector/violation-store.c \
-		   collector/evidence.c collector/detect.c
+		   collector/evidence.c collector/detect.c collector/accounting.c \
+		   collector/trend-writer.c
 COLLECTOR_OBJS	:= $(COLLECTOR_SRCS:%.c=$(O)/%.o)
 COLLECTOR_MAIN	:= $(O)/collector/main.o
 

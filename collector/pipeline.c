@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounting.h"
 #include "detect.h"
 #include "evidence.h"
 #include "flow-output.h"
 #include "log.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "trend-writer.h"
 #include "violation-log.h"
 #include "violation-store.h"
 #include "zone-map.h"
@@ -32,6 +34,11 @@ struct pipeline {
 	struct violation_store	*store;
 	struct evidence		*evidence;	/* NULL: none kept */
 	struct detect		*detect;	/* NULL: no detector rules */
+	struct accounting	*acct;		/* NULL: no trends */
+	struct trend_writer	*trends;
+	uint64_t		 step_us;
+	uint64_t		 next_step_us;	/* 0: before the first packet */
+	uint64_t		 first_step_us;	/* partial: not written */
 	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
 	int			 nout;
 	int			 no_dpi;
@@ -225,6 +232,13 @@ pipeline_new(const struct pipeline_conf *c)
 	if (c->violations != NULL &&
 	    (pl->violations = violation_log_open(c->violations)) == NULL)
 		goto fail;
+	if (c->trends != NULL && c->conf != NULL) {
+		if ((pl->acct = accounting_new(c->conf->sites.n,
+		    c->conf->zones.n + 1)) == NULL)
+			goto fail;
+		pl->trends = c->trends;
+		pl->step_us = (uint64_t)(c->step_s ? c->step_s : 60) * 1000000;
+	}
 	pl->napps = dpi_max_app_id(pl->dpi);
 	if ((pl->app_bytes = calloc((size_t)pl->napps + 1,
 	    sizeof(*pl->app_bytes))) == NULL)
@@ -242,6 +256,39 @@ fail:
 	return NULL;
 }
 
+/*
+ * At each step's end, its counts go to the trend writer.  Steps are
+ * aligned to the clock, as RRD counts them; the first, partial one is
+ * not written, nor are more than a few empty ones after a silence.
+ */
+static void
+pipeline_step(struct pipeline *pl)
+{
+	struct accounting_snapshot	*s;
+	unsigned int			 step_s = (unsigned int)(pl->step_us /
+					    1000000);
+	int				 n = 0;
+
+	if (pl->next_step_us == 0) {
+		pl->next_step_us = (pl->now_us / pl->step_us + 1) * pl->step_us;
+		pl->first_step_us = pl->next_step_us;
+		return;
+	}
+	while (pl->now_us >= pl->next_step_us) {
+		if ((s = accounting_take(pl->acct, pl->next_step_us,
+		    step_s)) != NULL) {
+			if (pl->next_step_us == pl->first_step_us)
+				accounting_snapshot_free(s);
+			else
+				trend_writer_put(pl->trends, s);
+		}
+		pl->next_step_us += pl->step_us;
+		if (++n == 4 && pl->now_us >= pl->next_step_us)
+			pl->next_step_us = (pl->now_us / pl->step_us + 1) *
+			    pl->step_us;
+	}
+}
+
 static void
 pipeline_tick(struct pipeline *pl, uint64_t now_us)
 {
@@ -252,6 +299,8 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	if (pl->now_us < pl->next_tick_us)
 		return;
 	pl->next_tick_us = pl->now_us + TICK_US;
+	if (pl->acct != NULL)
+		pipeline_step(pl);
 	flow_table_expire(pl->flows, pl->now_us);
 	for (i = 0; i < pl->nout; i++)
 		if (flow_output_flush(pl->out[i]) == -1)
@@ -328,6 +377,8 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	f = flow_table_packet(pl->flows, p, &dir);
 	if (f->npkts_total == 1)
 		pipeline_place(pl, f, p);
+	if (pl->acct != NULL)
+		accounting_packet(pl->acct, f, dir, p->wirelen);
 	/* Kept while the flow may yet violate a rule, or once it has. */
 	if (pl->evidence != NULL && (!f->policy_done || f->fired))
 		evidence_packet(pl->evidence, f, p, link->dlt);
@@ -381,6 +432,7 @@ pipeline_free(struct pipeline *pl)
 	violation_log_close(pl->violations);
 	evidence_free(pl->evidence);
 	detect_free(pl->detect);
+	accounting_free(pl->acct);
 	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);

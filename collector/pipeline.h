@@ -30,6 +30,8 @@ struct pipeline_conf {
 	int			 atomic_outputs;
 	const char		*violations;	/* JSON lines, or NULL */
 	struct violation_store	*store;		/* or NULL */
+	struct trend_writer	*trends;	/* or NULL */
+	unsigned int		 step_s;	/* of the trends */
 	size_t			 evidence_ring;	/* bytes */
 	uint32_t		 detect_hosts;
 };
@@ -45,6 +47,7 @@ struct pipeline_stats {
 
 struct pipeline;
 struct violation_store;
+struct trend_writer;
 
 void		 pipeline_conf_default(struct pipeline_conf *);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);

@@ -475,6 +475,59 @@ class Detectors(StoreCase):
         self.assertEqual([v for v in got if v["rule"] == 1041], [])
 
 
+class Trends(StoreCase):
+    """Site and zone-pair RRDs from the capture: what a crafted capture
+    carried, step by step."""
+
+    def test_site_and_zone_pair_rates(self):
+        t0 = 1767225600                 # a multiple of 60
+        out_len = in_len = 0
+
+        def build(w):
+            nonlocal out_len, in_len
+            # 5 minutes: 10 frames a second out of 建昌镇 to the
+            # internet, 5 a second back.
+            for i in range(3000):
+                f = pg.frame(EXTRANET, INTERNET, pg.UDP,
+                             pg.udp(40000, 53, b"q" * 100))
+                out_len = len(f)
+                w.add(t0 + i * 0.1, f)
+                if i % 2 == 0:
+                    f = pg.frame(INTERNET, EXTRANET, pg.UDP,
+                                 pg.udp(53, 40000, b"a" * 300))
+                    in_len = len(f)
+                    w.add(t0 + i * 0.1 + 0.05, f)
+        rrd = os.path.join(self.dir, "rrd")
+        cap = self.capture(build)
+        r = run([COLLECTOR, "-q", "--config", DEMO, "--rrd-dir", rrd,
+                 "-r", cap])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        def fetch(name, start, end):
+            r = run(["rrdtool", "fetch", os.path.join(rrd, name + ".rrd"),
+                     "AVERAGE", "-r", "60", "-s", str(start), "-e",
+                     str(end)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.strip().splitlines()
+            names = lines[0].split()
+            rows = [dict(zip(names, map(float, ln.split(":")[1].split())))
+                    for ln in lines[2:]]
+            return rows
+        # The first step is partial and not written; take the middle ones.
+        rows = fetch("site/nancheng-jianchang", t0 + 120, t0 + 240)
+        self.assertGreaterEqual(len(rows), 2)
+        for row in rows[:2]:
+            self.assertAlmostEqual(row["out"], out_len * 8 * 10, delta=1)
+            self.assertAlmostEqual(row["in"], in_len * 8 * 5, delta=1)
+            self.assertAlmostEqual(row["pkts_out"], 10, delta=0.001)
+        rows = fetch("zone/external-internet", t0 + 120, t0 + 240)
+        self.assertAlmostEqual(rows[0]["out"], out_len * 8 * 10, delta=1)
+        self.assertAlmostEqual(rows[0]["in"], in_len * 8 * 5, delta=1)
+        # Sites that saw nothing have no file.
+        self.assertFalse(os.path.exists(os.path.join(
+            rrd, "site", "chongren-bashan.rrd")))
+
+
 class CustomProtocols(StoreCase):
     def test_government_portal_by_host(self):
         req = (b"GET / HTTP/1.1\r\nHost: www.zwfw.gov.cn\r\n\r\n",

@@ -1,0 +1,36 @@
+/*
+ * Traffic per site and per zone pair, counted per packet (an index and
+ * an add: the flow already knows its sites and zones) and handed over
+ * once a step as a snapshot, from which the trend writer makes RRDs.
+ * A site's "in" is what its networks received, "out" what they sent.
+ */
+#ifndef ZW_ACCOUNTING_H
+#define ZW_ACCOUNTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow-table.h"
+
+struct accounting_snapshot {
+	uint64_t	 end_us;	/* the step's end, traffic time */
+	unsigned int	 step_s;
+	size_t		 nsites;
+	size_t		 nzones;	/* with "unknown" */
+	uint64_t	*site_bytes[2];	/* in, out; by site */
+	uint64_t	*site_pkts[2];
+	uint64_t	*zone_bytes;	/* [sender * nzones + receiver] */
+};
+
+struct accounting;
+
+struct accounting *accounting_new(size_t nsites, size_t nzones);
+void		 accounting_free(struct accounting *);
+void		 accounting_packet(struct accounting *, const struct flow *,
+		    int dir, uint32_t len);
+/* The counts since the last take, then zero; NULL if out of memory. */
+struct accounting_snapshot *accounting_take(struct accounting *,
+		    uint64_t end_us, unsigned int step_s);
+void		 accounting_snapshot_free(struct accounting_snapshot *);
+
+#endif
