@@ -12,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -479,6 +480,122 @@ class V3(unittest.TestCase):
         self.assertFalse(got["deadv3"]["ok"])
         self.assertIn("engine discovery", got["deadv3"]["error"])
         self.assertFalse(got["badkey"]["ok"])
+
+
+SNMPD = shutil.which("snmpd") or (os.path.exists("/usr/sbin/snmpd") and
+                                  "/usr/sbin/snmpd")
+
+
+@unittest.skipUnless(SNMPD and os.geteuid() == 0 and shutil.which("ip"),
+                     "needs root, iproute2 and snmpd")
+class RealAgent(unittest.TestCase):
+    """net-snmp's snmpd in a network namespace the test makes, polled over
+    a veth pair from another (SNMPv3 authPriv, SHA-256 and AES), with
+    real traffic between them and a link set down."""
+
+    def sh(self, *cmd, ok=True):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if ok and r.returncode != 0:
+            raise AssertionError(f"{cmd}: {r.stderr}")
+        return r
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-agent-")
+        os.chmod(self.dir, 0o755)
+        tag = f"{os.getpid() % 100000}"
+        self.sw, self.pl = f"zwsw{tag}", f"zwpl{tag}"
+        self.addCleanup(self.sh, "ip", "netns", "del", self.pl, ok=False)
+        self.addCleanup(self.sh, "ip", "netns", "del", self.sw, ok=False)
+        self.sh("ip", "netns", "add", self.sw)
+        self.sh("ip", "netns", "add", self.pl)
+        self.sh("ip", "link", "add", "veth-sw", "netns", self.sw, "type",
+                "veth", "peer", "name", "veth-pl", "netns", self.pl)
+        for ns, dev, addr in ((self.sw, "veth-sw", "169.254.77.1/30"),
+                              (self.pl, "veth-pl", "169.254.77.2/30")):
+            self.sh("ip", "-n", ns, "addr", "add", addr, "dev", dev)
+            self.sh("ip", "-n", ns, "link", "set", dev, "up")
+            self.sh("ip", "-n", ns, "link", "set", "lo", "up")
+        # A second port of the "switch": a veth pair of its own.
+        self.sh("ip", "-n", self.sw, "link", "add", "uplink0", "type",
+                "veth", "peer", "name", "uplink0p")
+        self.sh("ip", "-n", self.sw, "link", "set", "uplink0p", "up")
+        self.sh("ip", "-n", self.sw, "link", "set", "uplink0", "up")
+        conf = os.path.join(self.dir, "snmpd.conf")
+        with open(conf, "w") as fp:
+            fp.write("agentAddress udp:169.254.77.1:161\n"
+                     "createUser monitor256 SHA-256 \"authpass123\" AES "
+                     "\"privpass123\"\nrouser monitor256 authpriv\n")
+        os.makedirs(os.path.join(self.dir, "persist"))
+        self.snmpd = subprocess.Popen(
+            ["ip", "netns", "exec", self.sw, "env",
+             f"SNMP_PERSISTENT_DIR={self.dir}/persist", "MIBS=", SNMPD,
+             "-f", "-C", "-c", conf, "-I", "-smux", "-Lf",
+             os.path.join(self.dir, "snmpd.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+
+    def tearDown(self):
+        self.snmpd.terminate()
+        self.snmpd.wait(30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_traffic_and_link_down(self):
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write("site town {\n level county\n bandwidth 100M\n"
+                     " uplink sw uplink0\n}\n"
+                     "device sw {\n address 169.254.77.1\n version 3\n"
+                     " user monitor256\n auth SHA-256 authpass123\n"
+                     " priv AES privpass123\n timeout-ms 2000\n}\n")
+        dump = os.path.join(self.dir, "dump.json")
+        db = os.path.join(self.dir, "events.db")
+
+        def poll():
+            self.sh("ip", "netns", "exec", self.pl, POLLER, "--config", conf,
+                    "--dump", dump, "--no-rrd", "--no-store", "--count", "1")
+            with open(dump) as fp:
+                d = json.load(fp)["devices"][0]
+            self.assertTrue(d["ok"], d["error"])
+            return {i["name"]: i for i in d["interfaces"]}
+        before = poll()["veth-sw"]
+        self.assertEqual(before["counter_bits"], 64)
+        # 50 MiB from the poller's side to a sink on the agent's.
+        sink = subprocess.Popen(
+            ["ip", "netns", "exec", self.sw, sys.executable, "-c",
+             "import socket\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,"
+             "socket.SO_REUSEADDR,1);s.bind(('169.254.77.1',5001));"
+             "s.listen(1);c,_=s.accept();n=0\nwhile True:\n d=c.recv(65536)"
+             "\n if not d: break\n n+=len(d)\nprint(n)"],
+            stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        self.sh("ip", "netns", "exec", self.pl, sys.executable, "-c",
+                "import socket\ns=socket.create_connection(('169.254.77.1',"
+                "5001));b=bytes(65536)\nfor _ in range(800): s.sendall(b)\n"
+                "s.close()")
+        self.assertEqual(int(sink.communicate(timeout=60)[0]), 800 * 65536)
+        time.sleep(4)                   # snmpd caches ifTable for 3 s
+        after = poll()["veth-sw"]
+        got = after["in_octets"] - before["in_octets"]
+        self.assertGreaterEqual(got, 800 * 65536)
+        self.assertLess(got, 800 * 65536 * 1.06)      # + TCP/IP headers
+        # A link goes down between two polls of one poller.
+        proc = subprocess.Popen(["ip", "netns", "exec", self.pl, POLLER,
+                                 "--config", conf, "--store", db, "--no-rrd",
+                                 "--interval", "6", "--count", "2"],
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        # The far end goes: uplink0 is still up by its administrator, but
+        # its link is down.  (uplink0p, shut by hand, is no event.)
+        self.sh("ip", "-n", self.sw, "link", "set", "uplink0p", "down")
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err)
+        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+                            "-s", db, "events", "list", "--format", "json"],
+                           capture_output=True, text=True)
+        events = [json.loads(x) for x in r.stdout.splitlines()]
+        self.assertEqual([(e["kind"], e["port"], e["site"], e["severity"])
+                          for e in events],
+                         [("link-down", "uplink0", "town", "high")])
 
 
 class Trends(unittest.TestCase):
