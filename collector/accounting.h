@@ -12,6 +12,17 @@
 
 #include "flow-table.h"
 
+#define ACCT_CATEGORIES	8	/* tracked per site; the rest is "other" */
+#define ACCT_OTHER	0xffff
+#define ACCT_FREE	0xfffe
+
+/* A site's traffic by application category (nDPI's), in and out. */
+struct acct_category {
+	uint16_t	 category;	/* ACCT_FREE: slot unused */
+	uint16_t	 idle_steps;	/* steps without traffic */
+	uint64_t	 bytes[2];
+};
+
 struct accounting_snapshot {
 	uint64_t	 end_us;	/* the step's end, traffic time */
 	unsigned int	 step_s;
@@ -20,6 +31,8 @@ struct accounting_snapshot {
 	uint64_t	*site_bytes[2];	/* in, out; by site */
 	uint64_t	*site_pkts[2];
 	uint64_t	*zone_bytes;	/* [sender * nzones + receiver] */
+	/* [site * (ACCT_CATEGORIES + 1)], the last of each the others */
+	struct acct_category *categories;
 };
 
 struct accounting;

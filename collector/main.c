@@ -77,6 +77,7 @@ static struct violation_store *start_store(struct options *,
 		    const struct conf *);
 static struct trend_writer *start_trends(struct options *,
 		    const struct conf *);
+static const char *category_name(void *, uint16_t);
 
 int
 main(int argc, char *argv[])
@@ -102,6 +103,9 @@ main(int argc, char *argv[])
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
 	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
 		fatalx("cannot start the pipeline");
+	if (rs.trends != NULL)
+		trend_writer_names(rs.trends, category_name,
+		    pipeline_dpi(rs.pl));
 	install_signals();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -501,6 +505,12 @@ start_store(struct options *o, const struct conf *conf)
 	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return vs;
+}
+
+static const char *
+category_name(void *dpi, uint16_t id)
+{
+	return dpi_category_name(dpi, id);
 }
 
 /* Trends per site and zone pair: as the store, live by default. */

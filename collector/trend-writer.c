@@ -18,6 +18,10 @@ static const struct rrd_out_kind site_kind = {
 	"site", { "in", "out", "pkts_in", "pkts_out" }, 4
 };
 
+static const struct rrd_out_kind category_kind = {
+	"category", { "in", "out" }, 2
+};
+
 static const struct rrd_out_kind zone_kind = {
 	"zone pair", { "in", "out" }, 2
 };
@@ -27,6 +31,7 @@ struct trend_writer {
 	struct rrd_out			*rrd;
 	uint8_t				*site_seen;	/* has an RRD */
 	uint8_t				*zone_seen;
+	char				 (*category_names)[32];	/* by id */
 	pthread_t			 thread;
 	pthread_mutex_t			 lock;
 	pthread_cond_t			 wake;
@@ -69,6 +74,34 @@ write_snapshot(struct trend_writer *tw, const struct accounting_snapshot *s)
 		pthread_mutex_lock(&tw->lock);
 		rv == 0 ? tw->stats.updates++ : tw->stats.errors++;
 		pthread_mutex_unlock(&tw->lock);
+	}
+	for (i = 0; s->categories != NULL && i < s->nsites; i++) {
+		const struct acct_category *cat =
+		    &s->categories[i * (ACCT_CATEGORIES + 1)];
+		char		 safe[64];
+		size_t		 k;
+
+		if (!tw->site_seen[i])
+			continue;
+		for (k = 0; k <= ACCT_CATEGORIES; k++) {
+			if (cat[k].category == ACCT_FREE || (k <
+			    ACCT_CATEGORIES && cat[k].bytes[0] == 0 &&
+			    cat[k].bytes[1] == 0 && cat[k].idle_steps > 0))
+				continue;
+			rrd_out_safe_name(cat[k].category == ACCT_OTHER ?
+			    "Other" : tw->category_names != NULL &&
+			    cat[k].category < 256 ?
+			    tw->category_names[cat[k].category] : "Unknown",
+			    safe, sizeof(safe));
+			v[0] = (double)cat[k].bytes[0] * 8 * per;
+			v[1] = (double)cat[k].bytes[1] * 8 * per;
+			snprintf(name, sizeof(name), "cat/%s/%s",
+			    c->sites.v[i].name, safe);
+			rv = rrd_out_update(tw->rrd, &category_kind, name, t, v);
+			pthread_mutex_lock(&tw->lock);
+			rv == 0 ? tw->stats.updates++ : tw->stats.errors++;
+			pthread_mutex_unlock(&tw->lock);
+		}
 	}
 	/* A pair once: "out" from the first zone, "in" to it. */
 	for (a = 0; a < nz; a++)
@@ -162,6 +195,20 @@ fail:
 }
 
 void
+trend_writer_names(struct trend_writer *tw, const char *(*name)(void *,
+    uint16_t), void *arg)
+{
+	int	 i;
+
+	if ((tw->category_names = calloc(256, sizeof(*tw->category_names))) ==
+	    NULL)
+		return;
+	for (i = 0; i < 256; i++)
+		snprintf(tw->category_names[i], sizeof(tw->category_names[i]),
+		    "%s", name(arg, (uint16_t)i));
+}
+
+void
 trend_writer_put(struct trend_writer *tw, struct accounting_snapshot *s)
 {
 	pthread_mutex_lock(&tw->lock);
@@ -198,6 +245,7 @@ trend_writer_stop(struct trend_writer *tw)
 	pthread_cond_destroy(&tw->room);
 	free(tw->site_seen);
 	free(tw->zone_seen);
+	free(tw->category_names);
 	free(tw);
 }
 

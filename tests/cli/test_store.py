@@ -523,6 +523,14 @@ class Trends(StoreCase):
         rows = fetch("zone/external-internet", t0 + 120, t0 + 240)
         self.assertAlmostEqual(rows[0]["out"], out_len * 8 * 10, delta=1)
         self.assertAlmostEqual(rows[0]["in"], in_len * 8 * 5, delta=1)
+        # By application category: the site's traffic, split.
+        cats = os.listdir(os.path.join(rrd, "cat", "nancheng-jianchang"))
+        self.assertTrue(cats)
+        # (a category first seen later is unknown before: nothing)
+        vals = [fetch("cat/nancheng-jianchang/" + c[:-4], t0 + 120,
+                      t0 + 180)[0]["out"] for c in cats]
+        total = sum(v for v in vals if v == v)
+        self.assertAlmostEqual(total, out_len * 8 * 10, delta=1)
         # Sites that saw nothing have no file.
         self.assertFalse(os.path.exists(os.path.join(
             rrd, "site", "chongren-bashan.rrd")))
