@@ -524,7 +524,10 @@ class RealAgent(unittest.TestCase):
         with open(conf, "w") as fp:
             fp.write("agentAddress udp:169.254.77.1:161\n"
                      "createUser monitor256 SHA-256 \"authpass123\" AES "
-                     "\"privpass123\"\nrouser monitor256 authpriv\n")
+                     "\"privpass123\"\nrouser monitor256 authpriv\n"
+                     "createUser monauth SHA \"authpass123\"\n"
+                     "rouser monauth auth\n"
+                     "createUser monnone\nrouser monnone noauth\n")
         os.makedirs(os.path.join(self.dir, "persist"))
         self.snmpd = subprocess.Popen(
             ["ip", "netns", "exec", self.sw, "env",
@@ -538,6 +541,31 @@ class RealAgent(unittest.TestCase):
         self.snmpd.terminate()
         self.snmpd.wait(30)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_security_levels(self):
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            for name, body in (
+                    ("authpriv", "user monitor256\n auth SHA-256 authpass123"
+                     "\n priv AES privpass123"),
+                    ("authnopriv", "user monauth\n level authNoPriv\n"
+                     " auth SHA authpass123"),
+                    ("noauth", "user monnone\n level noAuthNoPriv"),
+                    ("wrongauth", "user monauth\n level authNoPriv\n"
+                     " auth SHA wrongpass1")):
+                fp.write(f"device {name} {{\n address 169.254.77.1\n"
+                         f" version 3\n {body}\n timeout-ms 1000\n"
+                         f" retries 0\n}}\n")
+        dump = os.path.join(self.dir, "dump.json")
+        self.sh("ip", "netns", "exec", self.pl, POLLER, "--config", conf,
+                "--dump", dump, "--no-rrd", "--no-store", "--count", "1")
+        with open(dump) as fp:
+            got = {d["name"]: d for d in json.load(fp)["devices"]}
+        for name in ("authpriv", "authnopriv", "noauth"):
+            self.assertTrue(got[name]["ok"], got[name]["error"])
+            self.assertIn("veth-sw", [i["name"] for i in
+                                      got[name]["interfaces"]])
+        self.assertFalse(got["wrongauth"]["ok"])
 
     def test_traffic_and_link_down(self):
         conf = os.path.join(self.dir, "zw.conf")
