@@ -6,6 +6,13 @@
  * as they come; what does not fit is "other".  A category idle for an
  * hour of steps gives its slot up, so a site's slots follow what it
  * uses now: bounded memory, near enough to its top categories.
+ *
+ * A site's figures are those of its area: a county counts its
+ * townships' traffic too, as its uplink carries it.  A packet counts for
+ * every site that holds one end and not the other, so traffic between
+ * two townships of one county crosses neither the county's boundary nor
+ * its figures.  Sites are at most a few levels deep (city, county,
+ * township, village), so the walk is short.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +25,7 @@
 
 struct accounting {
 	size_t				 nsites;
+	int				*parent;	/* index, or -1 */
 	size_t				 nzones;
 	struct accounting_snapshot	*cur;
 };
@@ -92,18 +100,24 @@ accounting_snapshot_free(struct accounting_snapshot *s)
 }
 
 struct accounting *
-accounting_new(size_t nsites, size_t nzones)
+accounting_new(size_t nsites, size_t nzones, const int *parent)
 {
 	struct accounting	*a;
+	size_t			 i;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	a->nsites = nsites;
 	a->nzones = nzones;
-	if ((a->cur = snapshot_new(nsites, nzones)) == NULL) {
+	if ((a->parent = calloc(nsites + 1, sizeof(*a->parent))) == NULL ||
+	    (a->cur = snapshot_new(nsites, nzones)) == NULL) {
+		free(a->parent);
 		free(a);
 		return NULL;
 	}
+	for (i = 0; i < nsites; i++)
+		a->parent[i] = parent != NULL && parent[i] >= 0 &&
+		    (size_t)parent[i] < nsites ? parent[i] : -1;
 	init_slots(a->cur);
 	return a;
 }
@@ -114,6 +128,7 @@ accounting_free(struct accounting *a)
 	if (a == NULL)
 		return;
 	accounting_snapshot_free(a->cur);
+	free(a->parent);
 	free(a);
 }
 
@@ -139,24 +154,45 @@ count_category(struct accounting_snapshot *s, uint16_t site,
 	c[free_slot].bytes[d] += len;
 }
 
+/* Is site x the site of an address in site y's area (y itself or below)? */
+static int
+holds(const struct accounting *a, int x, int y)
+{
+	for (; y >= 0; y = a->parent[y])
+		if (y == x)
+			return 1;
+	return 0;
+}
+
+/* d: 0 the area received, 1 it sent; other: the far end's site. */
+static void
+count_area(struct accounting *a, uint16_t site, uint16_t other,
+    uint16_t category, int d, uint32_t len)
+{
+	struct accounting_snapshot	*s = a->cur;
+	int				 x, far;
+
+	far = other < a->nsites ? other : -1;
+	for (x = site < a->nsites ? site : -1; x >= 0; x = a->parent[x]) {
+		if (holds(a, x, far))
+			break;
+		s->site_bytes[d][x] += len;
+		s->site_pkts[d][x]++;
+		count_category(s, (uint16_t)x, category, d, len);
+	}
+}
+
 void
 accounting_packet(struct accounting *a, const struct flow *f, int dir,
     uint32_t len)
 {
 	struct accounting_snapshot	*s = a->cur;
 	int				 from = dir == FLOW_DIR_LO2HI ? 0 : 1;
-	uint16_t			 site;
 
-	if ((site = f->site[from]) < a->nsites) {
-		s->site_bytes[1][site] += len;
-		s->site_pkts[1][site]++;
-		count_category(s, site, f->app.category, 1, len);
-	}
-	if ((site = f->site[1 - from]) < a->nsites) {
-		s->site_bytes[0][site] += len;
-		s->site_pkts[0][site]++;
-		count_category(s, site, f->app.category, 0, len);
-	}
+	count_area(a, f->site[from], f->site[1 - from], f->app.category, 1,
+	    len);
+	count_area(a, f->site[1 - from], f->site[from], f->app.category, 0,
+	    len);
 	if (f->zone[from] < a->nzones && f->zone[1 - from] < a->nzones)
 		s->zone_bytes[f->zone[from] * a->nzones + f->zone[1 - from]] +=
 		    len;

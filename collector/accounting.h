@@ -2,7 +2,8 @@
  * Traffic per site and per zone pair, counted per packet (an index and
  * an add: the flow already knows its sites and zones) and handed over
  * once a step as a snapshot, from which the trend writer makes RRDs.
- * A site's "in" is what its networks received, "out" what they sent.
+ * A site's "in" is what its area (its networks and those of the sites
+ * below it) received from outside the area, "out" what it sent out.
  */
 #ifndef ZW_ACCOUNTING_H
 #define ZW_ACCOUNTING_H
@@ -37,7 +38,9 @@ struct accounting_snapshot {
 
 struct accounting;
 
-struct accounting *accounting_new(size_t nsites, size_t nzones);
+/* parent[i]: the index of site i's parent, or -1 (nsites entries). */
+struct accounting *accounting_new(size_t nsites, size_t nzones,
+		    const int *parent);
 void		 accounting_free(struct accounting *);
 void		 accounting_packet(struct accounting *, const struct flow *,
 		    int dir, uint32_t len);

@@ -233,8 +233,18 @@ pipeline_new(const struct pipeline_conf *c)
 	    (pl->violations = violation_log_open(c->violations)) == NULL)
 		goto fail;
 	if (c->trends != NULL && c->conf != NULL) {
-		if ((pl->acct = accounting_new(c->conf->sites.n,
-		    c->conf->zones.n + 1)) == NULL)
+		int	*parent;
+		size_t	 k;
+
+		if ((parent = calloc(c->conf->sites.n + 1,
+		    sizeof(*parent))) == NULL)
+			goto fail;
+		for (k = 0; k < c->conf->sites.n; k++)
+			parent[k] = c->conf->sites.v[k].parent;
+		pl->acct = accounting_new(c->conf->sites.n,
+		    c->conf->zones.n + 1, parent);
+		free(parent);
+		if (pl->acct == NULL)
 			goto fail;
 		pl->trends = c->trends;
 		pl->step_us = (uint64_t)(c->step_s ? c->step_s : 60) * 1000000;

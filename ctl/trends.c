@@ -3,6 +3,10 @@
  * range: mean, peak and 95th percentile of the 5-minute averages, in
  * and out, and each against the capacity (the site's contract, or the
  * port's speed).
+ *
+ * A site's figures come from its uplink ports (the switches' counters)
+ * when it has any, else from the capture (site/NAME.rrd: the traffic of
+ * its area seen on the monitored link); --source chooses.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -18,13 +22,14 @@
 #include "rrd-query.h"
 #include "zwctl.h"
 
-enum { O_SINCE = 256, O_UNTIL, O_RRD_DIR, O_FORMAT };
+enum { O_SINCE = 256, O_UNTIL, O_RRD_DIR, O_FORMAT, O_SOURCE };
 
 static const struct option opts[] = {
 	{ "since",	required_argument, NULL, O_SINCE },
 	{ "until",	required_argument, NULL, O_UNTIL },
 	{ "rrd-dir",	required_argument, NULL, O_RRD_DIR },
 	{ "format",	required_argument, NULL, O_FORMAT },
+	{ "source",	required_argument, NULL, O_SOURCE },
 	{ NULL,		0,		   NULL, 0 }
 };
 
@@ -34,17 +39,22 @@ pct(double v, double cap)
 	return cap > 0 && !isnan(v) ? v / cap * 100 : NAN;
 }
 
+enum source { SRC_AUTO, SRC_SNMP, SRC_CAPTURE };
+
+static const char *const source_names[] = { "auto", "snmp", "capture" };
+
 static void
-show(const char *what, const struct rrd_query *q, double cap, int json)
+show(const char *what, enum source src, const struct rrd_query *q,
+    double cap, int json)
 {
 	static const char *const dir[2] = { "in", "out" };
 	int	 d;
 
 	if (json) {
-		printf("{\"what\":\"%s\",\"start\":%lld,\"end\":%lld,"
-		    "\"samples\":%u,\"capacity_bps\":%.0f", what,
-		    (long long)q->start, (long long)q->end, q->samples,
-		    isnan(cap) ? 0 : cap);
+		printf("{\"what\":\"%s\",\"source\":\"%s\",\"start\":%lld,"
+		    "\"end\":%lld,\"samples\":%u,\"capacity_bps\":%.0f", what,
+		    source_names[src], (long long)q->start, (long long)q->end,
+		    q->samples, isnan(cap) ? 0 : cap);
 		for (d = 0; d < 2; d++)
 			printf(",\"%s\":{\"mean_bps\":%.3f,\"peak_bps\":%.3f,"
 			    "\"p95_bps\":%.3f,\"mean_pct\":%.3f,"
@@ -55,8 +65,8 @@ show(const char *what, const struct rrd_query *q, double cap, int json)
 		printf("}\n");
 		return;
 	}
-	printf("%s: %u five-minute averages, capacity %.0f Mbit/s\n", what,
-	    q->samples, isnan(cap) ? 0 : cap / 1e6);
+	printf("%s (%s): %u five-minute averages, capacity %.0f Mbit/s\n",
+	    what, source_names[src], q->samples, isnan(cap) ? 0 : cap / 1e6);
 	printf("       %12s %12s %12s   %8s %8s %8s\n", "mean Mb/s", "peak Mb/s",
 	    "95th Mb/s", "mean %", "peak %", "95th %");
 	for (d = 0; d < 2; d++)
@@ -99,6 +109,7 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 	time_t			 until = time(NULL), since = until - 86400;
 	double			 cap;
 	size_t			 n = 0;
+	enum source		 src = SRC_AUTO;
 	int			 ch, json = 0, i, s;
 
 	optind = 0;	/* glibc: start over with a new argv */
@@ -118,6 +129,13 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 		case O_FORMAT:
 			json = strcmp(optarg, "json") == 0;
 			break;
+		case O_SOURCE:
+			for (i = 0; i < 3; i++)
+				if (strcmp(optarg, source_names[i]) == 0)
+					src = (enum source)i;
+			if (strcmp(optarg, source_names[src]) != 0)
+				return ZWCTL_USAGE;
+			break;
 		default:
 			return ZWCTL_USAGE;
 		}
@@ -128,7 +146,8 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 	    since >= until) {
 		fprintf(stderr, "usage: zwctl trends site NAME | port DEVICE "
 		    "PORT [--since date] [--until date]\n"
-		    "           [--rrd-dir dir] [--format table|json]\n");
+		    "           [--rrd-dir dir] [--format table|json] "
+		    "[--source snmp|capture]\n");
 		return ZWCTL_USAGE;
 	}
 	c = zwctl_conf(ctx, strcmp(argv[0], "site") == 0 || dir == NULL);
@@ -144,17 +163,24 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 		files[n++] = paths[0];
 		snprintf(what, sizeof(what), "%s %s", argv[optind],
 		    argv[optind + 1]);
+		src = SRC_SNMP;
 	} else {
 		if ((s = conf_site_index(c, argv[optind])) < 0) {
 			log_warnx("no site %s", argv[optind]);
 			return ZWCTL_NOTFOUND;
 		}
 		site = &c->sites.v[s];
-		if (site->nuplinks == 0) {
+		if (src == SRC_AUTO)
+			src = site->nuplinks > 0 ? SRC_SNMP : SRC_CAPTURE;
+		if (src == SRC_SNMP && site->nuplinks == 0) {
 			log_warnx("site %s has no uplink ports", argv[optind]);
 			return ZWCTL_NOTFOUND;
 		}
-		for (i = 0; i < site->nuplinks; i++) {
+		if (src == SRC_CAPTURE && snprintf(paths[n++], sizeof(paths[0]),
+		    "%s/site/%s.rrd", dir, site->name) >= (int)sizeof(paths[0]))
+			return ZWCTL_FAILED;
+		files[0] = paths[0];
+		for (i = 0; src == SRC_SNMP && i < site->nuplinks; i++) {
 			rrd_out_safe_name(site->uplinks[i].port, safe,
 			    sizeof(safe));
 			if (snprintf(paths[n], sizeof(paths[n]),
@@ -173,6 +199,6 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 	}
 	cap = site != NULL && site->bandwidth_bps ?
 	    (double)site->bandwidth_bps : q.speed;
-	show(what, &q, cap, json);
+	show(what, src, &q, cap, json);
 	return 0;
 }

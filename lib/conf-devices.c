@@ -282,6 +282,14 @@ conf_devices_rrd_dir(struct conf_parser *ps, int argc, char **argv)
 	return 0;
 }
 
+/* Megabytes that creating an RRD must leave free on its file system. */
+int
+conf_devices_min_free(struct conf_parser *ps, int argc, char **argv)
+{
+	return number(ps, "rrd-min-free", argv[0], 0, 1048576,
+	    &ps->conf->rrd_min_free_mb);
+}
+
 /* "unix:/run/rrdcached.sock", a path, or host:port (TCP, for a centre). */
 int
 conf_devices_rrdcached(struct conf_parser *ps, int argc, char **argv)

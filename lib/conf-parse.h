@@ -64,6 +64,7 @@ int	 conf_devices_interval(struct conf_parser *, int, char **);
 int	 conf_devices_outstanding(struct conf_parser *, int, char **);
 int	 conf_devices_alert(struct conf_parser *, int, char **);
 int	 conf_devices_rrd_dir(struct conf_parser *, int, char **);
+int	 conf_devices_min_free(struct conf_parser *, int, char **);
 int	 conf_devices_rrdcached(struct conf_parser *, int, char **);
 int	 conf_devices_check(struct conf_parser *);
 

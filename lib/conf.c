@@ -671,6 +671,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "protos",		1, top_protos,		NULL },
 	{ "retention-days",	1, top_retention,	NULL },
 	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
+	{ "rrd-min-free",	1, conf_devices_min_free, NULL },
 	{ "rrdcached",		1, conf_devices_rrdcached, NULL },
 	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },
@@ -700,6 +701,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->evidence_packets = EVIDENCE_DEFAULT_PKTS;
 	strcpy(c->store_path, STORE_DEFAULT_PATH);
 	strcpy(c->rrd_dir, RRD_DEFAULT_DIR);
+	c->rrd_min_free_mb = RRD_DEFAULT_MIN_FREE_MB;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -43,6 +43,7 @@
 #define EVIDENCE_DEFAULT_PKTS	16
 #define EVIDENCE_MAX_PKTS	64
 #define RRD_DEFAULT_DIR		"/var/lib/zonewatch/rrd"
+#define RRD_DEFAULT_MIN_FREE_MB	512
 #define POLL_DEFAULT_S		60
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
@@ -264,6 +265,7 @@ struct conf {
 	char		 protos_path[CONF_PATH_MAX];	/* nDPI custom protocols */
 	char		 rrd_dir[CONF_PATH_MAX];	/* trends */
 	char		 rrdcached[CONF_TEXT_MAX];	/* "" or its address */
+	unsigned int	 rrd_min_free_mb;		/* kept free by new RRDs */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

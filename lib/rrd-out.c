@@ -5,6 +5,7 @@
  * is counted, not fatal (a clock that steps back).
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,8 @@ struct rrd_out {
 	int			 cached;	/* through rrdcached */
 	int			 remote;	/* ... over TCP: relative names */
 	unsigned int		 step;
+	uint64_t		 min_free;	/* bytes left after a creation */
+	int			 refusing;	/* logged once until room */
 	struct rrd_out_stats	 stats;
 };
 
@@ -52,6 +55,7 @@ rrd_out_new(const char *dir, const char *cached, unsigned int step,
 	}
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
 	r->step = step ? step : 60;
+	r->min_free = RRD_OUT_MIN_FREE;
 	if (cached != NULL && cached[0] != '\0') {
 		/* librrd keeps one connection for the process. */
 		r->cached = 1;
@@ -133,6 +137,48 @@ make_dirs(const char *path)
 	return 0;
 }
 
+/*
+ * An RRD has its whole size from the start and never grows, so the disk
+ * is guarded here only: a file is not created if it would leave less
+ * than min_free on the file system.  Existing files go on being updated
+ * (that takes no space), and the refusal is logged once and counted.
+ * Through a remote rrdcached the disk is the server's, not ours.
+ */
+static int
+room_for(struct rrd_out *r, const struct rrd_out_kind *k)
+{
+	struct statvfs	 sv;
+	uint64_t	 need = 4096, avail;
+	size_t		 a;
+
+	if (r->remote || statvfs(r->dir, &sv) == -1)
+		return 1;	/* creation itself reports what is wrong */
+	for (a = 0; a < sizeof(archives) / sizeof(archives[0]); a++) {
+		unsigned int per = archives[a].seconds / r->step;
+
+		per = per ? per : 1;
+		need += 2 * (uint64_t)k->nds * 8 *
+		    (archives[a].keep / (per * r->step));
+	}
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= need + r->min_free) {
+		if (r->refusing)
+			log_info("rrd: %s has room again; creating files",
+			    r->dir);
+		r->refusing = 0;
+		return 1;
+	}
+	if (!r->refusing)
+		log_warnx("rrd: %s: %llu MB free, a new %s file takes %llu "
+		    "and %llu must stay free: no new files until there is "
+		    "room", r->dir, (unsigned long long)(avail >> 20), k->name,
+		    (unsigned long long)(need >> 20),
+		    (unsigned long long)(r->min_free >> 20));
+	r->refusing = 1;
+	r->stats.no_space++;
+	return 0;
+}
+
 static int
 create(struct rrd_out *r, const struct rrd_out_kind *k, const char *path,
     time_t t)
@@ -163,6 +209,8 @@ create(struct rrd_out *r, const struct rrd_out_kind *k, const char *path,
 		argv[n] = defs[n];
 		n++;
 	}
+	if (!room_for(r, k))
+		return -2;
 	if (r->cached) {
 		if (!r->remote && make_dirs(path) == -1)
 			return -1;
@@ -201,12 +249,18 @@ rrd_out_update(struct rrd_out *r, const struct rrd_out_kind *k,
 		    ":%.6f", values[i]));
 	if (r->cached) {
 		rv = rrdc_update(path, 1, argv);
-		if (rv != 0 && create(r, k, path, t) == 0)
+		if (rv != 0 && (rv = create(r, k, path, t)) == 0)
 			rv = rrdc_update(path, 1, argv);
+		else if (rv == -2) {
+			rrd_clear_error();
+			r->stats.errors++;
+			return -1;
+		}
 	} else {
-		if (stat(path, &st) == -1 && create(r, k, path, t) == -1) {
-			log_warnx("rrd: %s: cannot create: %s", path,
-			    rrd_get_error());
+		if (stat(path, &st) == -1 && (rv = create(r, k, path, t)) != 0) {
+			if (rv == -1)
+				log_warnx("rrd: %s: cannot create: %s", path,
+				    rrd_get_error());
 			rrd_clear_error();
 			r->stats.errors++;
 			return -1;
@@ -221,6 +275,12 @@ rrd_out_update(struct rrd_out *r, const struct rrd_out_kind *k,
 	}
 	r->stats.updates++;
 	return 0;
+}
+
+void
+rrd_out_set_min_free(struct rrd_out *r, uint64_t bytes)
+{
+	r->min_free = bytes;
 }
 
 const struct rrd_out_stats *

@@ -13,9 +13,12 @@
 #define ZW_RRD_OUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define RRD_OUT_MAX_DS	8
+/* A port's RRD is about 2 MB; 10,000 ports, 20 GB: the disk is guarded. */
+#define RRD_OUT_MIN_FREE	(UINT64_C(512) << 20)
 
 struct rrd_out_kind {
 	const char	*name;				/* for messages */
@@ -27,6 +30,7 @@ struct rrd_out_stats {
 	unsigned long	 created;
 	unsigned long	 updates;
 	unsigned long	 errors;
+	unsigned long	 no_space;	/* files not created: disk nearly full */
 };
 
 struct rrd_out;
@@ -35,6 +39,8 @@ struct rrd_out;
 struct rrd_out	*rrd_out_new(const char *dir, const char *cached,
 		    unsigned int step, char *err, size_t errlen);
 void		 rrd_out_free(struct rrd_out *);
+/* New files are not created while fewer bytes would be left free. */
+void		 rrd_out_set_min_free(struct rrd_out *, uint64_t bytes);
 /*
  * values[i] for kind->ds[i]; NAN is unknown (a discontinuity is never
  * written as traffic).  name is relative to the directory: "if/sw1/Gi0_1".

@@ -696,6 +696,33 @@ class Trends(unittest.TestCase):
         self.assertAlmostEqual(q["in"]["p95_bps"], sums[rank - 1], 0)
         self.assertAlmostEqual(q["in"]["peak_pct"], 95.0, 6)
         self.assertAlmostEqual(q["out"]["mean_pct"], 10.0, 6)
+        self.assertEqual(q["source"], "snmp")
+
+    def test_site_from_the_capture(self):
+        """A site without uplink ports: its area's trend from the capture
+        (site/NAME.rrd, written by the collector), against its contract."""
+        def ramp(slot):
+            return 1e6 * (slot % 100)
+        self.make_rrd(os.path.join(self.dir, "rrd", "site", "nancheng.rrd"),
+                      ramp, lambda slot: 2e6)
+        with open(os.path.join(self.dir, "zw.conf"), "w") as fp:
+            fp.write("site nancheng {\n level county\n bandwidth 100M\n}\n")
+        q = self.query("site", "nancheng")
+        self.assertEqual(q["source"], "capture")
+        self.assertEqual(q["samples"], 288)
+        ins = sorted(ramp(s) for s in range(288))
+        self.assertAlmostEqual(q["in"]["p95_bps"],
+                               ins[-(-95 * 288 // 100) - 1], 0)
+        self.assertAlmostEqual(q["in"]["peak_pct"], 99.0, 6)
+        self.assertAlmostEqual(q["out"]["mean_pct"], 2.0, 6)
+        # Asked for the switches' view, it has none.
+        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+                            "-c", os.path.join(self.dir, "zw.conf"),
+                            "trends", "site", "nancheng", "--source", "snmp",
+                            "--rrd-dir", os.path.join(self.dir, "rrd")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("site nancheng has no uplink ports", r.stderr)
 
 
 if __name__ == "__main__":

@@ -531,9 +531,98 @@ class Trends(StoreCase):
                       t0 + 180)[0]["out"] for c in cats]
         total = sum(v for v in vals if v == v)
         self.assertAlmostEqual(total, out_len * 8 * 10, delta=1)
+        # The township's county and city carry its traffic too.
+        for area in ("site/nancheng", "site/fuzhou"):
+            row = fetch(area, t0 + 120, t0 + 180)[0]
+            self.assertAlmostEqual(row["out"], out_len * 8 * 10, delta=1)
+            self.assertAlmostEqual(row["in"], in_len * 8 * 5, delta=1)
         # Sites that saw nothing have no file.
         self.assertFalse(os.path.exists(os.path.join(
             rrd, "site", "chongren-bashan.rrd")))
+
+    def test_traffic_within_an_area_stays_in_it(self):
+        t0 = 1767225600
+        length = 0
+
+        def build(w):
+            nonlocal length
+            # 建昌镇 to 珠坊乡 (both of 南城县), 4 frames a second, and
+            # 建昌镇 to 日峰镇 (黎川县), 2 a second: 5 minutes.
+            for i in range(1200):
+                dst = "10.36.18.7" if i % 3 else "10.36.33.9"
+                f = pg.frame(EXTRANET, dst, pg.UDP,
+                             pg.udp(40000, 514, b"s" * 200))
+                length = len(f)
+                w.add(t0 + i * 0.25, f)
+        rrd = os.path.join(self.dir, "rrd")
+        r = run([COLLECTOR, "-q", "--config", DEMO, "--rrd-dir", rrd,
+                 "-r", self.capture(build)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        def rate(site, ds):
+            r = run(["rrdtool", "fetch", os.path.join(rrd, "site",
+                     site + ".rrd"), "AVERAGE", "-r", "60", "-s",
+                     str(t0 + 120), "-e", str(t0 + 180)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.strip().splitlines()
+            row = dict(zip(lines[0].split(),
+                           map(float, lines[2].split(":")[1].split())))
+            return row[ds]
+        bps = length * 8
+        # Every packet leaves 建昌镇 ...
+        self.assertAlmostEqual(rate("nancheng-jianchang", "out"), bps * 4,
+                               delta=1)
+        self.assertAlmostEqual(rate("nancheng-zhuliang", "in"), bps * 8 / 3,
+                               delta=1)
+        # ... only those to 黎川县 leave 南城县, and none leaves 抚州市.
+        self.assertAlmostEqual(rate("nancheng", "out"), bps * 4 / 3,
+                               delta=1)
+        self.assertAlmostEqual(rate("lichuan", "in"), bps * 4 / 3, delta=1)
+        self.assertAlmostEqual(rate("lichuan-rifeng", "in"), bps * 4 / 3,
+                               delta=1)
+        self.assertFalse(os.path.exists(os.path.join(rrd, "site",
+                                                     "fuzhou.rrd")))
+
+
+    @unittest.skipUnless(os.geteuid() == 0, "mounting a tmpfs needs root")
+    def test_new_files_wait_for_room(self):
+        """An RRD takes its whole size at creation: on a disk that cannot
+        hold them all, the files that fit are made and kept whole, the
+        rest are refused with one message, and nothing half-made is
+        left."""
+        mnt = os.path.join(self.dir, "small")
+        os.mkdir(mnt)
+        r = run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt])
+        if r.returncode != 0:
+            self.skipTest("cannot mount a tmpfs: " + r.stderr.strip())
+        try:
+            conf = os.path.join(self.dir, "c.conf")
+            with open(conf, "w") as fp:
+                fp.write("include %s\nrrd-min-free 1\n" % DEMO)
+            t0 = 1767225600
+
+            def build(w):
+                for i in range(600):
+                    w.add(t0 + i * 0.5, pg.frame(EXTRANET, INTERNET, pg.UDP,
+                          pg.udp(40000, 53, b"q" * 100)))
+            rrd = os.path.join(mnt, "rrd")
+            r = run([COLLECTOR, "-q", "--config", conf, "--rrd-dir", rrd,
+                     "-r", self.capture(build)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr.count("no new files until there is "
+                                            "room"), 1, r.stderr)
+            made = []
+            for top, _, files in os.walk(rrd):
+                made += [os.path.join(top, f) for f in files]
+            # A site file is about 1 MB: one fits with a megabyte free.
+            self.assertTrue(made)
+            self.assertLess(len(made), 3)
+            for f in made:
+                self.assertTrue(f.endswith(".rrd"), f)
+                r = run(["rrdtool", "lastupdate", f])
+                self.assertEqual(r.returncode, 0, r.stderr)
+        finally:
+            run(["umount", mnt])
 
 
 class CustomProtocols(StoreCase):

@@ -142,6 +142,8 @@ static const struct {
 	{ "exit inside the internal zone", Z_INT S_CITY "exit e {\n"
 	  " district city\n address 172.16.0.1\n}\n",
 	  "main.conf:11: exit e: address in the internal zone" },
+	{ "bad rrd-min-free", "rrd-min-free lots\n",
+	  "main.conf:1: rrd-min-free lots" },
 	{ "short retention", "retention-days 90\n",
 	  "main.conf:1: retention-days 90: at least 180" },
 	{ "unterminated string", "zone internal {\n description \"open\n}\n",
