@@ -26,7 +26,7 @@ ZW_ENTERPRISE	?= 32473
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
-		   librrd-dev rrdtool rrdcached \
+		   librrd-dev rrdtool rrdcached libjansson-dev smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind
 
 ifeq ($(BUILD),fuzz)
@@ -75,6 +75,7 @@ include lib/module.mk
 include collector/module.mk
 include ctl/module.mk
 include poller/module.mk
+include snmpd-ext/module.mk
 include tests/module.mk
 include bench/module.mk
 

@@ -36,6 +36,7 @@ struct pipeline {
 	struct detect		*detect;	/* NULL: no detector rules */
 	struct accounting	*acct;		/* NULL: no trends */
 	struct trend_writer	*trends;
+	struct pipeline_rates	 rates;		/* the last whole step */
 	uint64_t		 step_us;
 	uint64_t		 next_step_us;	/* 0: before the first packet */
 	uint64_t		 first_step_us;	/* partial: not written */
@@ -180,6 +181,46 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
 }
 
+static int
+rates_init(struct pipeline_rates *r, const struct conf *c)
+{
+	size_t	 nz = c->zones.n + 1;
+
+	r->conf = c;
+	r->nsites = c->sites.n;
+	r->nzones = nz;
+	if ((r->site_bytes[0] = calloc(r->nsites + 1, 8)) == NULL ||
+	    (r->site_bytes[1] = calloc(r->nsites + 1, 8)) == NULL ||
+	    (r->zone_bytes = calloc(nz * nz, 8)) == NULL ||
+	    (r->zone_total = calloc(nz * nz, 8)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+rates_free(struct pipeline_rates *r)
+{
+	free(r->site_bytes[0]);
+	free(r->site_bytes[1]);
+	free(r->zone_bytes);
+	free(r->zone_total);
+}
+
+/* What the status snapshot shows of the step: copies, once a step. */
+static void
+rates_keep(struct pipeline_rates *r, const struct accounting_snapshot *s)
+{
+	size_t	 i;
+
+	r->step_end_us = s->end_us;
+	r->step_s = s->step_s;
+	memcpy(r->site_bytes[0], s->site_bytes[0], r->nsites * 8);
+	memcpy(r->site_bytes[1], s->site_bytes[1], r->nsites * 8);
+	memcpy(r->zone_bytes, s->zone_bytes, r->nzones * r->nzones * 8);
+	for (i = 0; i < r->nzones * r->nzones; i++)
+		r->zone_total[i] += s->zone_bytes[i];
+}
+
 struct pipeline *
 pipeline_new(const struct pipeline_conf *c)
 {
@@ -244,7 +285,7 @@ pipeline_new(const struct pipeline_conf *c)
 		pl->acct = accounting_new(c->conf->sites.n,
 		    c->conf->zones.n + 1, parent);
 		free(parent);
-		if (pl->acct == NULL)
+		if (pl->acct == NULL || rates_init(&pl->rates, c->conf) == -1)
 			goto fail;
 		pl->trends = c->trends;
 		pl->step_us = (uint64_t)(c->step_s ? c->step_s : 60) * 1000000;
@@ -264,6 +305,12 @@ pipeline_new(const struct pipeline_conf *c)
 fail:
 	pipeline_free(pl);
 	return NULL;
+}
+
+const struct pipeline_rates *
+pipeline_rates(const struct pipeline *pl)
+{
+	return pl->acct != NULL ? &pl->rates : NULL;
 }
 
 /*
@@ -289,8 +336,10 @@ pipeline_step(struct pipeline *pl)
 		    step_s)) != NULL) {
 			if (pl->next_step_us == pl->first_step_us)
 				accounting_snapshot_free(s);
-			else
+			else {
+				rates_keep(&pl->rates, s);
 				trend_writer_put(pl->trends, s);
+			}
 		}
 		pl->next_step_us += pl->step_us;
 		if (++n == 4 && pl->now_us >= pl->next_step_us)
@@ -443,6 +492,7 @@ pipeline_free(struct pipeline *pl)
 	evidence_free(pl->evidence);
 	detect_free(pl->detect);
 	accounting_free(pl->acct);
+	rates_free(&pl->rates);
 	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);

@@ -45,6 +45,18 @@ struct pipeline_stats {
 	uint64_t	 reasons[DECODE_NREASONS];
 };
 
+/* The traffic of the last whole step, per site and zone pair. */
+struct pipeline_rates {
+	const struct conf	*conf;		/* the names */
+	uint64_t		 step_end_us;	/* 0: no step yet */
+	unsigned int		 step_s;
+	size_t			 nsites;
+	size_t			 nzones;	/* with "unknown" */
+	uint64_t		*site_bytes[2];	/* in, out; of the area */
+	uint64_t		*zone_bytes;	/* [sender * nzones + receiver] */
+	uint64_t		*zone_total;	/* the same, every step so far */
+};
+
 struct pipeline;
 struct violation_store;
 struct trend_writer;
@@ -65,6 +77,8 @@ struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
 const struct evidence_stats *pipeline_evidence_stats(const struct pipeline *);
 const struct detect_stats *pipeline_detect_stats(const struct pipeline *);
 uint64_t	 pipeline_now_us(const struct pipeline *);
+/* NULL when no trends are kept. */
+const struct pipeline_rates *pipeline_rates(const struct pipeline *);
 /* Bytes per application since start; ids up to *n. */
 const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);
 

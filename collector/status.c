@@ -91,6 +91,44 @@ status_json_violations(FILE *fp, const struct status_view *v)
 		    ds->hosts, ds->hosts_evicted, ds->fired);
 }
 
+/*
+ * Each site's area and each zone pair in the last whole step; sites
+ * without traffic too, so that a reader sees every site.
+ */
+static void
+status_json_traffic(FILE *fp, const struct pipeline_rates *r)
+{
+	const struct conf	*c = r->conf;
+	double			 per = r->step_s ? 8.0 / r->step_s : 0;
+	size_t			 i, a, b;
+	int			 first = 1;
+
+	fprintf(fp, ",\n\"step\":{\"end\":%" PRIu64 ",\"seconds\":%u},"
+	    "\n\"sites\":[", r->step_end_us / 1000000, r->step_s);
+	for (i = 0; i < r->nsites; i++)
+		fprintf(fp, "%s\n{\"name\":\"%s\",\"in_bps\":%.0f,"
+		    "\"out_bps\":%.0f,\"bandwidth_bps\":%" PRIu64 "}",
+		    i ? "," : "", c->sites.v[i].name,
+		    (double)r->site_bytes[0][i] * per,
+		    (double)r->site_bytes[1][i] * per,
+		    c->sites.v[i].bandwidth_bps);
+	fprintf(fp, "],\n\"zone_pairs\":[");
+	for (a = 0; a < r->nzones; a++)
+		for (b = 0; b < r->nzones; b++) {
+			i = a * r->nzones + b;
+			if (r->zone_total[i] == 0)
+				continue;
+			fprintf(fp, "%s\n{\"from\":\"%s\",\"to\":\"%s\","
+			    "\"bytes\":%" PRIu64 ",\"bps\":%.0f}",
+			    first ? "" : ",",
+			    a < c->zones.n ? c->zones.v[a].name : "unknown",
+			    b < c->zones.n ? c->zones.v[b].name : "unknown",
+			    r->zone_total[i], (double)r->zone_bytes[i] * per);
+			first = 0;
+		}
+	fprintf(fp, "]");
+}
+
 int
 status_write_json(const char *path, const struct status_view *v)
 {
@@ -120,9 +158,10 @@ status_write_json(const char *path, const struct status_view *v)
 	    ",\"kernel_drops\":%" PRIu64 ",\"iface_drops\":%" PRIu64 "},\n",
 	    v->cap.received, v->cap.bytes, v->cap.kernel_drops,
 	    v->cap.iface_drops);
-	fprintf(fp, "\"decode\":{\"packets\":%" PRIu64 ",\"decoded\":%" PRIu64
-	    ",\"dropped\":%" PRIu64 ",\"malformed\":%" PRIu64 ",\"reasons\":{",
-	    ps->packets, ps->decoded, ps->dropped, ps->malformed);
+	fprintf(fp, "\"decode\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+	    ",\"decoded\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"malformed\":%"
+	    PRIu64 ",\"reasons\":{", ps->packets, ps->bytes, ps->decoded,
+	    ps->dropped, ps->malformed);
 	for (i = 1; i < DECODE_NREASONS; i++) {
 		fprintf(fp, "%s\"%s\":%" PRIu64, first ? "" : ",",
 		    decode_reason_name((enum decode_reason)i), ps->reasons[i]);
@@ -164,6 +203,8 @@ status_write_json(const char *path, const struct status_view *v)
 			    conf_severity_name(r->severity), hits);
 		}
 	fprintf(fp, "]");
+	if (pipeline_rates(v->pl) != NULL)
+		status_json_traffic(fp, pipeline_rates(v->pl));
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
 	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {

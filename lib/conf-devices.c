@@ -11,22 +11,6 @@
 #include "parse.h"
 
 static int
-number(struct conf_parser *ps, const char *what, const char *arg,
-    uint64_t min, uint64_t max, unsigned int *out)
-{
-	const char	*errstr;
-	uint64_t	 v;
-
-	if (parse_u64(arg, min, max, &v, &errstr) == -1) {
-		conf_error(ps, "%s %s: from %llu to %llu", what, arg,
-		    (unsigned long long)min, (unsigned long long)max);
-		return -1;
-	}
-	*out = (unsigned int)v;
-	return 0;
-}
-
-static int
 dev_address(struct conf_parser *ps, int argc, char **argv)
 {
 	struct conf_device	*d = ps->obj;
@@ -40,7 +24,7 @@ dev_port(struct conf_parser *ps, int argc, char **argv)
 	struct conf_device	*d = ps->obj;
 	unsigned int		 v;
 
-	if (number(ps, "port", argv[0], 1, 65535, &v) == -1)
+	if (conf_number(ps, "port", argv[0], 1, 65535, &v) == -1)
 		return -1;
 	d->port = (uint16_t)v;
 	return 0;
@@ -148,14 +132,14 @@ dev_context(struct conf_parser *ps, int argc, char **argv)
 static int
 dev_timeout(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "timeout-ms", argv[0], 100, 60000,
+	return conf_number(ps, "timeout-ms", argv[0], 100, 60000,
 	    &((struct conf_device *)ps->obj)->timeout_ms);
 }
 
 static int
 dev_retries(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "retries", argv[0], 0, 10,
+	return conf_number(ps, "retries", argv[0], 0, 10,
 	    &((struct conf_device *)ps->obj)->retries);
 }
 
@@ -163,7 +147,7 @@ dev_retries(struct conf_parser *ps, int argc, char **argv)
 static int
 dev_repetitions(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "max-repetitions", argv[0], 1, 50,
+	return conf_number(ps, "max-repetitions", argv[0], 1, 50,
 	    &((struct conf_device *)ps->obj)->max_repetitions);
 }
 
@@ -253,21 +237,21 @@ conf_devices_uplink(struct conf_parser *ps, int argc, char **argv)
 int
 conf_devices_interval(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "poll-interval", argv[0], 10, 3600,
+	return conf_number(ps, "poll-interval", argv[0], 10, 3600,
 	    &ps->conf->poll_interval_s);
 }
 
 int
 conf_devices_outstanding(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "max-outstanding", argv[0], 1, 512,
+	return conf_number(ps, "max-outstanding", argv[0], 1, 512,
 	    &ps->conf->max_outstanding);
 }
 
 int
 conf_devices_alert(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "utilisation-alert", argv[0], 1, 100,
+	return conf_number(ps, "utilisation-alert", argv[0], 1, 100,
 	    &ps->conf->utilisation_alert);
 }
 
@@ -286,7 +270,7 @@ conf_devices_rrd_dir(struct conf_parser *ps, int argc, char **argv)
 int
 conf_devices_min_free(struct conf_parser *ps, int argc, char **argv)
 {
-	return number(ps, "rrd-min-free", argv[0], 0, 1048576,
+	return conf_number(ps, "rrd-min-free", argv[0], 0, 1048576,
 	    &ps->conf->rrd_min_free_mb);
 }
 

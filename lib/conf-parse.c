@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "conf-parse.h"
+#include "parse.h"
 
 #define MAX_FILE_SIZE	(4 * 1024 * 1024)
 #define MAX_LINE	4096
@@ -306,4 +307,21 @@ conf_include_path(struct conf_parser *ps, const char *name, char *out,
 		free(copy);
 	}
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* A whole number within a range, or file:line and the range. */
+int
+conf_number(struct conf_parser *ps, const char *what, const char *arg,
+    uint64_t min, uint64_t max, unsigned int *out)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (parse_u64(arg, min, max, &v, &errstr) == -1) {
+		conf_error(ps, "%s %s: from %llu to %llu", what, arg,
+		    (unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
 }

@@ -55,6 +55,18 @@ int	 conf_valid_name(struct conf_parser *, const char *what,
 int	 conf_set_text(struct conf_parser *, char *dst, size_t len,
 	    const char *src);
 struct conf_where conf_here(struct conf_parser *);
+int	 conf_number(struct conf_parser *, const char *what, const char *arg,
+	    uint64_t min, uint64_t max, unsigned int *out);
+/* conf-rules.c: a severity's name, or -1. */
+int	 conf_severity_parse(const char *);
+
+/* conf-agent.c: the shared state's files, the subagent's settings. */
+int	 conf_agent_socket(struct conf_parser *, int, char **);
+int	 conf_agent_status(struct conf_parser *, int, char **);
+int	 conf_agent_poller_status(struct conf_parser *, int, char **);
+int	 conf_agent_notify_severity(struct conf_parser *, int, char **);
+int	 conf_agent_notify_drops(struct conf_parser *, int, char **);
+int	 conf_agent_notify_store(struct conf_parser *, int, char **);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;

@@ -23,18 +23,28 @@ conf_severity_name(enum severity s)
 	return (unsigned)s < SEV_NLEVELS ? severity_names[s] : "?";
 }
 
+int
+conf_severity_parse(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < SEV_NLEVELS; i++)
+		if (strcmp(name, severity_names[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int
 rule_severity(struct conf_parser *ps, int argc, char **argv)
 {
 	struct conf_rule	*r = ps->obj;
 	int			 i;
 
-	for (i = 0; i < SEV_NLEVELS; i++)
-		if (strcmp(argv[0], severity_names[i]) == 0) {
-			r->severity = (enum severity)i;
-			r->has_severity = 1;
-			return 0;
-		}
+	if ((i = conf_severity_parse(argv[0])) >= 0) {
+		r->severity = (enum severity)i;
+		r->has_severity = 1;
+		return 0;
+	}
 	conf_error(ps, "severity %s: one of critical, high, medium, low, info",
 	    argv[0]);
 	return -1;

@@ -611,11 +611,10 @@ syslog_severity(struct conf_parser *ps, int argc, char **argv)
 	struct conf_syslog	*l = ps->obj;
 	int			 i;
 
-	for (i = 0; i < SEV_NLEVELS; i++)
-		if (strcmp(argv[0], conf_severity_name((enum severity)i)) == 0) {
-			l->min_severity = (enum severity)i;
-			return 0;
-		}
+	if ((i = conf_severity_parse(argv[0])) >= 0) {
+		l->min_severity = (enum severity)i;
+		return 0;
+	}
 	conf_error(ps, "severity %s: one of critical, high, medium, low, "
 	    "info (that and worse are sent)", argv[0]);
 	return -1;
@@ -661,13 +660,18 @@ top_syslog(struct conf_parser *ps, int argc, char **argv)
 }
 
 static const struct conf_keyword top_keywords[] = {
+	{ "agentx-socket",	1, conf_agent_socket,	NULL },
 	{ "dedupe-window",	1, top_dedupe,		NULL },
 	{ "device",		1, conf_devices_device,	&conf_device_block },
 	{ "evidence-packets",	1, top_evidence,	NULL },
 	{ "exit",		1, top_exit,		&exit_block },
 	{ "include",		1, top_include,		NULL },
 	{ "max-outstanding",	1, conf_devices_outstanding, NULL },
+	{ "notify-drops",	1, conf_agent_notify_drops, NULL },
+	{ "notify-severity",	1, conf_agent_notify_severity, NULL },
+	{ "notify-store",	1, conf_agent_notify_store, NULL },
 	{ "poll-interval",	1, conf_devices_interval, NULL },
+	{ "poller-status",	1, conf_agent_poller_status, NULL },
 	{ "protos",		1, top_protos,		NULL },
 	{ "retention-days",	1, top_retention,	NULL },
 	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
@@ -675,6 +679,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "rrdcached",		1, conf_devices_rrdcached, NULL },
 	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },
+	{ "status",		1, conf_agent_status,	NULL },
 	{ "store",		1, top_store,		NULL },
 	{ "syslog",		1, top_syslog,		&syslog_block },
 	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
@@ -702,6 +707,12 @@ conf_load(const char *path, char *err, size_t errlen)
 	strcpy(c->store_path, STORE_DEFAULT_PATH);
 	strcpy(c->rrd_dir, RRD_DEFAULT_DIR);
 	c->rrd_min_free_mb = RRD_DEFAULT_MIN_FREE_MB;
+	strcpy(c->agentx_socket, AGENTX_DEFAULT_SOCKET);
+	strcpy(c->status_path, STATUS_DEFAULT_PATH);
+	strcpy(c->poller_status_path, POLLER_STATUS_DEFAULT_PATH);
+	c->notify_severity = SEV_HIGH;
+	c->notify_drops = NOTIFY_DROPS_DEFAULT;
+	c->notify_store = NOTIFY_STORE_DEFAULT;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -44,6 +44,11 @@
 #define EVIDENCE_MAX_PKTS	64
 #define RRD_DEFAULT_DIR		"/var/lib/zonewatch/rrd"
 #define RRD_DEFAULT_MIN_FREE_MB	512
+#define AGENTX_DEFAULT_SOCKET	"/var/agentx/master"	/* net-snmp's */
+#define STATUS_DEFAULT_PATH	"/run/zonewatch/status.json"
+#define POLLER_STATUS_DEFAULT_PATH "/run/zonewatch/poller.json"
+#define NOTIFY_DROPS_DEFAULT	1000	/* packets lost a second */
+#define NOTIFY_STORE_DEFAULT	90	/* percent of the store's disk used */
 #define POLL_DEFAULT_S		60
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
@@ -266,6 +271,12 @@ struct conf {
 	char		 rrd_dir[CONF_PATH_MAX];	/* trends */
 	char		 rrdcached[CONF_TEXT_MAX];	/* "" or its address */
 	unsigned int	 rrd_min_free_mb;		/* kept free by new RRDs */
+	char		 status_path[CONF_PATH_MAX];	/* the collector's */
+	char		 poller_status_path[CONF_PATH_MAX];
+	char		 agentx_socket[CONF_PATH_MAX];	/* snmpd's AgentX */
+	enum severity	 notify_severity;		/* this and worse */
+	unsigned int	 notify_drops;			/* per second */
+	unsigned int	 notify_store;			/* percent used */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

@@ -573,30 +573,17 @@ store_event_add(struct store *s, struct store_event *e)
 	return 0;
 }
 
-int
-store_events(struct store *s, int64_t since_us, const char *kind,
-    const char *device, const char *site, int64_t limit, store_event_fn fn,
-    void *arg)
+#define SELECT_EVENT	"SELECT id, kind, severity, device, port, site,"	\
+	" detail, at_us, state, reviewed_by, reviewed_us, comment,"	\
+	" created_us FROM events"
+
+/* Hands each row of a SELECT_EVENT to fn, then finalizes. */
+static int
+each_event(sqlite3_stmt *st, store_event_fn fn, void *arg)
 {
 	struct store_event	 e;
-	sqlite3_stmt		*st;
 	int			 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, kind, severity, device,"
-	    " port, site, detail, at_us, state, reviewed_by, reviewed_us,"
-	    " comment, created_us FROM events WHERE at_us >= ?1"
-	    " AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR device = ?3)"
-	    " AND (?4 IS NULL OR site = ?4) ORDER BY id DESC LIMIT ?5", -1,
-	    &st, NULL) != SQLITE_OK)
-		return rc_of(sqlite3_errcode(s->db));
-	sqlite3_bind_int64(st, 1, since_us);
-	if (kind)
-		bind_text(st, 2, kind);
-	if (device)
-		bind_text(st, 3, device);
-	if (site)
-		bind_text(st, 4, site);
-	sqlite3_bind_int64(st, 5, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof(e));
 		e.id = sqlite3_column_int64(st, 0);
@@ -617,6 +604,44 @@ store_events(struct store *s, int64_t since_us, const char *kind,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+}
+
+int
+store_events(struct store *s, int64_t since_us, const char *kind,
+    const char *device, const char *site, int64_t limit, store_event_fn fn,
+    void *arg)
+{
+	sqlite3_stmt		*st;
+
+	if (sqlite3_prepare_v2(s->db, SELECT_EVENT " WHERE at_us >= ?1"
+	    " AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR device = ?3)"
+	    " AND (?4 IS NULL OR site = ?4) ORDER BY id DESC LIMIT ?5", -1,
+	    &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, since_us);
+	if (kind)
+		bind_text(st, 2, kind);
+	if (device)
+		bind_text(st, 3, device);
+	if (site)
+		bind_text(st, 4, site);
+	sqlite3_bind_int64(st, 5, limit > 0 ? limit : -1);
+	return each_event(st, fn, arg);
+}
+
+/* Events recorded after an id, oldest first. */
+int
+store_events_after(struct store *s, int64_t after_id, int64_t limit,
+    store_event_fn fn, void *arg)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, SELECT_EVENT " WHERE id > ?1"
+	    " ORDER BY id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	return each_event(st, fn, arg);
 }
 
 /* An event is acknowledged and closed as a violation is, with who and why. */
@@ -817,4 +842,63 @@ store_oldest(struct store *s, int64_t *created_us)
 		*created_us = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc_of(rc);
+}
+
+/* Records by severity and state, and the newest id, for a summary. */
+int
+store_violation_counts(struct store *s, int64_t counts[][STORE_NSTATES],
+    int nseverities, int64_t *newest)
+{
+	sqlite3_stmt	*st;
+	int		 rc, sev, state;
+
+	memset(counts, 0, sizeof(counts[0]) * (size_t)nseverities);
+	*newest = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT severity, state, count(*)"
+	    " FROM violations GROUP BY state, severity", -1, &st,
+	    NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sev = sqlite3_column_int(st, 0);
+		state = sqlite3_column_int(st, 1);
+		if (sev >= 0 && sev < nseverities && state >= 0 &&
+		    state < STORE_NSTATES)
+			counts[sev][state] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc_of(rc);
+	if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM violations", -1,
+	    &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*newest = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc_of(rc);
+}
+
+/* Records made after an id, oldest first: what is new to a watcher. */
+int
+store_violations_after(struct store *s, int64_t after_id, int64_t upto_id,
+    int max_severity, int64_t limit, store_violation_fn fn, void *arg)
+{
+	struct store_violation	 v;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, SELECT_VIOLATION " WHERE v.id > ?1"
+	    " AND v.id <= ?2 AND severity <= ?3 ORDER BY v.id LIMIT ?4", -1,
+	    &st, NULL) != SQLITE_OK)
+		return rc_of(sqlite3_errcode(s->db));
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, upto_id);
+	sqlite3_bind_int(st, 3, max_severity);
+	sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_violation(st, &v);
+		if (fn(arg, &v) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
 }

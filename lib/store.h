@@ -161,6 +161,14 @@ int		 store_evidence(struct store *, int64_t violation,
 		    store_evidence_fn, void *);
 /* Oldest record's creation time, 0 if none. */
 int		 store_oldest(struct store *, int64_t *created_us);
+/* counts[severity][state] for severities below nseverities; newest id. */
+int		 store_violation_counts(struct store *,
+		    int64_t counts[][STORE_NSTATES], int nseverities,
+		    int64_t *newest);
+/* Made after an id up to another, at max_severity or worse, oldest first. */
+int		 store_violations_after(struct store *, int64_t after_id,
+		    int64_t upto_id, int max_severity, int64_t limit,
+		    store_violation_fn, void *);
 
 int		 store_event_add(struct store *, struct store_event *);
 typedef int	(*store_event_fn)(void *, const struct store_event *);
@@ -168,6 +176,9 @@ typedef int	(*store_event_fn)(void *, const struct store_event *);
 int		 store_events(struct store *, int64_t since_us, const char *kind,
 		    const char *device, const char *site, int64_t limit,
 		    store_event_fn, void *);
+/* Recorded after an id, oldest first. */
+int		 store_events_after(struct store *, int64_t after_id,
+		    int64_t limit, store_event_fn, void *);
 int		 store_event_review(struct store *, int64_t id, enum store_state,
 		    const char *who, const char *comment, int64_t now_us);
 

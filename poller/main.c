@@ -59,7 +59,8 @@ static void	 record(const struct conf *, struct rrd_out *,
 		    struct net_events *, struct device_state *,
 		    struct snmp_poll_result *, time_t);
 static int	 dump(const char *, const struct conf *,
-		    const struct device_state *, const struct snmp_poll_result *);
+		    const struct device_state *, const struct snmp_poll_result *,
+		    time_t, double);
 
 int
 main(int argc, char *argv[])
@@ -73,7 +74,8 @@ main(int argc, char *argv[])
 	struct snmp_poll_result	*results;
 	char			 err[CONF_ERR_MAX + 64];
 	unsigned int		 step;
-	uint64_t		 polls = 0;
+	uint64_t		 polls = 0, poll_start_us;
+	double			 poll_ms;
 	time_t			 t;
 	size_t			 i;
 
@@ -116,10 +118,12 @@ main(int argc, char *argv[])
 
 	/* Polls start on the step, as the RRDs count time. */
 	for (t = time(NULL); !quit; t += step) {
+		poll_start_us = snmp_poll_now_us();
 		snmp_poll_run(conf, results, conf->max_outstanding);
+		poll_ms = (double)(snmp_poll_now_us() - poll_start_us) / 1000;
 		record(conf, rrd, events, state, results, t);
 		if (opt.dump != NULL)
-			dump(opt.dump, conf, state, results);
+			dump(opt.dump, conf, state, results, t, poll_ms);
 		for (i = 0; i < conf->devices.n; i++)
 			if (results[i].ok) {
 				if_table_move(&state[i].last.table,
@@ -155,7 +159,7 @@ usage(void)
 	fprintf(stderr, "usage: zw-poller [-n] [-v] [--config file] "
 	    "[--count n] [--interval s]\n"
 	    "           [--rrd-dir dir | --no-rrd] [--store file | --no-store]\n"
-	    "           [--dump file] [--syslog]\n");
+	    "           [--status file] [--syslog]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -169,6 +173,7 @@ static const struct option longopts[] = {
 	{ "rrd-dir",	required_argument, NULL, OPT_RRD_DIR },
 	{ "no-rrd",	no_argument,	   NULL, OPT_NO_RRD },
 	{ "dump",	required_argument, NULL, OPT_DUMP },
+	{ "status",	required_argument, NULL, OPT_DUMP },
 	{ "store",	required_argument, NULL, OPT_STORE },
 	{ "no-store",	no_argument,	   NULL, OPT_NO_STORE },
 	{ "syslog",	no_argument,	   NULL, OPT_SYSLOG },
@@ -334,7 +339,7 @@ json_number(FILE *fp, const char *key, double v)
 /* The last poll as JSON, for people and tests; replaced atomically. */
 static int
 dump(const char *path, const struct conf *c, const struct device_state *st,
-    const struct snmp_poll_result *res)
+    const struct snmp_poll_result *res, time_t t, double poll_ms)
 {
 	struct reading	 a, b;
 	struct rates	 r;
@@ -348,7 +353,8 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 		log_warn("dump: %s", path);
 		return -1;
 	}
-	fprintf(fp, "{\"devices\":[");
+	fprintf(fp, "{\"time\":%lld,\"poll_ms\":%.1f,\"devices\":[",
+	    (long long)t, poll_ms);
 	for (i = 0; i < c->devices.n; i++) {
 		const struct snmp_poll_result *d = &res[i];
 

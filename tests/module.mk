@@ -9,7 +9,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libpoller.a $(O)/libcollector.a
 
 $(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit -Ipoller
 
-test-binaries: $(O)/zw-collector $(O)/zwctl $(O)/zw-poller $(UNIT_BINS)
+test-binaries: $(O)/zw-collector $(O)/zwctl $(O)/zw-poller $(O)/zw-agentx \
+		$(UNIT_BINS)
 
 -include $(UNIT_SRCS:%.c=$(O)/%.d)
 

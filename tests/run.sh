@@ -8,7 +8,8 @@
 # Suites: unit (cmocka), cli (black-box zw-collector), policy (the
 # isolation rules on crafted and real traffic), store (violations kept,
 # reviewed, exported, sent to syslog; kill -9 and a full disk), poller
-# (SNMP recordings of real switches served by snmpsim, moving counters), conformance (the
+# (SNMP recordings of real switches served by snmpsim, moving counters),
+# agentx (the subagent under a real snmpd, traps to snmptrapd), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -21,6 +22,7 @@ mkdir -p "$OUT"
 export ZW_COLLECTOR="$BIN/zw-collector"
 export ZW_ZWCTL="$BIN/zwctl"
 export ZW_POLLER="$BIN/zw-poller"
+export ZW_AGENTX="$BIN/zw-agentx"
 # nDPI is not built with the sanitizers; its one-time allocations at
 # start-up are released by ndpi_exit_detection_module(), so leaks count.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -66,6 +68,7 @@ want cli && pysuite cli tests/cli/test_cli.py
 want policy && pysuite policy tests/cli/test_policy.py
 want store && pysuite store tests/cli/test_store.py
 want poller && pysuite poller tests/cli/test_poller.py
+want agentx && pysuite agentx tests/cli/test_agentx.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

@@ -1,0 +1,72 @@
+/*
+ * Where the processes publish their state (the collector's status
+ * snapshot, the poller's), and what the SNMP subagent reads and sends:
+ * snmpd's AgentX socket and the thresholds of its notifications.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "conf.h"
+#include "conf-parse.h"
+
+static int
+path(struct conf_parser *ps, const char *what, const char *arg, char *out,
+    size_t len)
+{
+	if (conf_include_path(ps, arg, out, len) == -1) {
+		conf_error(ps, "%s %s: path too long", what, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_agent_status(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "status", argv[0], ps->conf->status_path,
+	    sizeof(ps->conf->status_path));
+}
+
+int
+conf_agent_poller_status(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "poller-status", argv[0],
+	    ps->conf->poller_status_path,
+	    sizeof(ps->conf->poller_status_path));
+}
+
+/* A path (a unix socket), "unix:PATH" or "tcp:HOST:PORT", as snmpd takes. */
+int
+conf_agent_socket(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_set_text(ps, ps->conf->agentx_socket,
+	    sizeof(ps->conf->agentx_socket), argv[0]);
+}
+
+int
+conf_agent_notify_severity(struct conf_parser *ps, int argc, char **argv)
+{
+	int	 s;
+
+	if ((s = conf_severity_parse(argv[0])) < 0) {
+		conf_error(ps, "notify-severity %s: one of critical, high, "
+		    "medium, low, info (that and worse are sent)", argv[0]);
+		return -1;
+	}
+	ps->conf->notify_severity = (enum severity)s;
+	return 0;
+}
+
+int
+conf_agent_notify_drops(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "notify-drops", argv[0], 1, 100000000,
+	    &ps->conf->notify_drops);
+}
+
+int
+conf_agent_notify_store(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "notify-store", argv[0], 1, 100,
+	    &ps->conf->notify_store);
+}
