@@ -181,14 +181,15 @@ read_traffic(struct agent_state *st, const json_t *root)
 {
 	const struct conf	*c = st->conf;
 	const json_t		*v;
+	const char		*name;
 	size_t			 i, n = 0;
 	int			 s, a, b;
 
 	for (i = 0; i < c->sites.n; i++)
 		st->sites[i].in_bps = st->sites[i].out_bps = 0;
 	json_array_foreach(json_object_get(root, "sites"), i, v) {
-		if ((s = conf_site_index(c, json_string_value(
-		    json_object_get(v, "name")))) < 0)
+		name = json_string_value(json_object_get(v, "name"));
+		if (name == NULL || (s = conf_site_index(c, name)) < 0)
 			continue;
 		st->sites[s].in_bps = u64(v, "in_bps");
 		st->sites[s].out_bps = u64(v, "out_bps");
