@@ -26,7 +26,7 @@ ZW_ENTERPRISE	?= 32473
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
-		   librrd-dev rrdtool rrdcached libjansson-dev smitools snmptrapd \
+		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind
 
 ifeq ($(BUILD),fuzz)
@@ -39,8 +39,8 @@ WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wmissing-declarations -Wformat=2 -Wundef -Wvla \
 		   -Wwrite-strings -Wno-unused-parameter
 # nDPI's headers are not ours to warn about.
-PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 librrd 2>/dev/null))
-PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd 2>/dev/null) -lpthread
+PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 librrd libcrypto 2>/dev/null))
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd libcrypto 2>/dev/null) -lpthread
 # net-snmp's client library, for the poller only.
 SNMP_LIBS	= $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 

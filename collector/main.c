@@ -502,6 +502,7 @@ start_store(struct options *o, const struct conf *conf)
 	c.conf = conf;
 	/* A file has no deadline: its reader waits rather than drop. */
 	c.wait_when_full = o->iface == NULL;
+	c.service = o->iface != NULL ? "zw-collector" : NULL;
 	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return vs;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "log.h"
 #include "syslog-out.h"
 #include "violation-store.h"
@@ -45,6 +46,7 @@ struct violation_store {
 	size_t			 nsyslog;
 	size_t			 queue_max;
 	int			 wait_when_full;
+	const char		*service;	/* audited start and stop, or NULL */
 	int64_t			 purge_every_us;
 	int64_t			 next_purge_us;
 
@@ -202,9 +204,18 @@ purge(struct violation_store *vs, int64_t now_us)
 		log_warnx("store: purge: %s", store_errmsg(vs->store));
 		return;
 	}
-	if (removed > 0)
+	if (removed > 0) {
 		log_info("store: %lld records older than %u days purged",
 		    (long long)removed, vs->conf->retention_days);
+		audit_log(vs->store, "system", "system", "localhost",
+		    "retention-purge", "violations", "ok", "%lld records older "
+		    "than %u days", (long long)removed,
+		    vs->conf->retention_days);
+	}
+	/* The audit trail keeps as long, and its purge audits itself. */
+	if (audit_purge(vs->store, now_us - (int64_t)vs->conf->retention_days *
+	    DAY_US, "system", &removed) != 0)
+		log_warnx("store: audit purge: %s", store_errmsg(vs->store));
 	pthread_mutex_lock(&vs->lock);
 	vs->stats.purged += (uint64_t)removed;
 	pthread_mutex_unlock(&vs->lock);
@@ -364,6 +375,11 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	pthread_cond_init(&vs->room, NULL);
 	/* Retention is applied at start, then every hour. */
 	purge(vs, wall_us());
+	vs->service = c->service;
+	if (vs->service != NULL)
+		audit_log(vs->store, "system", "system", "localhost",
+		    "service-start", vs->service, "ok", "version %s",
+		    ZW_VERSION);
 	if ((errno = pthread_create(&vs->thread, NULL, writer, vs)) != 0) {
 		snprintf(err, errlen, "store: thread: %s", strerror(errno));
 		pthread_mutex_destroy(&vs->lock);
@@ -406,6 +422,10 @@ violation_store_stop(struct violation_store *vs)
 	}
 	for (i = 0; i < vs->nsyslog; i++)
 		syslog_out_free(vs->syslog[i]);
+	if (vs->service != NULL)
+		audit_log(vs->store, "system", "system", "localhost",
+		    "service-stop", vs->service, lost ? "failed" : "ok",
+		    "%s", lost ? "events were lost" : "");
 	store_close(vs->store);
 	pthread_mutex_destroy(&vs->lock);
 	pthread_cond_destroy(&vs->wake);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
@@ -76,6 +77,7 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 	struct store	*s;
 	const char	*kind = NULL, *device = NULL, *site = NULL, *by = NULL;
 	const char	*comment = NULL, *errstr;
+	char		 object[64];
 	uint64_t	 limit = 0, id;
 	int		 ch, rc, state;
 
@@ -135,6 +137,11 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 			return ZWCTL_FAILED;
 		rc = store_event_review(s, (int64_t)id, (enum store_state)state,
 		    by, comment, (int64_t)time(NULL) * 1000000);
+		snprintf(object, sizeof(object), "event %llu",
+		    (unsigned long long)id);
+		audit_log(s, by, "sysadmin", "console", "event-review", object,
+		    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
+		    comment ? ": " : "", comment ? comment : "");
 		if (rc == 0)
 			printf("event %llu: %s\n", (unsigned long long)id,
 			    argv[optind + 1]);

@@ -1,5 +1,6 @@
 # zwctl: the administration command.
-ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c ctl/events.c ctl/trends.c
+ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c ctl/events.c ctl/trends.c \
+		   ctl/audit.c
 ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
 
 $(O)/zwctl: $(ZWCTL_OBJS) $(O)/libcollector.a

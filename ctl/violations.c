@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
@@ -20,70 +21,6 @@
 #include "zwctl.h"
 
 #define DAY_US		(86400LL * 1000000)
-
-static int64_t
-now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
-static int
-parse_time(const char *arg, int64_t *us)
-{
-	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
-	    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-	    "%Y-%m-%d" };
-	struct tm	 tm;
-	const char	*end, *errstr;
-	uint64_t	 secs;
-	size_t		 i;
-	time_t		 t;
-
-	if (arg[0] == '@') {
-		if (parse_u64(arg + 1, 0, INT32_MAX * 4ULL, &secs, &errstr) == -1)
-			return -1;
-		*us = (int64_t)secs * 1000000;
-		return 0;
-	}
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		memset(&tm, 0, sizeof(tm));
-		if ((end = strptime(arg, formats[i], &tm)) == NULL || *end)
-			continue;
-		tm.tm_isdst = -1;
-		if ((t = mktime(&tm)) == -1)
-			return -1;
-		*us = (int64_t)t * 1000000;
-		return 0;
-	}
-	return -1;
-}
-
-/* Local time, as the people who read it live. */
-static const char *
-fmt_time(int64_t us, char *buf, size_t len, int iso)
-{
-	struct tm	 tm;
-	time_t		 t = (time_t)(us / 1000000);
-	char		 zone[8];
-
-	if (us == 0)
-		return "";
-	localtime_r(&t, &tm);
-	if (!iso) {
-		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-		return buf;
-	}
-	strftime(zone, sizeof(zone), "%z", &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	/* RFC 3339 wants the offset with a colon. */
-	snprintf(buf + strlen(buf), len - strlen(buf), ".%06lld%.3s:%s",
-	    (long long)(us % 1000000), zone, zone + 3);
-	return buf;
-}
 
 static int
 severity_parse(const char *name)
@@ -117,7 +54,7 @@ fields_of(const struct store_violation *v, struct field *f)
 	snprintf(f[n].value, sizeof(f[n].value), "%lld", (long long)(val)); \
 	n++; } while (0)
 #define TIME(nm, val)	do { f[n].name = nm; f[n].number = 0;		\
-	fmt_time(val, f[n].value, sizeof(f[n].value), 1); n++; } while (0)
+	zwctl_fmt_time(val, f[n].value, sizeof(f[n].value), 1); n++; } while (0)
 	NUM("id", v->id);
 	NUM("rule", v->rule);
 	TEXT("severity", conf_severity_name((enum severity)v->severity));
@@ -227,7 +164,7 @@ row_table(struct printer *p, const struct store_violation *v)
 	snprintf(ends, sizeof(ends), "%s -> %s:%u", v->src_ip, v->dst_ip,
 	    v->dst_port);
 	fprintf(p->fp, "%-6lld %-19s %-8s %-5u %-14s %-40s %-16s %lld\n",
-	    (long long)v->id, fmt_time(v->last_us, t, sizeof(t), 0),
+	    (long long)v->id, zwctl_fmt_time(v->last_us, t, sizeof(t), 0),
 	    conf_severity_name((enum severity)v->severity), v->rule,
 	    store_state_name(v->state), ends, v->app, (long long)v->flows);
 }
@@ -317,12 +254,12 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 	while ((ch = getopt_long(argc, argv, "", list_opts, NULL)) != -1) {
 		switch (ch) {
 		case O_SINCE:
-			if (parse_time(optarg, &f.since_us) == -1)
+			if (zwctl_parse_time(optarg, &f.since_us) == -1)
 				return bad("--since", optarg, "a date such as "
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
 		case O_UNTIL:
-			if (parse_time(optarg, &f.until_us) == -1)
+			if (zwctl_parse_time(optarg, &f.until_us) == -1)
 				return bad("--until", optarg, "a date such as "
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
@@ -482,6 +419,7 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 {
 	struct store	*s;
 	const char	*by = NULL, *comment = NULL;
+	char		 object[64];
 	int64_t		 id;
 	int		 ch, state, rc;
 
@@ -515,7 +453,11 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_review(s, id, (enum store_state)state, by, comment,
-	    now_us());
+	    zwctl_now_us());
+	snprintf(object, sizeof(object), "violation %lld", (long long)id);
+	audit_log(s, by, "secadmin", "console", "violation-review", object,
+	    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
+	    comment ? ": " : "", comment ? comment : "");
 	switch (rc) {
 	case 0:
 		printf("violation %lld: %s\n", (long long)id,
@@ -660,12 +602,16 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 		days = c->retention_days;
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
-	rc = store_purge(s, now_us() - (int64_t)days * DAY_US, &removed);
+	rc = store_purge(s, zwctl_now_us() - (int64_t)days * DAY_US, &removed);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	else
 		printf("%lld records older than %llu days purged\n",
 		    (long long)removed, (unsigned long long)days);
+	audit_log(s, getlogin() ? getlogin() : "root", "secadmin", "console",
+	    "violations-purge", "violations", rc == 0 ? "ok" : "failed",
+	    "%lld records older than %llu days", (long long)removed,
+	    (unsigned long long)days);
 	store_close(s);
 	return rc == 0 ? 0 : ZWCTL_FAILED;
 }

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
+#include "parse.h"
 #include "store.h"
 #include "zwctl.h"
 
@@ -18,6 +20,7 @@ static const struct zwctl_command commands[] = {
 	  "list, show, review, evidence, purge" },
 	{ "events",	zwctl_events,	"list, review (links, devices, utilisation)" },
 	{ "trends",	zwctl_trends,	"utilisation, peak, 95th percentile" },
+	{ "audit",	zwctl_audit,	"list, export, verify, purge (the audit trail)" },
 	{ "check",	zwctl_check,	"check the configuration" },
 	{ NULL,		NULL,		NULL }
 };
@@ -124,4 +127,68 @@ zwctl_check(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_FAILED;
 	printf("configuration OK\n");
 	return 0;
+}
+
+int64_t
+zwctl_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
+int
+zwctl_parse_time(const char *arg, int64_t *us)
+{
+	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
+	    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+	    "%Y-%m-%d" };
+	struct tm	 tm;
+	const char	*end, *errstr;
+	uint64_t	 secs;
+	size_t		 i;
+	time_t		 t;
+
+	if (arg[0] == '@') {
+		if (parse_u64(arg + 1, 0, INT32_MAX * 4ULL, &secs, &errstr) == -1)
+			return -1;
+		*us = (int64_t)secs * 1000000;
+		return 0;
+	}
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(arg, formats[i], &tm)) == NULL || *end)
+			continue;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == -1)
+			return -1;
+		*us = (int64_t)t * 1000000;
+		return 0;
+	}
+	return -1;
+}
+
+/* Local time, as the people who read it live. */
+const char *
+zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(us / 1000000);
+	char		 zone[8];
+
+	if (us == 0)
+		return "";
+	localtime_r(&t, &tm);
+	if (!iso) {
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+		return buf;
+	}
+	strftime(zone, sizeof(zone), "%z", &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* RFC 3339 wants the offset with a colon. */
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%06lld%.3s:%s",
+	    (long long)(us % 1000000), zone, zone + 3);
+	return buf;
 }

@@ -31,5 +31,13 @@ int		 zwctl_check(struct zwctl *, int, char **);
 int		 zwctl_violations(struct zwctl *, int, char **);
 int		 zwctl_events(struct zwctl *, int, char **);
 int		 zwctl_trends(struct zwctl *, int, char **);
+int		 zwctl_audit(struct zwctl *, int, char **);
+int		 zwctl_report(struct zwctl *, int, char **);
+
+int64_t		 zwctl_now_us(void);
+/* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
+int		 zwctl_parse_time(const char *, int64_t *us);
+/* Local time; RFC 3339 with iso. */
+const char	*zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store-db.h"
 
 #define BUSY_TIMEOUT_MS	5000
 
@@ -104,6 +105,19 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  created_us INTEGER NOT NULL);"
 	"CREATE INDEX events_at ON events (at_us);"
 	"CREATE INDEX events_created ON events (created_us);",
+	/* 3: the audit trail (lib/audit.c), hash-chained */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at_us INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL, role TEXT NOT NULL, address TEXT NOT NULL,"
+	"  action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  alg TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE INDEX audit_at ON audit (at_us);"
+	"CREATE INDEX audit_action ON audit (action, at_us);"
+	"CREATE TABLE audit_anchor ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  first_id INTEGER NOT NULL, prev TEXT NOT NULL);",
 };
 
 static int
@@ -282,6 +296,12 @@ const char *
 store_errmsg(const struct store *s)
 {
 	return sqlite3_errmsg(s->db);
+}
+
+sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
 }
 
 const char *

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
@@ -107,6 +108,9 @@ main(int argc, char *argv[])
 			fatalx("%s", err);
 		if ((events = net_events_new(conf, store)) == NULL)
 			fatal("net_events_new");
+		audit_log(store, "system", "system", "localhost",
+		    "service-start", "zw-poller", "ok", "version %s, %zu "
+		    "devices", ZW_VERSION, conf->devices.n);
 	}
 	if ((state = calloc(conf->devices.n, sizeof(*state))) == NULL ||
 	    (results = calloc(conf->devices.n, sizeof(*results))) == NULL)
@@ -147,6 +151,10 @@ main(int argc, char *argv[])
 	free(results);
 	rrd_out_free(rrd);
 	net_events_free(events);
+	if (store != NULL)
+		audit_log(store, "system", "system", "localhost",
+		    "service-stop", "zw-poller", "ok", "after %llu polls",
+		    (unsigned long long)polls);
 	store_close(store);
 	conf_free(conf);
 	snmp_poll_shutdown();

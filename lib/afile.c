@@ -1,0 +1,99 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
+
+struct afile {
+	FILE	*fp;
+	char	*path;
+	char	*tmp;		/* NULL for stdout */
+};
+
+struct afile *
+afile_open(const char *path)
+{
+	struct afile	*a;
+	int		 fd;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	if (strcmp(path, "-") == 0) {
+		a->fp = stdout;
+		return a;
+	}
+	if ((a->path = strdup(path)) == NULL ||
+	    asprintf(&a->tmp, "%s.tmp.XXXXXX", path) == -1) {
+		a->tmp = NULL;
+		goto fail;
+	}
+	if ((fd = mkstemp(a->tmp)) == -1)
+		goto fail;
+	if ((a->fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(a->tmp);
+		goto fail;
+	}
+	return a;
+fail:
+	free(a->tmp);
+	free(a->path);
+	free(a);
+	return NULL;
+}
+
+FILE *
+afile_fp(struct afile *a)
+{
+	return a->fp;
+}
+
+static void
+afile_free(struct afile *a)
+{
+	free(a->tmp);
+	free(a->path);
+	free(a);
+}
+
+int
+afile_commit(struct afile *a)
+{
+	int	 rv = 0, saved;
+
+	if (a->tmp == NULL) {
+		rv = fflush(a->fp) == EOF || ferror(a->fp) ? -1 : 0;
+		afile_free(a);
+		return rv;
+	}
+	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) == -1)
+		rv = -1;
+	saved = errno;
+	if (fclose(a->fp) == EOF && rv == 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == 0 && rename(a->tmp, a->path) == -1) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == -1)
+		unlink(a->tmp);
+	afile_free(a);
+	errno = saved;
+	return rv;
+}
+
+void
+afile_abort(struct afile *a)
+{
+	if (a == NULL)
+		return;
+	if (a->tmp != NULL) {
+		fclose(a->fp);
+		unlink(a->tmp);
+	}
+	afile_free(a);
+}

@@ -1,0 +1,20 @@
+/*
+ * A file written whole or not at all: written beside its name, flushed
+ * to disk, then renamed over it (rename(2) is atomic within a file
+ * system).  A crash or a full disk leaves the old file, never half a new.
+ */
+#ifndef ZW_AFILE_H
+#define ZW_AFILE_H
+
+#include <stdio.h>
+
+struct afile;
+
+/* NULL with errno set; path "-" writes to stdout (commit flushes it). */
+struct afile	*afile_open(const char *path);
+FILE		*afile_fp(struct afile *);
+/* 0 when the file is in place; -1 (errno set) and nothing changed. */
+int		 afile_commit(struct afile *);
+void		 afile_abort(struct afile *);
+
+#endif

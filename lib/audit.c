@@ -1,0 +1,446 @@
+/*
+ * The audit trail's hash chain.  A record's hash is
+ *
+ *	H(prev || ns(id) || ns(at_us) || ns(actor) || ns(role) ||
+ *	  ns(address) || ns(action) || ns(object) || ns(detail) ||
+ *	  ns(outcome) || ns(alg))
+ *
+ * in lowercase hex, where prev is the hex hash of the record before (64
+ * zeros for the first) and ns() a netstring ("5:hello,"), so that no two
+ * different records hash the same bytes.  Ids follow one another without
+ * gaps; they are taken from sqlite_sequence, so an id removed from the
+ * end is not given again and its absence shows at the next record.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <openssl/evp.h>
+
+#include "audit.h"
+#include "store-db.h"
+
+static const char zero_hash[AUDIT_HASH_HEX + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+const char *
+audit_default_alg(void)
+{
+	EVP_MD	*md;
+
+	if ((md = EVP_MD_fetch(NULL, "SM3", NULL)) != NULL) {
+		EVP_MD_free(md);
+		return "SM3";
+	}
+	return "SHA256";
+}
+
+static void
+ns_text(EVP_MD_CTX *ctx, const char *s)
+{
+	char	 len[24];
+
+	snprintf(len, sizeof(len), "%zu:", strlen(s));
+	EVP_DigestUpdate(ctx, len, strlen(len));
+	EVP_DigestUpdate(ctx, s, strlen(s));
+	EVP_DigestUpdate(ctx, ",", 1);
+}
+
+static void
+ns_number(EVP_MD_CTX *ctx, int64_t v)
+{
+	char	 num[24];
+
+	snprintf(num, sizeof(num), "%lld", (long long)v);
+	ns_text(ctx, num);
+}
+
+/* The record's hash over prev and its fields; -1 if alg is unknown. */
+static int
+record_hash(const struct audit_record *r, const char *prev,
+    char out[AUDIT_HASH_HEX + 1])
+{
+	EVP_MD		*md;
+	EVP_MD_CTX	*ctx;
+	unsigned char	 h[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+
+	if (strcmp(r->alg, "SM3") != 0 && strcmp(r->alg, "SHA256") != 0)
+		return -1;
+	if ((md = EVP_MD_fetch(NULL, r->alg, NULL)) == NULL)
+		return -1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		EVP_MD_free(md);
+		return -1;
+	}
+	EVP_DigestUpdate(ctx, prev, strlen(prev));
+	ns_number(ctx, r->id);
+	ns_number(ctx, r->at_us);
+	ns_text(ctx, r->actor);
+	ns_text(ctx, r->role);
+	ns_text(ctx, r->address);
+	ns_text(ctx, r->action);
+	ns_text(ctx, r->object);
+	ns_text(ctx, r->detail);
+	ns_text(ctx, r->outcome);
+	ns_text(ctx, r->alg);
+	EVP_DigestFinal_ex(ctx, h, &n);
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	if (n != AUDIT_HASH_HEX / 2)
+		return -1;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	return 0;
+}
+
+static void
+col(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+static int64_t
+now_us(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static int
+one_row(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return -1;
+	return sqlite3_step(*st);
+}
+
+/* Inside the caller's write transaction. */
+static int
+append_locked(sqlite3 *db, struct audit_record *r)
+{
+	sqlite3_stmt	*st;
+	int64_t		 seq = 0;
+	int		 rc;
+
+	strcpy(r->prev, zero_hash);
+	snprintf(r->alg, sizeof(r->alg), "%s", audit_default_alg());
+	rc = one_row(db, "SELECT alg, hash FROM audit ORDER BY id DESC"
+	    " LIMIT 1", &st);
+	if (rc == SQLITE_ROW) {
+		col(st, 0, r->alg, sizeof(r->alg));
+		col(st, 1, r->prev, sizeof(r->prev));
+	} else if (rc == SQLITE_DONE) {
+		/* Empty after a purge cannot be; the anchor says where. */
+		sqlite3_finalize(st);
+		if (one_row(db, "SELECT prev FROM audit_anchor", &st) ==
+		    SQLITE_ROW)
+			col(st, 0, r->prev, sizeof(r->prev));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (one_row(db, "SELECT seq FROM sqlite_sequence WHERE name = 'audit'",
+	    &st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	r->id = seq + 1;
+	if (r->at_us == 0)
+		r->at_us = now_us();
+	if (record_hash(r, r->prev, r->hash) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit (id, at_us, actor, role,"
+	    " address, action, object, detail, outcome, alg, prev, hash)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->at_us);
+	sqlite3_bind_text(st, 3, r->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, r->alg, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, r->prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, r->hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs fn in a write transaction of its own, or in the caller's. */
+static int
+in_transaction(struct store *s, int (*fn)(sqlite3 *, void *), void *arg)
+{
+	sqlite3	*db = store_db(s);
+	int	 own = sqlite3_get_autocommit(db), rv;
+
+	if (own && store_begin(s) != 0)
+		return -1;
+	rv = fn(db, arg);
+	if (!own)
+		return rv;
+	if (rv != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s) == 0 ? 0 : -1;
+}
+
+static int
+append_fn(sqlite3 *db, void *arg)
+{
+	return append_locked(db, arg);
+}
+
+int
+audit_append(struct store *s, struct audit_record *r)
+{
+	return in_transaction(s, append_fn, r);
+}
+
+int
+audit_log(struct store *s, const char *actor, const char *role,
+    const char *address, const char *action, const char *object,
+    const char *outcome, const char *fmt, ...)
+{
+	struct audit_record	 r;
+	va_list			 ap;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.actor, sizeof(r.actor), "%s", actor ? actor : "");
+	snprintf(r.role, sizeof(r.role), "%s", role ? role : "");
+	snprintf(r.address, sizeof(r.address), "%s", address ? address : "");
+	snprintf(r.action, sizeof(r.action), "%s", action ? action : "");
+	snprintf(r.object, sizeof(r.object), "%s", object ? object : "");
+	snprintf(r.outcome, sizeof(r.outcome), "%s", outcome ? outcome : "ok");
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
+		va_end(ap);
+	}
+	return audit_append(s, &r);
+}
+
+static void
+row_record(sqlite3_stmt *st, struct audit_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->at_us = sqlite3_column_int64(st, 1);
+	col(st, 2, r->actor, sizeof(r->actor));
+	col(st, 3, r->role, sizeof(r->role));
+	col(st, 4, r->address, sizeof(r->address));
+	col(st, 5, r->action, sizeof(r->action));
+	col(st, 6, r->object, sizeof(r->object));
+	col(st, 7, r->detail, sizeof(r->detail));
+	col(st, 8, r->outcome, sizeof(r->outcome));
+	col(st, 9, r->alg, sizeof(r->alg));
+	col(st, 10, r->prev, sizeof(r->prev));
+	col(st, 11, r->hash, sizeof(r->hash));
+}
+
+#define SELECT_AUDIT	"SELECT id, at_us, actor, role, address, action,"	\
+	" object, detail, outcome, alg, prev, hash FROM audit"
+
+int
+audit_list(struct store *s, const struct audit_filter *f, audit_fn fn,
+    void *arg)
+{
+	struct audit_record	 r;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(store_db(s), SELECT_AUDIT
+	    " WHERE (?1 = 0 OR at_us >= ?1) AND (?2 = 0 OR at_us < ?2)"
+	    " AND (?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action = ?4)"
+	    " AND (?5 IS NULL OR outcome = ?5) ORDER BY id LIMIT ?6", -1, &st,
+	    NULL) != SQLITE_OK)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, f->since_us);
+	sqlite3_bind_int64(st, 2, f->until_us);
+	if (f->actor)
+		sqlite3_bind_text(st, 3, f->actor, -1, SQLITE_STATIC);
+	if (f->action)
+		sqlite3_bind_text(st, 4, f->action, -1, SQLITE_STATIC);
+	if (f->outcome)
+		sqlite3_bind_text(st, 5, f->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_record(st, &r);
+		if (fn(arg, &r) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERR;
+}
+
+static void
+broken(struct audit_check *c, int64_t id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+broken(struct audit_check *c, int64_t id, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (!c->ok)
+		return;		/* the first break is the one to report */
+	c->ok = 0;
+	c->broken_id = id;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+}
+
+int
+audit_verify(struct store *s, struct audit_check *c)
+{
+	struct audit_record	 r;
+	sqlite3			*db = store_db(s);
+	sqlite3_stmt		*st;
+	char			 prev[AUDIT_HASH_HEX + 1], h[AUDIT_HASH_HEX + 1];
+	char			 want[AUDIT_HASH_HEX + 1] = "";
+	int64_t			 expect = 1, confirmed = 0, through;
+	int			 rc;
+
+	memset(c, 0, sizeof(*c));
+	c->ok = 1;
+	strcpy(prev, zero_hash);
+	rc = one_row(db, "SELECT first_id, prev FROM audit_anchor", &st);
+	if (rc == SQLITE_ROW) {
+		expect = sqlite3_column_int64(st, 0);
+		col(st, 1, prev, sizeof(prev));
+		strcpy(want, prev);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	c->first_id = expect;
+	if (sqlite3_prepare_v2(db, SELECT_AUDIT " ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK)
+		return STORE_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_record(st, &r);
+		if (c->records == 0)
+			snprintf(c->alg, sizeof(c->alg), "%s", r.alg);
+		c->records++;
+		c->last_id = r.id;
+		if (r.id != expect)
+			broken(c, r.id, r.id > expect ? "record %lld is missing"
+			    " before record %lld" : "record %lld is out of "
+			    "order at record %lld", (long long)(r.id > expect ?
+			    expect : r.id), (long long)r.id);
+		else if (strcmp(r.alg, c->alg) != 0)
+			broken(c, r.id, "record %lld changes the hash "
+			    "algorithm to %s", (long long)r.id, r.alg);
+		else if (strcmp(r.prev, prev) != 0)
+			broken(c, r.id, "record %lld does not follow record "
+			    "%lld", (long long)r.id, (long long)r.id - 1);
+		else if (record_hash(&r, prev, h) == -1 ||
+		    strcmp(h, r.hash) != 0)
+			broken(c, r.id, "record %lld was changed",
+			    (long long)r.id);
+		if (strcmp(r.action, "audit-purge") == 0 &&
+		    sscanf(r.object, "audit<=%lld", (long long *)&through) ==
+		    1 && through + 1 == c->first_id &&
+		    strstr(r.detail, want[0] ? want : "-") != NULL)
+			confirmed = 1;
+		strcpy(prev, r.hash);
+		expect = r.id + 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return STORE_ERR;
+	snprintf(c->head, sizeof(c->head), "%s", prev);
+	if (c->first_id > 1 && !confirmed)
+		broken(c, c->first_id, "the records before %lld were removed "
+		    "without a purge record", (long long)c->first_id);
+	return 0;
+}
+
+struct purge_arg {
+	int64_t		 before_us;
+	const char	*actor;
+	int64_t		 removed;
+};
+
+static int
+purge_fn(sqlite3 *db, void *arg)
+{
+	struct purge_arg	*p = arg;
+	struct audit_record	 r;
+	sqlite3_stmt		*st;
+	char			 last[AUDIT_HASH_HEX + 1];
+	int64_t			 through;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, hash, (SELECT count(*) FROM"
+	    " audit WHERE at_us < ?1) FROM audit WHERE at_us < ?1 ORDER BY id"
+	    " DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->before_us);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	through = sqlite3_column_int64(st, 0);
+	col(st, 1, last, sizeof(last));
+	p->removed = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.actor, sizeof(r.actor), "%s", p->actor);
+	strcpy(r.role, "system");
+	strcpy(r.address, "console");
+	strcpy(r.action, "audit-purge");
+	snprintf(r.object, sizeof(r.object), "audit<=%lld",
+	    (long long)through);
+	snprintf(r.detail, sizeof(r.detail), "removed %lld records older "
+	    "than the retention; record %lld had hash %s",
+	    (long long)p->removed, (long long)through, last);
+	strcpy(r.outcome, "ok");
+	if (append_locked(db, &r) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO audit_anchor"
+	    " (one, first_id, prev) VALUES (1, ?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, through + 1);
+	sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (sqlite3_prepare_v2(db, "DELETE FROM audit WHERE id <= ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, through);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+audit_purge(struct store *s, int64_t before_us, const char *actor,
+    int64_t *removed)
+{
+	struct purge_arg	 p = { before_us, actor, 0 };
+
+	*removed = 0;
+	if (in_transaction(s, purge_fn, &p) != 0)
+		return STORE_ERR;
+	*removed = p.removed;
+	return 0;
+}
