@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "store.h"
 #include "syslog-out.h"
 
@@ -233,9 +234,13 @@ test_schema_versions(void **state)
 	store_close(open_rw());
 	assert_non_null(s = store_open(path, STORE_READONLY, err, sizeof(err)));
 	store_close(s);
-	/* A database of schema 1 is migrated: events appear. */
+	/*
+	 * A database of schema 1 (without the tables of 2 and 3) is
+	 * migrated: events and the audit trail appear.
+	 */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE events;"
+	    "DROP TABLE audit; DROP TABLE audit_anchor;"
 	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_non_null(s = store_open(path, STORE_CREATE, err, sizeof(err)));
@@ -247,6 +252,8 @@ test_schema_versions(void **state)
 		assert_int_equal(store_event_add(s, &e), 0);
 		assert_int_equal(e.id, 1);
 	}
+	assert_int_equal(audit_log(s, "a", "sysadmin", "console", "login",
+	    "", "ok", NULL), 0);
 	store_close(s);
 	/* A newer program's database is left alone. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
