@@ -1,10 +1,10 @@
 # zwctl: the administration command.
 ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c ctl/events.c ctl/trends.c \
-		   ctl/audit.c
+		   ctl/audit.c ctl/report.c
 ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
 
-$(O)/zwctl: $(ZWCTL_OBJS) $(O)/libcollector.a
-	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(O)/zwctl: $(ZWCTL_OBJS) $(O)/libreport.a $(O)/libcollector.a
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(REPORT_LIBS)
 
 ifeq ($(BUILD),release)
 ctl/zwctl: $(O)/zwctl

@@ -21,6 +21,7 @@ static const struct zwctl_command commands[] = {
 	{ "events",	zwctl_events,	"list, review (links, devices, utilisation)" },
 	{ "trends",	zwctl_trends,	"utilisation, peak, 95th percentile" },
 	{ "audit",	zwctl_audit,	"list, export, verify, purge (the audit trail)" },
+	{ "report",	zwctl_report,	"network, security, audit reports, signed" },
 	{ "check",	zwctl_check,	"check the configuration" },
 	{ NULL,		NULL,		NULL }
 };

@@ -1,7 +1,8 @@
 /*
  * Where the processes publish their state (the collector's status
  * snapshot, the poller's), and what the SNMP subagent reads and sends:
- * snmpd's AgentX socket and the thresholds of its notifications.
+ * snmpd's AgentX socket and the thresholds of its notifications; where
+ * reports are kept and the key that signs them.
  */
 #include <stdint.h>
 #include <string.h>
@@ -69,4 +70,18 @@ conf_agent_notify_store(struct conf_parser *ps, int argc, char **argv)
 {
 	return conf_number(ps, "notify-store", argv[0], 1, 100,
 	    &ps->conf->notify_store);
+}
+
+int
+conf_agent_report_key(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "report-key", argv[0], ps->conf->report_key,
+	    sizeof(ps->conf->report_key));
+}
+
+int
+conf_agent_report_dir(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "report-dir", argv[0], ps->conf->report_dir,
+	    sizeof(ps->conf->report_dir));
 }

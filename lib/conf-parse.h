@@ -67,6 +67,8 @@ int	 conf_agent_poller_status(struct conf_parser *, int, char **);
 int	 conf_agent_notify_severity(struct conf_parser *, int, char **);
 int	 conf_agent_notify_drops(struct conf_parser *, int, char **);
 int	 conf_agent_notify_store(struct conf_parser *, int, char **);
+int	 conf_agent_report_key(struct conf_parser *, int, char **);
+int	 conf_agent_report_dir(struct conf_parser *, int, char **);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;

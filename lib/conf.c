@@ -673,6 +673,8 @@ static const struct conf_keyword top_keywords[] = {
 	{ "poll-interval",	1, conf_devices_interval, NULL },
 	{ "poller-status",	1, conf_agent_poller_status, NULL },
 	{ "protos",		1, top_protos,		NULL },
+	{ "report-dir",		1, conf_agent_report_dir, NULL },
+	{ "report-key",		1, conf_agent_report_key, NULL },
 	{ "retention-days",	1, top_retention,	NULL },
 	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
 	{ "rrd-min-free",	1, conf_devices_min_free, NULL },
@@ -713,6 +715,8 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->notify_severity = SEV_HIGH;
 	c->notify_drops = NOTIFY_DROPS_DEFAULT;
 	c->notify_store = NOTIFY_STORE_DEFAULT;
+	strcpy(c->report_key, REPORT_KEY_DEFAULT);
+	strcpy(c->report_dir, REPORT_DIR_DEFAULT);
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -49,6 +49,8 @@
 #define POLLER_STATUS_DEFAULT_PATH "/run/zonewatch/poller.json"
 #define NOTIFY_DROPS_DEFAULT	1000	/* packets lost a second */
 #define NOTIFY_STORE_DEFAULT	90	/* percent of the store's disk used */
+#define REPORT_KEY_DEFAULT	"/var/lib/zonewatch/report-key.pem"
+#define REPORT_DIR_DEFAULT	"/var/lib/zonewatch/reports"
 #define POLL_DEFAULT_S		60
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
@@ -277,6 +279,8 @@ struct conf {
 	enum severity	 notify_severity;		/* this and worse */
 	unsigned int	 notify_drops;			/* per second */
 	unsigned int	 notify_store;			/* percent used */
+	char		 report_key[CONF_PATH_MAX];	/* signs reports */
+	char		 report_dir[CONF_PATH_MAX];	/* scheduled ones */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

@@ -7,3 +7,18 @@ LIB_SRCS	:= lib/log.c lib/parse.c lib/netaddr.c lib/lpm.c \
 		   lib/escape.c
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(O)/%.o)
 -include $(LIB_OBJS:.o=.d)
+
+# Reports and their signatures: cairo and pango for the PDF, so only the
+# programs that export reports link them (zwctl, the web UI).
+REPORT_SRCS	:= lib/report.c lib/report-build.c lib/report-out.c \
+		   lib/report-pdf.c lib/sign.c
+REPORT_OBJS	:= $(REPORT_SRCS:%.c=$(O)/%.o)
+REPORT_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags pangocairo 2>/dev/null))
+REPORT_LIBS	= $(shell pkg-config --libs pangocairo 2>/dev/null)
+
+$(REPORT_OBJS): ALL_CFLAGS += $(REPORT_CFLAGS)
+
+$(O)/libreport.a: $(REPORT_OBJS)
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+-include $(REPORT_OBJS:.o=.d)

@@ -122,6 +122,8 @@ free_fetch:
 					q->peak[d] = sum[d][r];
 			}
 		q->mean[d] = k ? total / (double)k : NAN;
+		q->sum[d] = total;
+		q->known[d] = (unsigned int)k;
 		q->p95[d] = rrd_query_percentile(vals[d], k, 95);
 		known = k;
 	}
@@ -133,4 +135,42 @@ out:
 		free(vals[d]);
 	}
 	return rv;
+}
+
+int
+rrd_query_mean(const char *file, const char *ds, time_t start, time_t end,
+    double *mean, unsigned int *known, char *err, size_t errlen)
+{
+	rrd_value_t	*data;
+	char		**names;
+	unsigned long	 step = RRD_QUERY_STEP, nds, rows, r, i;
+	double		 total = 0;
+	int		 col;
+
+	*mean = NAN;
+	*known = 0;
+	if (rrd_fetch_r(file, "AVERAGE", &start, &end, &step, &nds, &names,
+	    &data) != 0) {
+		snprintf(err, errlen, "%s: %s", file, rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
+	col = ds_index(names, nds, ds);
+	rows = (unsigned long)(end - start) / step;
+	for (r = 0; col >= 0 && r < rows; r++)
+		if (!isnan(data[r * nds + (unsigned long)col])) {
+			total += data[r * nds + (unsigned long)col];
+			(*known)++;
+		}
+	for (i = 0; i < nds; i++)
+		free(names[i]);
+	free(names);
+	free(data);
+	if (col < 0) {
+		snprintf(err, errlen, "%s: no data source %s", file, ds);
+		return -1;
+	}
+	if (*known > 0)
+		*mean = total / *known;
+	return 0;
 }

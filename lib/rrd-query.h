@@ -19,10 +19,16 @@ struct rrd_query {
 	double		 peak[2];	/* largest 5-minute average */
 	double		 p95[2];
 	double		 speed;		/* last known, bit/s; NAN if none */
+	double		 sum[2];	/* of the known averages: bytes = sum * 300 / 8 */
+	unsigned int	 known[2];	/* averages known, in and out */
 };
 
 int	rrd_query_files(const char *const *files, size_t n, time_t start,
 	    time_t end, struct rrd_query *, char *err, size_t errlen);
 double	rrd_query_percentile(double *v, size_t n, double pct);
+/* The mean of one data source's 5-minute averages, and how many were known. */
+int	rrd_query_mean(const char *file, const char *ds, time_t start,
+	    time_t end, double *mean, unsigned int *known, char *err,
+	    size_t errlen);
 
 #endif

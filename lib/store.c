@@ -203,8 +203,8 @@ prepare_writes(struct store *s)
 {
 	return prepare(s, &s->find,
 	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
-	    "dst_ip = ? AND app = ? AND state <= 1 AND last_us >= ? "
-	    "ORDER BY id DESC LIMIT 1") |
+	    "dst_ip = ? AND app = ? AND state <= 1 AND last_us >= ? AND "
+	    "first_us <= ? ORDER BY id DESC LIMIT 1") |
 	    prepare(s, &s->latest,
 	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
 	    "dst_ip = ? AND app = ? ORDER BY id DESC LIMIT 1") |
@@ -364,7 +364,12 @@ store_violation_add(struct store *s, struct store_violation *v,
 		bind_text(st, 2, v->src_ip);
 		bind_text(st, 3, v->dst_ip);
 		bind_text(st, 4, v->app);
+		/*
+		 * Within the window on either side: a capture read later
+		 * may hold older traffic than the record has seen.
+		 */
 		sqlite3_bind_int64(st, 5, v->first_us - window_us);
+		sqlite3_bind_int64(st, 6, v->last_us + window_us);
 		rc = sqlite3_step(st);
 		v->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);

@@ -9,7 +9,8 @@
 # isolation rules on crafted and real traffic), store (violations kept,
 # reviewed, exported, sent to syslog; kill -9 and a full disk), poller
 # (SNMP recordings of real switches served by snmpsim, moving counters),
-# agentx (the subagent under a real snmpd, traps to snmptrapd), conformance (the
+# agentx (the subagent under a real snmpd, traps to snmptrapd), report
+# (reports and the audit chain over a fixed month), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -26,6 +27,7 @@ export ZW_AGENTX="$BIN/zw-agentx"
 # nDPI is not built with the sanitizers; its one-time allocations at
 # start-up are released by ndpi_exit_detection_module(), so leaks count.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 passed=0 failed=0 skipped=0
@@ -69,6 +71,7 @@ want policy && pysuite policy tests/cli/test_policy.py
 want store && pysuite store tests/cli/test_store.py
 want poller && pysuite poller tests/cli/test_poller.py
 want agentx && pysuite agentx tests/cli/test_agentx.py
+want report && pysuite report tests/cli/test_report.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

@@ -111,6 +111,9 @@ test_repeats(void **state)
 	/* Past the window from the record's last sight: a new record. */
 	id = add(s, mk(1010, "10.0.0.1", "TLS", 1501 * SEC), 300 * SEC, 1);
 	assert_int_not_equal(id, a);
+	/* Long before the record, as a capture read late may be: a new one. */
+	assert_int_not_equal(add(s, mk(1010, "10.0.0.1", "TLS", 100 * SEC),
+	    300 * SEC, 1), id);
 	/* Window 0: every flow its own record. */
 	assert_int_not_equal(add(s, mk(1010, "10.0.0.1", "TLS", 1502 * SEC),
 	    0, 1), id);
