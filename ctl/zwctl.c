@@ -22,6 +22,7 @@ static const struct zwctl_command commands[] = {
 	{ "trends",	zwctl_trends,	"utilisation, peak, 95th percentile" },
 	{ "audit",	zwctl_audit,	"list, export, verify, purge (the audit trail)" },
 	{ "report",	zwctl_report,	"network, security, audit reports, signed" },
+	{ "user",	zwctl_user,	"add, list, passwd, role, disable, unlock, totp" },
 	{ "check",	zwctl_check,	"check the configuration" },
 	{ NULL,		NULL,		NULL }
 };
@@ -116,6 +117,24 @@ zwctl_store(struct zwctl *ctx, int flags)
 		return NULL;
 	}
 	if ((s = store_open(path, flags, err, sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return s;
+}
+
+struct store *
+zwctl_store_create(struct zwctl *ctx)
+{
+	struct store	*s;
+	struct conf	*c;
+	const char	*path = ctx->store;
+	char		 err[CONF_ERR_MAX + 128];
+
+	if (path == NULL) {
+		if ((c = zwctl_conf(ctx, 1)) == NULL)
+			return NULL;
+		path = c->store_path;
+	}
+	if ((s = store_open(path, STORE_CREATE, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	return s;
 }

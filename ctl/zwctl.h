@@ -33,6 +33,9 @@ int		 zwctl_events(struct zwctl *, int, char **);
 int		 zwctl_trends(struct zwctl *, int, char **);
 int		 zwctl_audit(struct zwctl *, int, char **);
 int		 zwctl_report(struct zwctl *, int, char **);
+int		 zwctl_user(struct zwctl *, int, char **);
+/* The store, made if it does not exist yet (the first user). */
+struct store	*zwctl_store_create(struct zwctl *);
 
 int64_t		 zwctl_now_us(void);
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */

@@ -118,6 +118,18 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE audit_anchor ("
 	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
 	"  first_id INTEGER NOT NULL, prev TEXT NOT NULL);",
+	/* 4: the administrators (lib/users.c) */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE, role INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL, password_us INTEGER NOT NULL,"
+	"  must_change INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until_us INTEGER NOT NULL DEFAULT 0,"
+	"  totp TEXT NOT NULL DEFAULT '',"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_us INTEGER NOT NULL,"
+	"  last_login_us INTEGER NOT NULL DEFAULT 0);",
 };
 
 static int

@@ -1,0 +1,103 @@
+/*
+ * The administrators (GB/T 22239-2019 level 3, 8.1.4.1 and 8.1.5):
+ * three separated roles, the system, security and audit administrators,
+ * and read-only viewers for the network staff.  Passwords are kept as
+ * salted scrypt hashes (RFC 7914) with a complexity rule, an expiry and
+ * a lockout after repeated failures; a second factor is TOTP (RFC 6238).
+ * Stored in the store's database, beside the audit trail.
+ */
+#ifndef ZW_USERS_H
+#define ZW_USERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define USER_NAME_MAX		32
+#define USER_PASSWORD_MIN	10
+#define USER_PASSWORD_MAX	128
+#define USER_MAX_FAILURES	5		/* then locked */
+#define USER_LOCK_S		(15 * 60)
+#define USER_EXPIRY_DAYS	90
+#define USER_TOTP_SECRET	32		/* base32 characters, 160 bits */
+
+#define USER_ROLES(X)							\
+	X(SYSADMIN,	"sysadmin",	"系统管理员",	"System administrator")	\
+	X(SECADMIN,	"secadmin",	"安全管理员",	"Security administrator") \
+	X(AUDITADMIN,	"auditadmin",	"审计管理员",	"Audit administrator")	\
+	X(VIEWER,	"viewer",	"只读用户",	"Viewer")
+
+#define USER_ROLE_ENUM(id, name, zh, en)	ROLE_##id,
+enum user_role {
+	USER_ROLES(USER_ROLE_ENUM)
+	ROLE_NROLES
+};
+#undef USER_ROLE_ENUM
+
+struct user {
+	int64_t		 id;
+	char		 name[USER_NAME_MAX + 1];
+	enum user_role	 role;
+	char		 hash[160];
+	int64_t		 password_us;		/* when it was set */
+	int		 must_change;		/* set by an administrator */
+	int		 failures;
+	int64_t		 locked_until_us;
+	char		 totp[USER_TOTP_SECRET + 1];	/* "" if none */
+	int		 disabled;
+	int64_t		 created_us;
+	int64_t		 last_login_us;
+};
+
+/* Results of users_login(). */
+enum user_login {
+	LOGIN_OK,
+	LOGIN_BAD,		/* no such user or a wrong password */
+	LOGIN_NEED_CODE,	/* the password was right; a TOTP code is due */
+	LOGIN_BAD_CODE,
+	LOGIN_LOCKED,
+	LOGIN_DISABLED,
+	LOGIN_EXPIRED,		/* right, but the password must change */
+	LOGIN_ERROR
+};
+
+const char	*user_role_name(enum user_role);
+const char	*user_role_text(enum user_role, int en);
+int		 user_role_parse(const char *);
+int		 user_name_valid(const char *);
+
+/* NULL if the password is acceptable, else why not (English). */
+const char	*users_password_problem(const char *name, const char *password);
+/* scrypt$N$r$p$salt$hash, base64. */
+int		 users_hash(const char *password, char *out, size_t len);
+int		 users_hash_check(const char *hash, const char *password);
+
+int		 users_add(struct store *, const char *name, enum user_role,
+		    const char *password, int must_change);
+int		 users_get(struct store *, const char *name, struct user *);
+typedef int	(*users_fn)(void *, const struct user *);
+int		 users_list(struct store *, users_fn, void *);
+int		 users_count(struct store *, int64_t *n);
+int		 users_set_password(struct store *, const char *name,
+		    const char *password, int must_change);
+int		 users_set_role(struct store *, const char *name, enum user_role);
+int		 users_set_disabled(struct store *, const char *name, int);
+int		 users_set_totp(struct store *, const char *name,
+		    const char *secret);
+int		 users_unlock(struct store *, const char *name);
+/*
+ * Checks a login and counts it: failures lock the account for
+ * USER_LOCK_S after USER_MAX_FAILURES.  code is the TOTP code or NULL.
+ */
+enum user_login	 users_login(struct store *, const char *name,
+		    const char *password, const char *code, int64_t now_us,
+		    struct user *);
+
+/* TOTP (RFC 6238): HMAC-SHA1, 30-second steps, 6 digits. */
+int		 totp_secret_new(char out[USER_TOTP_SECRET + 1]);
+int		 totp_code(const char *secret, int64_t t, char out[7]);
+/* Accepts the step of now and one either side (clock drift). */
+int		 totp_check(const char *secret, const char *code, int64_t t);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * Administrators: the password rule, scrypt hashes, lockout after
+ * repeated failures, expiry and a forced change, TOTP against the test
+ * vectors of RFC 6238.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "users.h"
+
+#define SEC	1000000LL
+
+static char	 dir[64];
+static char	 path[128];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/zw-test-users-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/events.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	 cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static struct store *
+open_rw(void)
+{
+	char		 err[256];
+	struct store	*s = store_open(path, STORE_CREATE, err, sizeof(err));
+
+	if (s == NULL)
+		fail_msg("%s", err);
+	return s;
+}
+
+static void
+test_password_rule(void **state)
+{
+	(void)state;
+	assert_non_null(users_password_problem("a", "Short1!"));
+	assert_non_null(users_password_problem("a", "alllowercaseletters"));
+	assert_non_null(users_password_problem("a", "lowerUPPERonly"));
+	assert_null(users_password_problem("a", "lowerUPPER123"));
+	assert_null(users_password_problem("a", "lower-upper-123"));
+	assert_non_null(users_password_problem("secadmin", "xSecAdmin-2026"));
+	assert_false(user_name_valid("1abc"));
+	assert_false(user_name_valid("a b"));
+	assert_false(user_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_true(user_name_valid("sec.admin_1"));
+}
+
+static void
+test_hashes(void **state)
+{
+	char	 h1[160], h2[160];
+
+	(void)state;
+	assert_int_equal(users_hash("Zonewatch-2026", h1, sizeof(h1)), 0);
+	assert_int_equal(users_hash("Zonewatch-2026", h2, sizeof(h2)), 0);
+	assert_string_not_equal(h1, h2);		/* salted */
+	assert_int_equal(strncmp(h1, "scrypt$32768$8$1$", 17), 0);
+	assert_true(users_hash_check(h1, "Zonewatch-2026"));
+	assert_true(users_hash_check(h2, "Zonewatch-2026"));
+	assert_false(users_hash_check(h1, "Zonewatch-2027"));
+	assert_false(users_hash_check("scrypt$1$1$1$x$y", "Zonewatch-2026"));
+	assert_false(users_hash_check("", ""));
+}
+
+static void
+test_lockout_and_expiry(void **state)
+{
+	struct store	*s = open_rw();
+	struct user	 u;
+	int64_t		 now = (int64_t)time(NULL) * SEC;
+	int		 i;
+
+	(void)state;
+	assert_int_equal(users_add(s, "sec1", ROLE_SECADMIN, "Secure-pass1",
+	    0), 0);
+	assert_int_equal(users_add(s, "sec1", ROLE_SECADMIN, "Secure-pass1",
+	    0), STORE_INVALID);
+	assert_int_equal(users_add(s, "weak", ROLE_VIEWER, "weak", 0),
+	    STORE_INVALID);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, now, &u),
+	    LOGIN_OK);
+	assert_int_equal(u.role, ROLE_SECADMIN);
+	assert_int_equal(users_login(s, "nobody", "Secure-pass1", NULL, now,
+	    &u), LOGIN_BAD);
+	for (i = 0; i < USER_MAX_FAILURES - 1; i++)
+		assert_int_equal(users_login(s, "sec1", "wrong", NULL, now, &u),
+		    LOGIN_BAD);
+	assert_int_equal(users_login(s, "sec1", "wrong", NULL, now, &u),
+	    LOGIN_LOCKED);
+	/* Locked: the right password too, until the lock ends. */
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, now, &u),
+	    LOGIN_LOCKED);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL,
+	    now + USER_LOCK_S * SEC + 1, &u), LOGIN_OK);
+	/* Past its age the password must change. */
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL,
+	    now + (USER_EXPIRY_DAYS + 1) * 86400 * SEC, &u), LOGIN_EXPIRED);
+	/* Not to the same one. */
+	assert_int_equal(users_set_password(s, "sec1", "Secure-pass1", 0),
+	    STORE_INVALID);
+	assert_int_equal(users_set_password(s, "sec1", "Secure-pass2", 1), 0);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass2", NULL, now, &u),
+	    LOGIN_EXPIRED);			/* must_change */
+	assert_int_equal(users_set_password(s, "sec1", "Secure-pass3", 0), 0);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, now, &u),
+	    LOGIN_OK);
+	assert_int_equal(users_set_disabled(s, "sec1", 1), 0);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, now, &u),
+	    LOGIN_DISABLED);
+	store_close(s);
+}
+
+static void
+test_totp(void **state)
+{
+	/* RFC 6238, appendix B: "12345678901234567890" in base32, SHA-1. */
+	static const char secret[] = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+	static const struct {
+		int64_t		 t;
+		const char	*code;	/* the last 6 of the 8 digits */
+	} v[] = {
+		{ 59, "287082" }, { 1111111109, "081804" },
+		{ 1111111111, "050471" }, { 1234567890, "005924" },
+		{ 2000000000, "279037" }, { 20000000000, "353130" },
+	};
+	struct store	*s;
+	struct user	 u;
+	char		 code[7], fresh[USER_TOTP_SECRET + 1];
+	int64_t		 now = 1234567890;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(totp_code(secret, v[i].t, code), 0);
+		assert_string_equal(code, v[i].code);
+	}
+	assert_true(totp_check(secret, "005924", now + 29));
+	assert_true(totp_check(secret, "005924", now + 30));	/* drift */
+	assert_false(totp_check(secret, "005924", now + 90));
+	assert_false(totp_check(secret, "00592", now));
+	assert_int_equal(totp_secret_new(fresh), 0);
+	assert_int_equal(strlen(fresh), USER_TOTP_SECRET);
+	s = open_rw();
+	assert_int_equal(users_add(s, "aud", ROLE_AUDITADMIN, "Review-pass1",
+	    0), 0);
+	assert_int_equal(users_set_totp(s, "aud", secret), 0);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", NULL,
+	    now * SEC, &u), LOGIN_NEED_CODE);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", "000000",
+	    now * SEC, &u), LOGIN_BAD_CODE);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", "005924",
+	    now * SEC, &u), LOGIN_OK);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_password_rule),
+		cmocka_unit_test(test_hashes),
+		cmocka_unit_test_setup_teardown(test_lockout_and_expiry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_totp, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
