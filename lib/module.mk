@@ -22,3 +22,9 @@ $(O)/libreport.a: $(REPORT_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
 -include $(REPORT_OBJS:.o=.d)
+
+# What the subagent and the web UI read of the appliance (Jansson).
+$(O)/libstate.a: $(O)/lib/agent-state.o
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+-include $(O)/lib/agent-state.d

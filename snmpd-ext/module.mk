@@ -1,11 +1,10 @@
 # zw-agentx: the AgentX subagent of ZONEWATCH-MIB (net-snmp's agent library).
-AGENTX_SRCS	:= snmpd-ext/main.c snmpd-ext/agent-state.c \
-		   snmpd-ext/mib-view.c snmpd-ext/mib-zonewatch.c \
+AGENTX_SRCS	:= snmpd-ext/main.c snmpd-ext/mib-view.c snmpd-ext/mib-zonewatch.c \
 		   snmpd-ext/notify.c
 AGENTX_OBJS	:= $(AGENTX_SRCS:%.c=$(O)/%.o)
 AGENT_LIBS	= $(shell net-snmp-config --agent-libs 2>/dev/null) -ljansson
 
-$(O)/zw-agentx: $(AGENTX_OBJS) $(O)/libcollector.a
+$(O)/zw-agentx: $(AGENTX_OBJS) $(O)/libstate.a $(O)/libcollector.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(AGENT_LIBS)
 
 $(O)/snmpd-ext/%.o: ALL_CFLAGS += -Isnmpd-ext

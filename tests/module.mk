@@ -24,11 +24,10 @@ $(O)/fuzz/%: $(O)/tests/fuzz/%.o $(O)/libcollector.a
 
 # The subagent's reader: its own objects, jansson and net-snmp.
 $(O)/fuzz/fuzz-agent-state: $(O)/tests/fuzz/fuzz-agent-state.o \
-		$(O)/snmpd-ext/agent-state.o $(O)/libcollector.a
+		$(O)/libstate.a $(O)/libcollector.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(AGENT_LIBS)
 
-$(O)/tests/fuzz/fuzz-agent-state.o: ALL_CFLAGS += -Isnmpd-ext
 
 fuzz-binaries: $(FUZZ_BINS)
 
