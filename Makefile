@@ -26,7 +26,7 @@ ZW_ENTERPRISE	?= 32473
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
-		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev \
+		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind
 
@@ -77,6 +77,7 @@ include collector/module.mk
 include ctl/module.mk
 include poller/module.mk
 include snmpd-ext/module.mk
+include webui/module.mk
 include tests/module.mk
 include bench/module.mk
 

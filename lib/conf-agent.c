@@ -85,3 +85,44 @@ conf_agent_report_dir(struct conf_parser *ps, int argc, char **argv)
 	return path(ps, "report-dir", argv[0], ps->conf->report_dir,
 	    sizeof(ps->conf->report_dir));
 }
+
+int
+conf_agent_webui_listen(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_set_text(ps, ps->conf->webui_listen,
+	    sizeof(ps->conf->webui_listen), argv[0]);
+}
+
+int
+conf_agent_webui_cert(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "webui-cert", argv[0], ps->conf->webui_cert,
+	    sizeof(ps->conf->webui_cert));
+}
+
+int
+conf_agent_webui_key(struct conf_parser *ps, int argc, char **argv)
+{
+	return path(ps, "webui-key", argv[0], ps->conf->webui_key,
+	    sizeof(ps->conf->webui_key));
+}
+
+/* A bearer token for Prometheus' scrapes of /metrics. */
+int
+conf_agent_metrics_token(struct conf_parser *ps, int argc, char **argv)
+{
+	if (strlen(argv[0]) < 16) {
+		conf_error(ps, "webui-metrics-token: at least 16 characters");
+		return -1;
+	}
+	return conf_set_text(ps, ps->conf->metrics_token,
+	    sizeof(ps->conf->metrics_token), argv[0]);
+}
+
+/* Login attempts a minute from one address (10). */
+int
+conf_agent_login_rate(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "webui-login-rate", argv[0], 1, 100000,
+	    &ps->conf->login_rate);
+}

@@ -57,8 +57,6 @@ int	 conf_set_text(struct conf_parser *, char *dst, size_t len,
 struct conf_where conf_here(struct conf_parser *);
 int	 conf_number(struct conf_parser *, const char *what, const char *arg,
 	    uint64_t min, uint64_t max, unsigned int *out);
-/* conf-rules.c: a severity's name, or -1. */
-int	 conf_severity_parse(const char *);
 
 /* conf-agent.c: the shared state's files, the subagent's settings. */
 int	 conf_agent_socket(struct conf_parser *, int, char **);
@@ -69,6 +67,11 @@ int	 conf_agent_notify_drops(struct conf_parser *, int, char **);
 int	 conf_agent_notify_store(struct conf_parser *, int, char **);
 int	 conf_agent_report_key(struct conf_parser *, int, char **);
 int	 conf_agent_report_dir(struct conf_parser *, int, char **);
+int	 conf_agent_webui_listen(struct conf_parser *, int, char **);
+int	 conf_agent_webui_cert(struct conf_parser *, int, char **);
+int	 conf_agent_webui_key(struct conf_parser *, int, char **);
+int	 conf_agent_metrics_token(struct conf_parser *, int, char **);
+int	 conf_agent_login_rate(struct conf_parser *, int, char **);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;

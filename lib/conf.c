@@ -685,6 +685,11 @@ static const struct conf_keyword top_keywords[] = {
 	{ "store",		1, top_store,		NULL },
 	{ "syslog",		1, top_syslog,		&syslog_block },
 	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
+	{ "webui-cert",		1, conf_agent_webui_cert, NULL },
+	{ "webui-key",		1, conf_agent_webui_key, NULL },
+	{ "webui-listen",	1, conf_agent_webui_listen, NULL },
+	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
+	{ "webui-metrics-token", 1, conf_agent_metrics_token, NULL },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
 };
@@ -717,6 +722,10 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->notify_store = NOTIFY_STORE_DEFAULT;
 	strcpy(c->report_key, REPORT_KEY_DEFAULT);
 	strcpy(c->report_dir, REPORT_DIR_DEFAULT);
+	strcpy(c->webui_listen, WEBUI_LISTEN_DEFAULT);
+	strcpy(c->webui_cert, WEBUI_CERT_DEFAULT);
+	strcpy(c->webui_key, WEBUI_KEY_DEFAULT);
+	c->login_rate = 10;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

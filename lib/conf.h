@@ -51,6 +51,9 @@
 #define NOTIFY_STORE_DEFAULT	90	/* percent of the store's disk used */
 #define REPORT_KEY_DEFAULT	"/var/lib/zonewatch/report-key.pem"
 #define REPORT_DIR_DEFAULT	"/var/lib/zonewatch/reports"
+#define WEBUI_LISTEN_DEFAULT	"0.0.0.0:8443"
+#define WEBUI_CERT_DEFAULT	"/var/lib/zonewatch/webui.crt"
+#define WEBUI_KEY_DEFAULT	"/var/lib/zonewatch/webui.key"
 #define POLL_DEFAULT_S		60
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
@@ -281,6 +284,11 @@ struct conf {
 	unsigned int	 notify_store;			/* percent used */
 	char		 report_key[CONF_PATH_MAX];	/* signs reports */
 	char		 report_dir[CONF_PATH_MAX];	/* scheduled ones */
+	char		 webui_listen[CONF_TEXT_MAX];
+	char		 webui_cert[CONF_PATH_MAX];
+	char		 webui_key[CONF_PATH_MAX];
+	char		 metrics_token[CONF_TEXT_MAX];	/* "" : none */
+	unsigned int	 login_rate;			/* a minute, an address */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */
@@ -294,6 +302,8 @@ struct conf	*conf_load(const char *path, char *err, size_t errlen);
 void		 conf_free(struct conf *);
 const char	*conf_level_name(enum site_level);
 const char	*conf_severity_name(enum severity);
+/* A severity's name, or -1. */
+int		 conf_severity_parse(const char *);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);
 const char	*conf_detect_name(enum rule_detect);

@@ -85,6 +85,7 @@ struct store_filter {
 	const char	*zone;			/* either end */
 	const char	*app;
 	const char	*ip;			/* either end */
+	int64_t		 before_id;		/* ids below it (pages); 0 */
 	int64_t		 limit;			/* 0: no limit */
 };
 

@@ -10,6 +10,7 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(O)/libpoller.a $(O)/libcollector.a
 $(O)/tests/unit/%.o: ALL_CFLAGS += -Itests/unit -Ipoller
 
 test-binaries: $(O)/zw-collector $(O)/zwctl $(O)/zw-poller $(O)/zw-agentx \
+		$(O)/zw-webui \
 		$(UNIT_BINS)
 
 -include $(UNIT_SRCS:%.c=$(O)/%.d)

@@ -1,0 +1,395 @@
+/*
+ * Accepting and dispatching.  libevent's evhttp parses HTTP within the
+ * caps set here (headers, body, time); this file bounds what clients can
+ * hold: connections in all (counted from the TLS session's start to its
+ * end), connections per address (counted from their first request, when
+ * the address is known to evhttp), requests a second per address (a
+ * token bucket), and login attempts a minute per address.  A connection
+ * over the total is not given TLS: its first bytes fail to parse as HTTP
+ * and evhttp closes it at once, before any handshake is paid for.  The
+ * table of addresses is bounded too; the stalest without a connection
+ * goes first.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "log.h"
+#include "webui.h"
+
+struct client {
+	char		 ip[46];
+	unsigned int	 conns;
+	double		 tokens, login_tokens;
+	int64_t		 seen_us;
+};
+
+/* An HTTP connection seen with a request, and its address. */
+struct conn {
+	struct evhttp_connection *evcon;
+	struct client		*c;
+};
+
+static struct client	 clients[WEBUI_CLIENTS];
+static struct conn	 conns[WEBUI_MAX_CONNS];
+static int		 tls_index = -1;	/* SSL ex_data slot */
+
+int64_t
+server_now_us(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* The entry of an address, made if need be (evicting the stalest idle). */
+static struct client *
+client_of(struct webui *w, const char *ip, int64_t now)
+{
+	struct client	*free_slot = NULL, *stalest = NULL;
+	size_t		 i;
+
+	for (i = 0; i < WEBUI_CLIENTS; i++) {
+		if (strcmp(clients[i].ip, ip) == 0)
+			return &clients[i];
+		if (clients[i].ip[0] == '\0') {
+			if (free_slot == NULL)
+				free_slot = &clients[i];
+		} else if (clients[i].conns == 0 && (stalest == NULL ||
+		    clients[i].seen_us < stalest->seen_us))
+			stalest = &clients[i];
+	}
+	if (free_slot == NULL) {
+		if ((free_slot = stalest) == NULL)
+			return NULL;	/* every address holds a connection */
+		w->stats.clients_evicted++;
+	}
+	memset(free_slot, 0, sizeof(*free_slot));
+	snprintf(free_slot->ip, sizeof(free_slot->ip), "%s", ip);
+	free_slot->tokens = WEBUI_BURST;
+	free_slot->login_tokens = w->conf->login_rate;
+	free_slot->seen_us = now;
+	return free_slot;
+}
+
+static int
+take(double *tokens, double rate_per_s, double burst, int64_t elapsed_us)
+{
+	*tokens += rate_per_s * (double)elapsed_us / 1e6;
+	if (*tokens > burst)
+		*tokens = burst;
+	if (*tokens < 1)
+		return 0;
+	*tokens -= 1;
+	return 1;
+}
+
+/* The TLS session is freed with its connection: the count goes down. */
+static void
+tls_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
+{
+	struct webui	*w = ptr;
+
+	if (w != NULL)
+		w->stats.conns--;
+}
+
+static struct bufferevent *
+make_bev(struct event_base *base, void *arg)
+{
+	struct webui	*w = arg;
+	SSL		*ssl;
+
+	if (w->stats.conns >= WEBUI_MAX_CONNS) {
+		w->stats.refused_conns++;
+		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	}
+	if ((ssl = SSL_new(w->tls)) == NULL)
+		return NULL;
+	w->stats.conns++;
+	SSL_set_ex_data(ssl, tls_index, w);
+	return bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct conn	*k = arg;
+
+	if (k->c != NULL && k->c->conns > 0)
+		k->c->conns--;
+	memset(k, 0, sizeof(*k));
+}
+
+/*
+ * Counts a connection for its address at its first request; 0 while the
+ * address is within its limit.
+ */
+static int
+conn_counted(struct evhttp_request *ev, struct client *c)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
+	struct conn		*free_slot = NULL;
+	size_t			 i;
+
+	for (i = 0; i < WEBUI_MAX_CONNS; i++) {
+		if (conns[i].evcon == evcon)
+			return 0;
+		if (conns[i].evcon == NULL && free_slot == NULL)
+			free_slot = &conns[i];
+	}
+	if (c == NULL || free_slot == NULL || c->conns >= WEBUI_MAX_CONNS_IP)
+		return -1;
+	free_slot->evcon = evcon;
+	free_slot->c = c;
+	c->conns++;
+	evhttp_connection_set_closecb(evcon, conn_closed, free_slot);
+	return 0;
+}
+
+/* A path of the table's alphabet, without . or .. segments. */
+static int
+path_ok(const char *p)
+{
+	size_t	 i;
+
+	if (p == NULL || p[0] != '/' || strlen(p) >= 200)
+		return 0;
+	for (i = 0; p[i] != '\0'; i++) {
+		char c = p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '/' || c == '-' ||
+		    c == '_' || c == '.'))
+			return 0;
+		if (i > 0 && c == '.' && p[i - 1] == '/')
+			return 0;	/* no "/." nor "/.." */
+		if (i > 0 && c == '/' && p[i - 1] == '/')
+			return 0;
+	}
+	return 1;
+}
+
+static const struct page *
+find_page(struct req *r, int method)
+{
+	const struct page	*p;
+	size_t			 len;
+
+	for (p = webui_pages; p->path != NULL; p++) {
+		if (p->method != method &&
+		    !(method == EVHTTP_REQ_HEAD && p->method == EVHTTP_REQ_GET))
+			continue;
+		len = strlen(p->path);
+		if (p->path[len - 1] == '/' && len > 1) {
+			if (strncmp(r->path, p->path, len) == 0 &&
+			    r->path[len] != '\0') {
+				r->rest = r->path + len;
+				return p;
+			}
+		} else if (strcmp(r->path, p->path) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+read_session(struct req *r)
+{
+	struct form	 cookies;
+	const char	*h, *v;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+	    "Cookie");
+	if (h == NULL || form_parse_cookies(&cookies, h, strlen(h)) == -1)
+		cookies.n = 0;
+	if ((v = form_get(&cookies, "zw_session")) != NULL)
+		r->session = session_find(r->w, v);
+	if ((v = form_get(&r->query, "lang")) != NULL)
+		r->en = strcmp(v, "en") == 0;
+	else if ((v = form_get(&cookies, "zw_lang")) != NULL)
+		r->en = strcmp(v, "en") == 0;	/* else Chinese, whoever asks */
+}
+
+static int
+read_body(struct req *r)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(r->ev);
+	size_t		 len = evbuffer_get_length(in);
+	const char	*type;
+
+	type = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+	    "Content-Type");
+	if (len == 0)
+		return 0;
+	if (type == NULL || strncmp(type, "application/x-www-form-urlencoded",
+	    33) != 0)
+		return -1;
+	return form_parse_urlencoded(&r->body, (const char *)evbuffer_pullup(
+	    in, (ev_ssize_t)len), len);
+}
+
+static void
+on_request(struct evhttp_request *ev, void *arg)
+{
+	struct webui		*w = arg;
+	struct req		 r;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
+	const struct page	*p;
+	struct client		*c;
+	const char		*path, *q, *token;
+	char			*host = NULL;
+	ev_uint16_t		 port;
+	int64_t			 now = server_now_us();
+	int			 method = evhttp_request_get_command(ev);
+
+	memset(&r, 0, sizeof(r));
+	r.w = w;
+	r.ev = ev;
+	w->stats.requests++;
+	evhttp_connection_get_peer(evhttp_request_get_connection(ev), &host,
+	    &port);
+	snprintf(r.ip, sizeof(r.ip), "%s", host ? host : "?");
+	c = client_of(w, r.ip, now);
+	if (conn_counted(ev, c) == -1) {
+		w->stats.refused_conns++;
+		evhttp_add_header(evhttp_request_get_output_headers(ev),
+		    "Connection", "close");
+		reply_error(&r, 503, "too_many");
+		return;
+	}
+	if (c != NULL) {
+		int64_t	 dt = now - c->seen_us;
+
+		c->seen_us = now;
+		if (!take(&c->tokens, WEBUI_RATE, WEBUI_BURST, dt)) {
+			w->stats.rate_limited++;
+			reply_error(&r, 429, "too_many");
+			return;
+		}
+		c->login_tokens += w->conf->login_rate * (double)dt / 60e6;
+		if (c->login_tokens > w->conf->login_rate)
+			c->login_tokens = w->conf->login_rate;
+	}
+	path = uri ? evhttp_uri_get_path(uri) : NULL;
+	q = uri ? evhttp_uri_get_query(uri) : NULL;
+	if (!path_ok(path) || (q != NULL && form_parse_urlencoded(&r.query, q,
+	    strlen(q)) == -1) || (method == EVHTTP_REQ_POST &&
+	    read_body(&r) == -1)) {
+		w->stats.bad_requests++;
+		reply_error(&r, 400, "bad_request");
+		return;
+	}
+	snprintf(r.path, sizeof(r.path), "%s", path);
+	if (strncmp(r.path, "/api/", 5) == 0) {
+		r.api = 1;
+		memmove(r.path, r.path + 4, strlen(r.path + 4) + 1);
+	}
+	read_session(&r);
+	if ((p = find_page(&r, method)) == NULL) {
+		reply_error(&r, 404, "not_found");
+		return;
+	}
+	if (p->roles != 0) {
+		if (r.session == NULL) {
+			if (r.api || method != EVHTTP_REQ_GET)
+				reply_error(&r, 401, "login_first");
+			else
+				reply_redirect(&r, "/login");
+			return;
+		}
+		if (!(p->roles & ROLE_BIT(r.session->role)) ||
+		    (r.session->must_change && strcmp(p->path, "/account") !=
+		    0 && strcmp(p->path, "/account/password") != 0 &&
+		    strcmp(p->path, "/logout") != 0)) {
+			w->stats.denied++;
+			if (!r.session->must_change)
+				webui_audit(&r, "access-denied", r.path,
+				    "denied", "%s %s", method ==
+				    EVHTTP_REQ_POST ? "POST" : "GET", r.path);
+			if (r.session->must_change && !r.api &&
+			    method == EVHTTP_REQ_GET)
+				reply_redirect(&r, "/account");
+			else
+				reply_error(&r, 403, "forbidden");
+			return;
+		}
+	}
+	if (method == EVHTTP_REQ_POST) {
+		token = evhttp_find_header(evhttp_request_get_input_headers(ev),
+		    "X-CSRF-Token");
+		if (token == NULL)
+			token = form_get(&r.body, "csrf");
+		if (p->roles != 0 && !session_csrf_ok(r.session, token)) {
+			w->stats.denied++;
+			reply_error(&r, 403, "bad_csrf");
+			return;
+		}
+		if (strcmp(p->path, "/login") == 0 && c != NULL) {
+			if (c->login_tokens < 1) {
+				w->stats.rate_limited++;
+				reply_error(&r, 429, "too_many");
+				return;
+			}
+			c->login_tokens -= 1;
+		}
+	}
+	reply_page(&r, p);
+}
+
+int
+server_listen(struct webui *w, const char *addr, char *err, size_t errlen)
+{
+	struct evconnlistener	*l;
+	struct sockaddr_storage	 ss;
+	int			 len = sizeof(ss);
+
+	if (tls_index < 0)
+		tls_index = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+		    tls_free);
+	memset(&ss, 0, sizeof(ss));
+	if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss,
+	    &len) == -1) {
+		snprintf(err, errlen, "webui-listen %s: an address and port, "
+		    "such as 0.0.0.0:8443 or [::]:8443", addr);
+		return -1;
+	}
+	if ((w->http = evhttp_new(w->base)) == NULL) {
+		snprintf(err, errlen, "evhttp: out of memory");
+		return -1;
+	}
+	evhttp_set_max_headers_size(w->http, WEBUI_MAX_HEADERS);
+	evhttp_set_max_body_size(w->http, WEBUI_MAX_BODY);
+	evhttp_set_timeout(w->http, WEBUI_TIMEOUT_S);
+	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
+	evhttp_set_bevcb(w->http, make_bev, w);
+	evhttp_set_gencb(w->http, on_request, w);
+	if ((l = evconnlistener_new_bind(w->base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, len)) == NULL ||
+	    evhttp_bind_listener(w->http, l) == NULL) {
+		snprintf(err, errlen, "webui-listen %s: %s", addr,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}

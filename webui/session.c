@@ -1,0 +1,102 @@
+/*
+ * Sessions in memory: a bounded table (WEBUI_SESSIONS), each with a
+ * random id (256 bits) that the cookie carries and a CSRF token that
+ * every form and API change must echo.  A session ends after
+ * WEBUI_IDLE_S without a request or WEBUI_SESSION_MAX_S in all; when the
+ * table is full, the longest idle one is ended (and counted).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "webui.h"
+
+static int
+random_hex(char out[65])
+{
+	unsigned char	 r[32];
+	int		 i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return -1;
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	return 0;
+}
+
+static int
+expired(const struct session *s, int64_t now)
+{
+	return now - s->seen_us > WEBUI_IDLE_S * 1000000LL ||
+	    now - s->created_us > WEBUI_SESSION_MAX_S * 1000000LL;
+}
+
+struct session *
+session_new(struct webui *w, const struct user *u, int must_change,
+    const char *ip)
+{
+	struct session	*s, *pick = NULL;
+	int64_t		 now = server_now_us();
+	size_t		 i;
+
+	for (i = 0; i < WEBUI_SESSIONS; i++) {
+		s = &w->sessions[i];
+		if (!s->used || expired(s, now)) {
+			pick = s;
+			break;
+		}
+		if (pick == NULL || s->seen_us < pick->seen_us)
+			pick = s;
+	}
+	if (pick->used && !expired(pick, now))
+		w->stats.sessions_evicted++;
+	memset(pick, 0, sizeof(*pick));
+	if (random_hex(pick->id) == -1 || random_hex(pick->csrf) == -1)
+		return NULL;
+	snprintf(pick->user, sizeof(pick->user), "%s", u->name);
+	pick->role = u->role;
+	pick->must_change = must_change;
+	snprintf(pick->ip, sizeof(pick->ip), "%s", ip);
+	pick->created_us = pick->seen_us = now;
+	pick->used = 1;
+	return pick;
+}
+
+struct session *
+session_find(struct webui *w, const char *id)
+{
+	struct session	*s;
+	int64_t		 now = server_now_us();
+	size_t		 i;
+
+	if (id == NULL || strlen(id) != 64)
+		return NULL;
+	for (i = 0; i < WEBUI_SESSIONS; i++) {
+		s = &w->sessions[i];
+		if (!s->used || CRYPTO_memcmp(s->id, id, 64) != 0)
+			continue;
+		if (expired(s, now)) {
+			session_end(s);
+			return NULL;
+		}
+		s->seen_us = now;
+		return s;
+	}
+	return NULL;
+}
+
+void
+session_end(struct session *s)
+{
+	if (s != NULL)
+		memset(s, 0, sizeof(*s));
+}
+
+int
+session_csrf_ok(const struct session *s, const char *token)
+{
+	return s != NULL && token != NULL && strlen(token) == 64 &&
+	    CRYPTO_memcmp(s->csrf, token, 64) == 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * The web UI: one process, one libevent loop.  server.c accepts TLS
+ * connections within limits and dispatches requests through the table of
+ * pages (pages.c) after the session, role and CSRF checks; each page has
+ * a model (JSON, served as is under /api) and a view (HTML from the same
+ * model), so every page is also an API.
+ */
+#ifndef ZW_WEBUI_H
+#define ZW_WEBUI_H
+
+#include <stdint.h>
+
+#include <event2/http.h>
+#include <jansson.h>
+#include <openssl/ssl.h>
+
+#include "agent-state.h"
+#include "conf.h"
+#include "form.h"
+#include "store.h"
+#include "users.h"
+
+#define WEBUI_MAX_CONNS		256
+#define WEBUI_MAX_CONNS_IP	32
+#define WEBUI_MAX_HEADERS	8192
+#define WEBUI_MAX_BODY		65536
+#define WEBUI_TIMEOUT_S		15
+#define WEBUI_CLIENTS		4096	/* addresses tracked for limits */
+#define WEBUI_RATE		50	/* requests a second per address */
+#define WEBUI_BURST		200
+#define WEBUI_SESSIONS		1024
+#define WEBUI_IDLE_S		(15 * 60)
+#define WEBUI_SESSION_MAX_S	(12 * 3600)
+#define WEBUI_PAGE_ROWS		50
+
+struct session {
+	char		 id[65];
+	char		 csrf[65];
+	char		 user[USER_NAME_MAX + 1];
+	enum user_role	 role;
+	int		 must_change;	/* only the password page until then */
+	char		 ip[46];
+	int64_t		 created_us, seen_us;
+	int		 used;
+};
+
+struct webui_stats {
+	uint64_t	 requests, refused_conns, rate_limited, bad_requests;
+	uint64_t	 denied, logins, login_failures, sessions_evicted;
+	uint64_t	 clients_evicted;
+	unsigned int	 conns;
+};
+
+struct webui {
+	const struct conf	*conf;
+	struct store		*store;
+	struct agent_state	*state;
+	json_t			*poller;	/* the poller's status, or NULL */
+	struct event_base	*base;
+	struct evhttp		*http;
+	SSL_CTX			*tls;
+	const char		*rrd_dir;
+	const char		*metrics_token;	/* "" : sessions only */
+	struct session		 sessions[WEBUI_SESSIONS];
+	struct webui_stats	 stats;
+	int64_t			 started_us;
+};
+
+struct req {
+	struct webui		*w;
+	struct evhttp_request	*ev;
+	char			 path[256];
+	const char		*rest;		/* after a prefix route */
+	struct form		 query;
+	struct form		 body;
+	struct session		*session;	/* NULL: not logged in */
+	int			 en;		/* English, else Chinese */
+	int			 api;		/* under /api: JSON */
+	char			 ip[46];
+};
+
+#define ROLE_BIT(r)	(1u << (r))
+#define ROLES_ALL	(ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SECADMIN) | \
+			 ROLE_BIT(ROLE_AUDITADMIN) | ROLE_BIT(ROLE_VIEWER))
+
+struct page {
+	int		 method;	/* EVHTTP_REQ_GET or EVHTTP_REQ_POST */
+	const char	*path;		/* exact; a prefix if it ends in '/' */
+	unsigned int	 roles;		/* 0: public */
+	json_t		*(*model)(struct req *, int *status);
+	void		(*view)(struct req *, json_t *);
+	void		(*action)(struct req *);	/* instead of both */
+};
+
+extern const struct page webui_pages[];
+
+/* server.c */
+int		 server_listen(struct webui *, const char *addr, char *err,
+		    size_t errlen);
+int64_t		 server_now_us(void);
+
+/* session.c */
+struct session	*session_new(struct webui *, const struct user *,
+		    int must_change, const char *ip);
+struct session	*session_find(struct webui *, const char *id);
+void		 session_end(struct session *);
+int		 session_csrf_ok(const struct session *, const char *token);
+
+/* reply.c */
+void		 reply_html(struct req *, int status, struct evbuffer *);
+void		 reply_json(struct req *, int status, json_t *);
+void		 reply_redirect(struct req *, const char *to);
+void		 reply_error(struct req *, int status, const char *msg_id);
+void		 reply_bytes(struct req *, const char *type,
+		    const char *filename, const void *, size_t);
+void		 reply_headers(struct req *);
+void		 reply_page(struct req *, const struct page *);
+
+/* html.c */
+const char	*T(const struct req *, const char *id);
+void		 html_begin(struct req *, struct evbuffer *, const char *title);
+void		 html_end(struct req *, struct evbuffer *);
+void		 html_esc(struct evbuffer *, const char *);
+void		 html_csrf(struct req *, struct evbuffer *);
+const char	*html_time(int64_t us, char *buf, size_t len);
+void		 html_bps(struct evbuffer *, double bps);
+
+/* state.c: the figures pages show, refreshed off the request path. */
+void		 state_refresh(struct webui *);
+
+/* svg.c */
+void		 svg_chart(struct evbuffer *, const double *in,
+		    const double *out, size_t n, int64_t t0, int step,
+		    double capacity);
+
+/* The audit trail, with the request's user and address. */
+void		 webui_audit(struct req *, const char *action,
+		    const char *object, const char *outcome, const char *fmt,
+		    ...) __attribute__((format(printf, 5, 6)));
+
+#endif
