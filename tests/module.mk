@@ -33,3 +33,10 @@ $(O)/fuzz/fuzz-agent-state: $(O)/tests/fuzz/fuzz-agent-state.o \
 fuzz-binaries: $(FUZZ_BINS)
 
 -include $(FUZZ_SRCS:%.c=$(O)/%.d)
+
+# The web UI's request parsing.
+$(O)/fuzz/fuzz-form: $(O)/tests/fuzz/fuzz-form.o $(O)/webui/form.o
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(O)/tests/fuzz/fuzz-form.o: ALL_CFLAGS += -Iwebui

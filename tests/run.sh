@@ -10,7 +10,8 @@
 # reviewed, exported, sent to syslog; kill -9 and a full disk), poller
 # (SNMP recordings of real switches served by snmpsim, moving counters),
 # agentx (the subagent under a real snmpd, traps to snmptrapd), report
-# (reports and the audit chain over a fixed month), conformance (the
+# (reports and the audit chain over a fixed month), webui (the security
+# table, hostile requests, TLS versions, the browser test), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -24,6 +25,7 @@ export ZW_COLLECTOR="$BIN/zw-collector"
 export ZW_ZWCTL="$BIN/zwctl"
 export ZW_POLLER="$BIN/zw-poller"
 export ZW_AGENTX="$BIN/zw-agentx"
+export ZW_WEBUI="$BIN/zw-webui"
 # nDPI is not built with the sanitizers; its one-time allocations at
 # start-up are released by ndpi_exit_detection_module(), so leaks count.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -72,6 +74,7 @@ want store && pysuite store tests/cli/test_store.py
 want poller && pysuite poller tests/cli/test_poller.py
 want agentx && pysuite agentx tests/cli/test_agentx.py
 want report && pysuite report tests/cli/test_report.py
+want webui && pysuite webui tests/cli/test_webui.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

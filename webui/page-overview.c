@@ -188,7 +188,7 @@ page_overview_view(struct req *r, json_t *m)
 		    json_string_value(json_object_get(v, "severity")),
 		    (long long)json_integer_value(json_object_get(v, "id")),
 		    (long long)json_integer_value(json_object_get(v, "id")),
-		    json_string_value(json_object_get(v, "severity")));
+		    T(r, json_string_value(json_object_get(v, "severity"))));
 		html_esc(b, json_string_value(json_object_get(v, r->en ?
 		    "msg_en" : "msg")));
 		evbuffer_add_printf(b, "</td><td>");

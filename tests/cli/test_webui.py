@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+"""zw-webui as its users and its attackers meet it, on 127.0.0.1.
+
+The data is fed as on an appliance: a replayed capture through the
+collector (violations with evidence, the status, site RRDs) and a switch
+simulated by snmpsim polled once by zw-poller.  Then:
+
+- the security table: every endpoint, for no session and for each of the
+  four roles, answers as the role allows (200 or a redirect), refuses
+  (403), or asks for a login (401, or 303 to /login);
+- CSRF tokens are required; path traversal, oversized headers and bodies
+  and malformed requests are refused; five wrong passwords lock an
+  account; logins are rate-limited; TLS below 1.2 is refused (openssl
+  s_client);
+- the browser test (tests/browser/ui.mjs) runs in Debian's chromium with
+  playwright-core: each role logs in and sees what was fed in, the
+  security administrator acknowledges a violation and downloads its
+  evidence, the audit administrator is refused that and sees it in the
+  trail, the language switches; screenshots in tests/out/browser/.
+
+Binaries from ZW_WEBUI, ZW_COLLECTOR, ZW_ZWCTL, ZW_POLLER.
+"""
+import http.client
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.path.insert(0, HERE)
+import pcapgen as pg  # noqa: E402
+from test_poller import Snmpsim, SNMPSIMD  # noqa: E402
+
+WEBUI = os.path.abspath(os.environ.get("ZW_WEBUI", "build/check/zw-webui"))
+COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
+                                           "build/check/zw-collector"))
+ZWCTL = os.path.abspath(os.environ.get("ZW_ZWCTL", "build/check/zwctl"))
+POLLER = os.path.abspath(os.environ.get("ZW_POLLER", "build/check/zw-poller"))
+DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
+BROWSER = os.path.join(ROOT, "tests", "browser")
+SHOTS = os.path.join(ROOT, "tests", "out", "browser")
+CHROMIUM = "/usr/bin/chromium"
+
+PASSWORD = "Zonewatch-2026!"
+USERS = {"admin": "sysadmin", "sec": "secadmin", "aud": "auditadmin",
+         "view": "viewer"}
+EXTRANET = "10.36.17.5"
+INTERNET = "1.2.3.4"
+
+# librrd, drawn into reports: see test_report.py.
+ENV = dict(os.environ, ASAN_OPTIONS=os.environ.get(
+    "ASAN_OPTIONS", "detect_leaks=1") + ":fast_unwind_on_malloc=0")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, env=ENV,
+                          **kw)
+
+
+class Appliance:
+    """A configuration, fed data, users, and zw-webui listening."""
+
+    def __init__(self, login_rate=1000):
+        self.dir = tempfile.mkdtemp(prefix="zw-webui-")
+        self.port = free_port()
+        self.snmp_port = free_port()
+        d = self.dir
+        self.conf = os.path.join(d, "zw.conf")
+        with open(self.conf, "w") as fp:
+            fp.write(f"""include "{DEMO}"
+store "{d}/events.db"
+rrd-dir "{d}/rrd"
+status "{d}/status.json"
+poller-status "{d}/poller.json"
+report-dir "{d}/reports"
+report-key "{d}/report-key.pem"
+webui-cert "{d}/webui.crt"
+webui-key "{d}/webui.key"
+webui-listen "127.0.0.1:{self.port}"
+webui-login-rate {login_rate}
+webui-metrics-token "prometheus-scrape-token"
+device sw-nancheng {{
+	address 127.0.0.1
+	port {self.snmp_port}
+	community dynamic-demo
+	timeout-ms 2000
+}}
+""")
+        self.proc = None
+        self.snmpsim = None
+
+    def feed(self):
+        d = self.dir
+        cap = os.path.join(d, "c.pcap")
+        w = pg.PcapWriter(cap)
+        # Fifteen minutes ending five minutes ago, so that the day's trend
+        # has whole 5-minute averages of them.
+        t0 = int(time.time()) // 300 * 300 - 1200
+        for i in range(9000):
+            w.add(t0 + i * 0.1, pg.frame(EXTRANET, INTERNET, pg.UDP,
+                                         pg.udp(40000, 53, b"q" * 100)))
+        pg.tcp_session(w, t0 + 10, EXTRANET, 50000, INTERNET, 3128,
+                       b"CONNECT example.org:443 HTTP/1.1\r\n"
+                       b"Host: example.org:443\r\n\r\n",
+                       b"HTTP/1.1 200 Connection established\r\n\r\n")
+        w.close()
+        r = run([COLLECTOR, "-q", "--config", self.conf, "--store",
+                 f"{d}/events.db", "--status", f"{d}/status.json",
+                 "--rrd-dir", f"{d}/rrd", "-r", cap,
+                 "-r", os.path.join(ROOT, "tests", "pcap", "ndpi",
+                                    "tor.pcap")])
+        assert r.returncode == 0, r.stderr
+        with open(f"{d}/status.json") as fp:
+            self.status = json.load(fp)
+        if SNMPSIMD:
+            self.snmpsim = Snmpsim(port=self.snmp_port)
+            r = run([POLLER, "--config", self.conf, "--count", "1",
+                     "--status", f"{d}/poller.json", "--no-rrd"])
+            assert r.returncode == 0, r.stderr
+        for name, role in USERS.items():
+            r = run([ZWCTL, "-c", self.conf, "user", "add", name, "--role",
+                     role, "--password-stdin"], input=PASSWORD + "\n")
+            assert r.returncode == 0, r.stderr
+
+    def start(self):
+        self.log = open(os.path.join(self.dir, "webui.log"), "w")
+        self.proc = subprocess.Popen([WEBUI, "-c", self.conf],
+                                     stdout=self.log, stderr=self.log,
+                                     env=ENV)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port),
+                                         0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("zw-webui did not listen")
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            rc = self.proc.wait(30)
+            self.log.close()
+            self.proc = None
+            return rc
+        return 0
+
+    def close(self):
+        self.stop()
+        if self.snmpsim is not None:
+            self.snmpsim.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Client:
+    """HTTPS to the appliance, with a cookie jar of one session."""
+
+    def __init__(self, app):
+        self.app = app
+        self.ctx = ssl.create_default_context()
+        self.ctx.check_hostname = False
+        self.ctx.verify_mode = ssl.CERT_NONE
+        self.cookies = {}
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None):
+        c = http.client.HTTPSConnection("127.0.0.1", self.app.port,
+                                        context=self.ctx, timeout=20)
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in
+                                    self.cookies.items())
+        if body is not None:
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+            if isinstance(body, dict):
+                body = "&".join(f"{k}={v}" for k, v in body.items())
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";")[0]
+                if value:
+                    self.cookies[name] = value
+                else:
+                    self.cookies.pop(name, None)
+        c.close()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), \
+            data
+
+    def login(self, user, password=PASSWORD):
+        s, _, data = self.request("POST", "/api/login",
+                                  {"user": user, "password": password},
+                                  {"X-Zonewatch-Login": "1"})
+        if s == 200:
+            self.csrf = json.loads(data)["csrf"]
+        return s
+
+
+ALL = set(USERS)
+SYS, SEC, AUD = {"admin"}, {"sec"}, {"aud"}
+
+# method, path, who may, a body for POSTs
+TABLE = [
+    ("GET", "/", ALL, None),
+    ("GET", "/bandwidth", ALL, None),
+    ("GET", "/bandwidth/nancheng", ALL, None),
+    ("GET", "/violations", ALL, None),
+    ("GET", "/violations/1", ALL, None),
+    ("GET", "/evidence/1", SEC | AUD, None),
+    ("POST", "/review/1", SEC, {"state": "acknowledged"}),
+    ("GET", "/devices", ALL, None),
+    ("GET", "/devices/sw-nancheng", ALL, None),
+    ("GET", "/audit", AUD, None),
+    ("GET", "/audit/export.csv", AUD, None),
+    ("GET", "/reports", AUD, None),
+    ("POST", "/reports", AUD, {"kind": "security", "since": "2026-01-01",
+                               "until": "2026-01-02", "format": "csv"}),
+    ("GET", "/users", SYS, None),
+    ("POST", "/users", SYS, {"name": "extra", "role": "viewer",
+                             "password": "Another-pass1"}),
+    ("POST", "/users/view", SYS, {"op": "unlock"}),
+    ("GET", "/settings", SYS, None),
+    ("GET", "/account", ALL, None),
+    ("POST", "/account/password", ALL, {"current": "wrong", "new": "x"}),
+    ("POST", "/account/totp", ALL, {"op": "off"}),
+    ("GET", "/metrics", ALL, None),
+]
+
+
+class WebUI(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.app = Appliance()
+        try:
+            cls.app.feed()
+            cls.app.start()
+        except Exception:
+            cls.app.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.app.stop()
+        cls.app.close()
+        assert rc == 0, f"zw-webui exited {rc}"
+
+    def client(self, user=None):
+        c = Client(self.app)
+        if user:
+            self.assertEqual(c.login(user), 200)
+        return c
+
+    def test_security_table(self):
+        sessions = {u: self.client(u) for u in USERS}
+        anon = self.client()
+        for method, path, allowed, body in TABLE:
+            for api in ("", "/api"):
+                p = api + path
+                with self.subTest(who="nobody", method=method, path=p):
+                    s, h, _ = anon.request(method, p, body)
+                    if method == "GET" and not api and path != "/metrics":
+                        self.assertEqual(s, 303)
+                        self.assertTrue(h["location"].endswith("/login"))
+                    elif method == "POST":
+                        self.assertIn(s, (401, 403))
+                    else:
+                        self.assertEqual(s, 401)
+                for user, c in sessions.items():
+                    with self.subTest(who=user, method=method, path=p):
+                        b = dict(body or {})
+                        if method == "POST":
+                            b["csrf"] = c.csrf
+                        s, _, data = c.request(method, p, b if method ==
+                                               "POST" else None)
+                        if user in allowed:
+                            self.assertNotIn(s, (401, 403), data[:200])
+                            self.assertLess(s, 500, data[:200])
+                        else:
+                            self.assertEqual(s, 403, data[:200])
+        # Denials are audited.
+        aud = sessions["aud"]
+        s, _, data = aud.request("GET", "/api/audit?action=access-denied")
+        self.assertEqual(s, 200)
+        rows = json.loads(data)["rows"]
+        self.assertTrue(any(r["actor"] == "view" and r["object"] ==
+                            "/users" for r in rows), rows[:3])
+        for c in sessions.values():
+            s, _, _ = c.request("POST", "/logout", {"csrf": c.csrf})
+            self.assertEqual(s, 303)
+            s, _, _ = c.request("GET", "/api/")
+            self.assertEqual(s, 401)
+
+    def test_csrf(self):
+        c = self.client("sec")
+        s, _, data = c.request("POST", "/review/2", {"state":
+                                                     "acknowledged"})
+        self.assertEqual(s, 403)
+        self.assertIn(b"bad_csrf", data)
+        s, _, _ = c.request("POST", "/review/2", {"state": "acknowledged",
+                                                  "csrf": "0" * 64})
+        self.assertEqual(s, 403)
+        s, _, _ = c.request("POST", "/api/review/2", {"state":
+                                                      "acknowledged"},
+                            {"X-CSRF-Token": c.csrf})
+        self.assertEqual(s, 200)
+        # A login from a form needs the form's own token.
+        anon = self.client()
+        s, _, _ = anon.request("POST", "/login", {"user": "sec",
+                                                  "password": PASSWORD})
+        self.assertEqual(s, 403)
+        s, _, page = anon.request("GET", "/login")
+        pre = page.split(b'name="pre" value="')[1][:32].decode()
+        s, h, _ = anon.request("POST", "/login", {"user": "sec", "password":
+                                                  PASSWORD, "pre": pre})
+        self.assertEqual((s, h["location"]), (303, "/"))
+
+    def test_hostile_requests(self):
+        c = self.client("aud")
+        for path in ("/static/../webui.key", "/reports/file/../zw.conf",
+                     "/reports/file/%2e%2e/zw.conf", "/static//style.css",
+                     "/violations/%00", "/a\\b"):
+            with self.subTest(path=path):
+                s, _, _ = c.request("GET", path)
+                self.assertEqual(s, 400)
+        self.assertEqual(c.request("GET", "/static/style.css")[0], 200)
+        # Oversized headers and bodies.
+        s, _, _ = c.request("GET", "/", headers={"X-Big": "a" * 10000})
+        self.assertIn(s, (400, 413, 431))
+        s, _, _ = c.request("POST", "/login", "user=" + "a" * 100000)
+        self.assertEqual(s, 413)
+        # A request line that is not HTTP, over TLS.
+        raw = socket.create_connection(("127.0.0.1", self.app.port), 5)
+        tls = c.ctx.wrap_socket(raw)
+        tls.sendall(b"GARBAGE\r\n\r\n")
+        reply = tls.recv(4096)
+        tls.close()
+        self.assertTrue(reply == b"" or reply.startswith(b"HTTP/1.1 400"),
+                        reply[:80])
+        # A form field too long for its cap.
+        s, _, _ = c.request("GET", "/violations?ip=" + "1" * 3000)
+        self.assertEqual(s, 400)
+        # Every response carries the security headers.
+        s, h, _ = c.request("GET", "/")
+        self.assertIn("max-age=", h["strict-transport-security"])
+        self.assertIn("default-src 'self'", h["content-security-policy"])
+        self.assertEqual(h["x-frame-options"], "DENY")
+
+    def test_lockout(self):
+        r = run([ZWCTL, "-c", self.app.conf, "user", "add", "lockme",
+                 "--role", "viewer", "--password-stdin"],
+                input="Lock-me-2026\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = self.client()
+        for _ in range(4):
+            self.assertEqual(c.login("lockme", "wrong-password"), 401)
+        self.assertEqual(c.login("lockme", "wrong-password"), 403)
+        self.assertEqual(c.login("lockme", "Lock-me-2026"), 403)
+        s, _, data = self.client("aud").request(
+            "GET", "/api/audit?action=login&outcome=denied")
+        self.assertTrue(any(r["object"] == "lockme" for r in
+                            json.loads(data)["rows"]))
+        r = run([ZWCTL, "-c", self.app.conf, "user", "unlock", "lockme"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(c.login("lockme", "Lock-me-2026"), 200)
+
+    def test_tls_versions(self):
+        def handshake(*args):
+            r = subprocess.run(["openssl", "s_client", "-connect",
+                                f"127.0.0.1:{self.app.port}", "-cipher",
+                                "DEFAULT:@SECLEVEL=0", *args],
+                               input="", capture_output=True, text=True,
+                               timeout=20)
+            return r.returncode, r.stdout + r.stderr
+        for old in ("-tls1", "-tls1_1"):
+            rc, out = handshake(old)
+            self.assertNotEqual(rc, 0, out)
+        rc, out = handshake("-tls1_2")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("TLSv1.2", out)
+        rc, out = handshake("-tls1_3")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("TLSv1.3", out)
+
+    def test_metrics_and_health(self):
+        anon = self.client()
+        s, _, data = anon.request("GET", "/health")
+        self.assertEqual(s, 200)
+        self.assertEqual(json.loads(data)["status"], "ok")
+        s, _, _ = anon.request("GET", "/metrics", headers={
+            "Authorization": "Bearer wrong-token-wrong-token"})
+        self.assertEqual(s, 401)
+        s, h, data = anon.request("GET", "/metrics", headers={
+            "Authorization": "Bearer prometheus-scrape-token"})
+        self.assertEqual(s, 200)
+        self.assertTrue(h["content-type"].startswith("text/plain"))
+        text = data.decode()
+        self.assertIn("zonewatch_capture_packets_total %d" %
+                      self.app.status["decode"]["packets"], text)
+        self.assertIn('zonewatch_violations{severity="high",state="new"}',
+                      text)
+
+    def test_pages_show_the_data(self):
+        c = self.client("view")
+        s, _, data = c.request("GET", "/api/")
+        m = json.loads(data)
+        self.assertEqual(m["capture"]["packets"],
+                         self.app.status["decode"]["packets"])
+        self.assertGreater(m["violations"]["total"], 0)
+        s, _, data = c.request("GET", "/api/bandwidth")
+        sites = {x["name"]: x for x in json.loads(data)["sites"]}
+        self.assertEqual(sites["nancheng-jianchang"]["depth"], 2)
+        s, _, data = c.request("GET", "/api/bandwidth/nancheng-jianchang"
+                               "?range=day")
+        self.assertEqual(s, 200)
+        trend = json.loads(data)
+        out = [v for v in trend["out"] if v is not None]
+        self.assertTrue(out, "the fed traffic is in the day's trend")
+        self.assertGreater(trend["samples"], 0)
+        s, _, html = c.request("GET", "/bandwidth/nancheng-jianchang")
+        self.assertIn(b"<svg class=\"chart\"", html)
+        s, _, data = c.request("GET", "/api/violations?severity=high")
+        rows = json.loads(data)["rows"]
+        self.assertTrue(rows)
+        self.assertTrue(all(r["severity"] in ("critical", "high")
+                            for r in rows))
+        if SNMPSIMD:
+            s, _, data = c.request("GET", "/api/devices/sw-nancheng")
+            ports = json.loads(data)["interfaces"]
+            self.assertIn("GigabitEthernet0/0/1", [p["name"] for p in
+                                                   ports])
+
+    @unittest.skipUnless(os.path.exists(CHROMIUM), "needs Debian's chromium")
+    def test_browser(self):
+        if not os.path.isdir(os.path.join(BROWSER, "node_modules",
+                                          "playwright-core")):
+            r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"],
+                               cwd=BROWSER, capture_output=True, text=True,
+                               timeout=600)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        os.makedirs(SHOTS, exist_ok=True)
+        env = dict(os.environ, ZW_URL=f"https://127.0.0.1:{self.app.port}",
+                   ZW_PASSWORD=PASSWORD, ZW_SHOTS=SHOTS,
+                   ZW_PACKETS=str(self.app.status["decode"]["packets"]),
+                   ZW_DEVICES="1" if SNMPSIMD else "0")
+        r = subprocess.run(["node", "--test", "--test-reporter=spec",
+                            os.path.join(BROWSER, "ui.test.mjs")],
+                           capture_output=True, text=True, env=env,
+                           timeout=600)
+        with open(os.path.join(SHOTS, "node-test.log"), "w") as fp:
+            fp.write(r.stdout + r.stderr)
+        self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
+
+
+class LoginRate(unittest.TestCase):
+    def test_logins_are_rate_limited(self):
+        app = Appliance(login_rate=3)
+        try:
+            for name, role in (("sec", "secadmin"),):
+                r = run([ZWCTL, "-c", app.conf, "user", "add", name,
+                         "--role", role, "--password-stdin"],
+                        input=PASSWORD + "\n")
+                self.assertEqual(r.returncode, 0, r.stderr)
+            app.start()
+            c = Client(app)
+            got = [c.login("sec", "wrong") for _ in range(5)]
+            self.assertEqual(got, [401, 401, 401, 429, 429])
+        finally:
+            self.assertEqual(app.stop(), 0)
+            app.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
