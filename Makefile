@@ -28,7 +28,8 @@ DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
 		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
-		   python3 tcpdump iproute2 iputils-ping time valgrind
+		   python3 tcpdump iproute2 iputils-ping time valgrind wrk chromium nodejs \
+		   libcap2-bin
 
 ifeq ($(BUILD),fuzz)
 CC		:= clang
@@ -85,12 +86,20 @@ $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Commands some systems have from other packages than Debian's (npm comes
+# with NodeSource's nodejs, which conflicts with Debian's npm): a package
+# of this list is installed only when its command is missing.
+DEB_COMMANDS	:= npm:npm
+
 # Installs only what is missing, so a second run is quiet.
 deps:
 	@missing=""; \
 	for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 		    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	for c in $(DEB_COMMANDS); do \
+		command -v $${c%%:*} >/dev/null || missing="$$missing $${c#*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \

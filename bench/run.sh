@@ -3,3 +3,4 @@
 set -e
 cd "$(dirname "$0")/.."
 python3 bench/run.py
+python3 bench/webui.py

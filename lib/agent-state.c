@@ -82,6 +82,21 @@ agent_state_free(struct agent_state *st)
 	free(st);
 }
 
+/* The figures of src into dst, of the same configuration. */
+void
+agent_state_copy(struct agent_state *dst, const struct agent_state *src)
+{
+	struct agent_site	*sites = dst->sites;
+	struct agent_zone_pair	*pairs = dst->pairs;
+	size_t			 nz = src->conf->zones.n + 1;
+
+	memcpy(sites, src->sites, src->conf->sites.n * sizeof(*sites));
+	memcpy(pairs, src->pairs, nz * nz * sizeof(*pairs));
+	*dst = *src;
+	dst->sites = sites;
+	dst->pairs = pairs;
+}
+
 uint64_t
 agent_state_age(const struct agent_state *st, int have, uint64_t t)
 {

@@ -68,6 +68,9 @@ struct agent_state {
 
 struct agent_state *agent_state_new(const struct conf *);
 void		 agent_state_free(struct agent_state *);
+/* dst takes src's figures (both of one configuration). */
+void		 agent_state_copy(struct agent_state *dst,
+		    const struct agent_state *src);
 /* 0, or -1 with the reason logged (once per change of reason). */
 int		 agent_state_read_status(struct agent_state *, const char *path);
 int		 agent_state_read_poller(struct agent_state *, const char *path);

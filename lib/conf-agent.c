@@ -126,3 +126,11 @@ conf_agent_login_rate(struct conf_parser *ps, int argc, char **argv)
 	return conf_number(ps, "webui-login-rate", argv[0], 1, 100000,
 	    &ps->conf->login_rate);
 }
+
+/* Requests a second from one address (50), with bursts of four times. */
+int
+conf_agent_request_rate(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "webui-request-rate", argv[0], 1, 10000000,
+	    &ps->conf->request_rate);
+}

@@ -689,6 +689,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "webui-key",		1, conf_agent_webui_key, NULL },
 	{ "webui-listen",	1, conf_agent_webui_listen, NULL },
 	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
+	{ "webui-request-rate",	1, conf_agent_request_rate, NULL },
 	{ "webui-metrics-token", 1, conf_agent_metrics_token, NULL },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
@@ -726,6 +727,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	strcpy(c->webui_cert, WEBUI_CERT_DEFAULT);
 	strcpy(c->webui_key, WEBUI_KEY_DEFAULT);
 	c->login_rate = 10;
+	c->request_rate = 50;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -795,7 +795,7 @@ store_violations(struct store *s, const struct store_filter *f,
 	    " AND (?7 IS NULL OR src_zone = ?7 OR dst_zone = ?7)"
 	    " AND (?8 IS NULL OR app = ?8)"
 	    " AND (?9 IS NULL OR src_ip = ?9 OR dst_ip = ?9)"
-	    " AND (?11 = 0 OR v.id < ?11)"
+	    " AND v.id < ?11"
 	    " ORDER BY v.id DESC LIMIT ?10", -1, &st, NULL) != SQLITE_OK)
 		return rc_of(sqlite3_errcode(s->db));
 	sqlite3_bind_int64(st, 1, f->since_us);
@@ -812,7 +812,9 @@ store_violations(struct store *s, const struct store_filter *f,
 	if (f->ip)
 		bind_text(st, 9, f->ip);
 	sqlite3_bind_int64(st, 10, f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int64(st, 11, f->before_id);
+	/* Always a bound on the id, so that pages walk the rowid. */
+	sqlite3_bind_int64(st, 11, f->before_id > 0 ? f->before_id :
+	    INT64_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_violation(st, &v);
 		if (fn(arg, &v) != 0)

@@ -3,7 +3,8 @@
  * It reads the configuration, opens the store (users, audit trail,
  * violations), sets up TLS (a self-signed certificate at first start),
  * listens, and serves from one event loop; the figures it shows are
- * read every few seconds by a timer, never while a request waits.
+ * read every few seconds by a thread (state.c), never while a request
+ * waits.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -22,7 +23,6 @@
 #include "webui.h"
 
 #define EXIT_USAGE	2
-#define REFRESH_S	5
 
 struct options {
 	const char	*config;
@@ -35,7 +35,7 @@ struct options {
 
 static void	 usage(void) __attribute__((noreturn));
 static void	 parse_options(int, char **, struct options *);
-static void	 on_refresh(evutil_socket_t, short, void *);
+static void	 on_tick(evutil_socket_t, short, void *);
 static void	 on_signal(evutil_socket_t, short, void *);
 
 int
@@ -44,7 +44,7 @@ main(int argc, char *argv[])
 	struct options	 opt;
 	struct webui	 w;
 	struct event	*tick, *sigint, *sigterm;
-	struct timeval	 every = { REFRESH_S, 0 };
+	struct timeval	 every = { 1, 0 };
 	char		 err[CONF_ERR_MAX + 256];
 	int64_t		 users;
 	struct conf	*conf;
@@ -71,8 +71,6 @@ main(int argc, char *argv[])
 	if (users_count(w.store, &users) == 0 && users == 0)
 		log_warnx("no administrator yet: make the first at the console "
 		    "with \"zwctl user add NAME --role sysadmin\"");
-	if ((w.state = agent_state_new(conf)) == NULL)
-		fatal("state");
 	if ((w.tls = tls_context(conf->webui_cert, conf->webui_key, err,
 	    sizeof(err))) == NULL)
 		fatalx("%s", err);
@@ -83,8 +81,9 @@ main(int argc, char *argv[])
 	    err, sizeof(err)) == -1)
 		fatalx("%s", err);
 
-	state_refresh(&w);
-	tick = event_new(w.base, -1, EV_PERSIST, on_refresh, &w);
+	if (state_start(&w) == -1)
+		fatal("state");
+	tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
 	sigint = evsignal_new(w.base, SIGINT, on_signal, &w);
 	sigterm = evsignal_new(w.base, SIGTERM, on_signal, &w);
 	event_add(tick, &every);
@@ -107,17 +106,16 @@ main(int argc, char *argv[])
 	evhttp_free(w.http);
 	event_base_free(w.base);
 	SSL_CTX_free(w.tls);
-	json_decref(w.poller);
-	agent_state_free(w.state);
+	state_stop(&w);
 	store_close(w.store);
 	conf_free(conf);
 	return 0;
 }
 
 static void
-on_refresh(evutil_socket_t fd, short what, void *arg)
+on_tick(evutil_socket_t fd, short what, void *arg)
 {
-	state_refresh(arg);
+	state_take(arg);
 }
 
 static void

@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <rrd.h>
 
 #include "pages.h"
@@ -67,9 +69,9 @@ depth_of(const struct conf *c, int i)
 }
 
 static void
-tree(const struct conf *c, int parent, json_t *out, struct req *r)
+tree(const struct conf *c, const struct agent_state *st, const json_t *poller,
+    int parent, json_t *out)
 {
-	const struct agent_state *st = r->w->state;
 	double			 in, o, pi, po, peak;
 	size_t			 i;
 	int			 u, known;
@@ -83,9 +85,8 @@ tree(const struct conf *c, int parent, json_t *out, struct req *r)
 		o = (double)st->sites[i].out_bps;
 		if (s->nuplinks > 0) {
 			for (u = 0, in = o = 0, known = 0; u < s->nuplinks; u++)
-				if (port_rate(r->w->poller,
-				    s->uplinks[u].device_name, s->uplinks[u].port,
-				    &pi, &po) == 0) {
+				if (port_rate(poller, s->uplinks[u].device_name,
+				    s->uplinks[u].port, &pi, &po) == 0) {
 					in += pi;
 					o += po;
 					known++;
@@ -106,17 +107,49 @@ tree(const struct conf *c, int parent, json_t *out, struct req *r)
 		    st->sites[i].p95_in, "p95_out_today", (json_int_t)
 		    st->sites[i].p95_out, "source", s->nuplinks ? "snmp" :
 		    "capture"));
-		tree(c, (int)i, out, r);
+		tree(c, st, poller, (int)i, out);
 	}
 }
 
 json_t *
-page_bandwidth_model(struct req *r, int *status)
+bandwidth_tree(const struct conf *c, const struct agent_state *st,
+    const json_t *poller)
 {
 	json_t	*sites = json_array();
 
-	tree(r->w->conf, -1, sites, r);
+	tree(c, st, poller, -1, sites);
 	return json_pack("{s:o}", "sites", sites);
+}
+
+/*
+ * Built with the figures, off the loop, and the same until the next
+ * ones: the API gets the text made then (2,000 sites are half a
+ * megabyte of JSON), the page is drawn from the tree.
+ */
+void
+page_bandwidth(struct req *r)
+{
+	struct evbuffer	*b;
+	json_t		*m;
+
+	if (r->api && r->w->bandwidth_text != NULL &&
+	    (b = evbuffer_new()) != NULL) {
+		evbuffer_add(b, r->w->bandwidth_text,
+		    strlen(r->w->bandwidth_text));
+		reply_headers(r);
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "Content-Type", "application/json");
+		evhttp_send_reply(r->ev, 200, NULL, b);
+		evbuffer_free(b);
+		return;
+	}
+	m = r->w->bandwidth != NULL ? json_incref(r->w->bandwidth) :
+	    bandwidth_tree(r->w->conf, r->w->state, r->w->poller);
+	if (r->api)
+		reply_json(r, 200, m);
+	else
+		page_bandwidth_view(r, m);
+	json_decref(m);
 }
 
 static void

@@ -24,7 +24,7 @@ void	page_metrics(struct req *);
 void	page_static(struct req *);
 
 /* page-bandwidth.c */
-json_t	*page_bandwidth_model(struct req *, int *);
+void	page_bandwidth(struct req *);
 void	page_bandwidth_view(struct req *, json_t *);
 json_t	*page_site_model(struct req *, int *);
 void	page_site_view(struct req *, json_t *);

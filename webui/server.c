@@ -14,6 +14,8 @@
 #include <sys/time.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -82,7 +84,7 @@ client_of(struct webui *w, const char *ip, int64_t now)
 	}
 	memset(free_slot, 0, sizeof(*free_slot));
 	snprintf(free_slot->ip, sizeof(free_slot->ip), "%s", ip);
-	free_slot->tokens = WEBUI_BURST;
+	free_slot->tokens = 4.0 * w->conf->request_rate;
 	free_slot->login_tokens = w->conf->login_rate;
 	free_slot->seen_us = now;
 	return free_slot;
@@ -148,7 +150,9 @@ conn_counted(struct evhttp_request *ev, struct client *c)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
 	struct conn		*free_slot = NULL;
+	evutil_socket_t		 fd;
 	size_t			 i;
+	int			 one = 1;
 
 	for (i = 0; i < WEBUI_MAX_CONNS; i++) {
 		if (conns[i].evcon == evcon)
@@ -162,6 +166,13 @@ conn_counted(struct evhttp_request *ev, struct client *c)
 	free_slot->c = c;
 	c->conns++;
 	evhttp_connection_set_closecb(evcon, conn_closed, free_slot);
+	/*
+	 * A response goes out in a few TLS records; Nagle's algorithm would
+	 * hold the last behind the client's delayed ACK (40 ms on Linux).
+	 */
+	if ((fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon)))
+	    != -1)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return 0;
 }
 
@@ -280,7 +291,8 @@ on_request(struct evhttp_request *ev, void *arg)
 		int64_t	 dt = now - c->seen_us;
 
 		c->seen_us = now;
-		if (!take(&c->tokens, WEBUI_RATE, WEBUI_BURST, dt)) {
+		if (!take(&c->tokens, w->conf->request_rate,
+		    4.0 * w->conf->request_rate, dt)) {
 			w->stats.rate_limited++;
 			reply_error(&r, 429, "too_many");
 			return;

@@ -26,12 +26,11 @@
 #define WEBUI_MAX_BODY		65536
 #define WEBUI_TIMEOUT_S		15
 #define WEBUI_CLIENTS		4096	/* addresses tracked for limits */
-#define WEBUI_RATE		50	/* requests a second per address */
-#define WEBUI_BURST		200
 #define WEBUI_SESSIONS		1024
 #define WEBUI_IDLE_S		(15 * 60)
 #define WEBUI_SESSION_MAX_S	(12 * 3600)
 #define WEBUI_PAGE_ROWS		50
+#define WEBUI_REFRESH_S		5	/* the figures are read again */
 
 struct session {
 	char		 id[65];
@@ -56,6 +55,8 @@ struct webui {
 	struct store		*store;
 	struct agent_state	*state;
 	json_t			*poller;	/* the poller's status, or NULL */
+	json_t			*bandwidth;	/* the site tree, built off-loop */
+	char			*bandwidth_text;	/* ... as JSON text */
 	struct event_base	*base;
 	struct evhttp		*http;
 	SSL_CTX			*tls;
@@ -125,8 +126,14 @@ void		 html_csrf(struct req *, struct evbuffer *);
 const char	*html_time(int64_t us, char *buf, size_t len);
 void		 html_bps(struct evbuffer *, double bps);
 
-/* state.c: the figures pages show, refreshed off the request path. */
-void		 state_refresh(struct webui *);
+/* state.c: the figures pages show, read by a thread off the loop. */
+int		 state_start(struct webui *);
+void		 state_take(struct webui *);	/* on the loop, each second */
+void		 state_stop(struct webui *);
+
+/* page-bandwidth.c: the tree of sites with their rates (any thread). */
+json_t		*bandwidth_tree(const struct conf *, const struct agent_state *,
+		    const json_t *poller);
 
 /* svg.c */
 void		 svg_chart(struct evbuffer *, const double *in,
