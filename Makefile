@@ -131,9 +131,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)/usr/share/snmp/mibs
 	install -m 0755 collector/zw-collector ctl/zwctl poller/zw-poller \
-	    snmpd-ext/zw-agentx $(DESTDIR)$(PREFIX)/sbin/
+	    snmpd-ext/zw-agentx webui/zw-webui $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 collector/zw-collector.8 ctl/zwctl.8 \
-	    snmpd-ext/zw-agentx.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	    snmpd-ext/zw-agentx.8 webui/zw-webui.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/
 	# net-snmp looks for MIBs here; the arc is the build's enterprise.
 	sed 's/{ enterprises 32473 }/{ enterprises $(ZW_ENTERPRISE) }/' \
 	    snmpd-ext/ZONEWATCH-MIB.txt > $(DESTDIR)/usr/share/snmp/mibs/ZONEWATCH-MIB.txt

@@ -134,3 +134,11 @@ conf_agent_request_rate(struct conf_parser *ps, int argc, char **argv)
 	return conf_number(ps, "webui-request-rate", argv[0], 1, 10000000,
 	    &ps->conf->request_rate);
 }
+
+/* Seconds a session may stay idle (900: level protection's usual). */
+int
+conf_agent_idle(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "webui-idle", argv[0], 1, 86400,
+	    &ps->conf->webui_idle_s);
+}

@@ -686,6 +686,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "syslog",		1, top_syslog,		&syslog_block },
 	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
 	{ "webui-cert",		1, conf_agent_webui_cert, NULL },
+	{ "webui-idle",		1, conf_agent_idle,	NULL },
 	{ "webui-key",		1, conf_agent_webui_key, NULL },
 	{ "webui-listen",	1, conf_agent_webui_listen, NULL },
 	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
@@ -728,6 +729,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	strcpy(c->webui_key, WEBUI_KEY_DEFAULT);
 	c->login_rate = 10;
 	c->request_rate = 50;
+	c->webui_idle_s = 900;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -290,6 +290,7 @@ struct conf {
 	char		 metrics_token[CONF_TEXT_MAX];	/* "" : none */
 	unsigned int	 login_rate;			/* a minute, an address */
 	unsigned int	 request_rate;			/* a second, an address */
+	unsigned int	 webui_idle_s;			/* a session's idle end */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

@@ -2,7 +2,7 @@
  * Sessions in memory: a bounded table (WEBUI_SESSIONS), each with a
  * random id (256 bits) that the cookie carries and a CSRF token that
  * every form and API change must echo.  A session ends after
- * WEBUI_IDLE_S without a request or WEBUI_SESSION_MAX_S in all; when the
+ * webui-idle seconds without a request or WEBUI_SESSION_MAX_S in all; when the
  * table is full, the longest idle one is ended (and counted).
  */
 #include <stdio.h>
@@ -27,9 +27,9 @@ random_hex(char out[65])
 }
 
 static int
-expired(const struct session *s, int64_t now)
+expired(const struct webui *w, const struct session *s, int64_t now)
 {
-	return now - s->seen_us > WEBUI_IDLE_S * 1000000LL ||
+	return now - s->seen_us > w->conf->webui_idle_s * 1000000LL ||
 	    now - s->created_us > WEBUI_SESSION_MAX_S * 1000000LL;
 }
 
@@ -43,14 +43,14 @@ session_new(struct webui *w, const struct user *u, int must_change,
 
 	for (i = 0; i < WEBUI_SESSIONS; i++) {
 		s = &w->sessions[i];
-		if (!s->used || expired(s, now)) {
+		if (!s->used || expired(w, s, now)) {
 			pick = s;
 			break;
 		}
 		if (pick == NULL || s->seen_us < pick->seen_us)
 			pick = s;
 	}
-	if (pick->used && !expired(pick, now))
+	if (pick->used && !expired(w, pick, now))
 		w->stats.sessions_evicted++;
 	memset(pick, 0, sizeof(*pick));
 	if (random_hex(pick->id) == -1 || random_hex(pick->csrf) == -1)
@@ -77,7 +77,7 @@ session_find(struct webui *w, const char *id)
 		s = &w->sessions[i];
 		if (!s->used || CRYPTO_memcmp(s->id, id, 64) != 0)
 			continue;
-		if (expired(s, now)) {
+		if (expired(w, s, now)) {
 			session_end(s);
 			return NULL;
 		}

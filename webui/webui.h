@@ -27,7 +27,6 @@
 #define WEBUI_TIMEOUT_S		15
 #define WEBUI_CLIENTS		4096	/* addresses tracked for limits */
 #define WEBUI_SESSIONS		1024
-#define WEBUI_IDLE_S		(15 * 60)
 #define WEBUI_SESSION_MAX_S	(12 * 3600)
 #define WEBUI_PAGE_ROWS		50
 #define WEBUI_REFRESH_S		5	/* the figures are read again */

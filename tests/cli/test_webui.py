@@ -20,8 +20,12 @@ simulated by snmpsim polled once by zw-poller.  Then:
 
 Binaries from ZW_WEBUI, ZW_COLLECTOR, ZW_ZWCTL, ZW_POLLER.
 """
+import base64
+import hashlib
+import hmac
 import http.client
 import json
+import struct
 import os
 import shutil
 import socket
@@ -74,7 +78,7 @@ def run(args, **kw):
 class Appliance:
     """A configuration, fed data, users, and zw-webui listening."""
 
-    def __init__(self, login_rate=1000):
+    def __init__(self, login_rate=1000, idle=900):
         self.dir = tempfile.mkdtemp(prefix="zw-webui-")
         self.port = free_port()
         self.snmp_port = free_port()
@@ -92,6 +96,7 @@ webui-cert "{d}/webui.crt"
 webui-key "{d}/webui.key"
 webui-listen "127.0.0.1:{self.port}"
 webui-login-rate {login_rate}
+webui-idle {idle}
 webui-metrics-token "prometheus-scrape-token"
 device sw-nancheng {{
 	address 127.0.0.1
@@ -466,6 +471,93 @@ class WebUI(unittest.TestCase):
         with open(os.path.join(SHOTS, "node-test.log"), "w") as fp:
             fp.write(r.stdout + r.stderr)
         self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
+
+
+def totp(secret, t=None):
+    """RFC 6238 with HMAC-SHA1, 30-second steps, 6 digits."""
+    key = base64.b32decode(secret)
+    mac = hmac.new(key, struct.pack(">Q", int((t or time.time()) // 30)),
+                   hashlib.sha1).digest()
+    off = mac[-1] & 15
+    v = struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff
+    return "%06d" % (v % 1000000)
+
+
+class Accounts(unittest.TestCase):
+    """The second factor, a password that must change, an idle session."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.app = Appliance(idle=3)
+        for name, role, extra in (("sec", "secadmin", []),
+                                  ("newbie", "viewer", ["--must-change"])):
+            r = run([ZWCTL, "-c", cls.app.conf, "user", "add", name,
+                     "--role", role, "--password-stdin", *extra],
+                    input=PASSWORD + "\n")
+            assert r.returncode == 0, r.stderr
+        cls.app.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.app.stop() == 0
+        cls.app.close()
+
+    def test_totp(self):
+        c = Client(self.app)
+        self.assertEqual(c.login("sec"), 200)
+        s, _, data = c.request("POST", "/api/account/totp", {"op": "on",
+                                                             "csrf": c.csrf})
+        self.assertEqual(s, 200)
+        secret = json.loads(data)["secret"]
+        self.assertEqual(len(secret), 32)
+        c2 = Client(self.app)
+        s, _, data = c2.request("POST", "/api/login", {
+            "user": "sec", "password": PASSWORD},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual((s, json.loads(data)["error"]), (401, "need_code"))
+        s, _, data = c2.request("POST", "/api/login", {
+            "user": "sec", "password": PASSWORD, "code": "000000"},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual((s, json.loads(data)["error"]), (401, "bad_code"))
+        s, _, _ = c2.request("POST", "/api/login", {
+            "user": "sec", "password": PASSWORD, "code": totp(secret)},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual(s, 200)
+        s, _, _ = c.request("POST", "/api/account/totp", {"op": "off",
+                                                          "csrf": c.csrf})
+        self.assertEqual(s, 200)
+        self.assertEqual(Client(self.app).login("sec"), 200)
+
+    def test_password_must_change(self):
+        c = Client(self.app)
+        s, _, data = c.request("POST", "/api/login", {
+            "user": "newbie", "password": PASSWORD},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual(s, 200)
+        m = json.loads(data)
+        c.csrf = m["csrf"]
+        self.assertTrue(m["must_change"])
+        # Nothing but the account page until the password changes.
+        self.assertEqual(c.request("GET", "/")[0], 303)
+        self.assertEqual(c.request("GET", "/api/violations")[0], 403)
+        self.assertEqual(c.request("GET", "/api/account")[0], 200)
+        s, _, _ = c.request("POST", "/api/account/password", {
+            "current": PASSWORD, "new": "newbie", "csrf": c.csrf})
+        self.assertEqual(s, 400)        # the rule: not the user's name
+        s, _, _ = c.request("POST", "/api/account/password", {
+            "current": PASSWORD, "new": "Fresh-pass-2026",
+            "csrf": c.csrf})
+        self.assertEqual(s, 200)
+        self.assertEqual(c.request("GET", "/api/violations")[0], 200)
+        self.assertEqual(Client(self.app).login("newbie",
+                                                "Fresh-pass-2026"), 200)
+
+    def test_idle_session_ends(self):
+        c = Client(self.app)
+        self.assertEqual(c.login("sec"), 200)
+        self.assertEqual(c.request("GET", "/api/")[0], 200)
+        time.sleep(4.5)                 # webui-idle 3
+        self.assertEqual(c.request("GET", "/api/")[0], 401)
 
 
 class LoginRate(unittest.TestCase):
