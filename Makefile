@@ -12,6 +12,10 @@
 
 PREFIX		?= /usr/local
 DESTDIR		?=
+SYSCONFDIR	?= /etc
+LOCALSTATEDIR	?= /var
+SYSTEMDDIR	?= /lib/systemd/system
+CREATE_USER	?= auto
 BUILD		?= release
 O		:= build/$(BUILD)
 V		?= 0
@@ -26,7 +30,7 @@ ZW_ENTERPRISE	?= 32473
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
-		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev \
+		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev libcap-ng-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind wrk chromium nodejs \
 		   libcap2-bin
@@ -42,7 +46,7 @@ WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wwrite-strings -Wno-unused-parameter
 # nDPI's headers are not ours to warn about.
 PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 librrd libcrypto 2>/dev/null))
-PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd libcrypto 2>/dev/null) -lpthread
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd libcrypto libcap-ng 2>/dev/null) -lpthread
 # net-snmp's client library, for the poller only.
 SNMP_LIBS	= $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 
@@ -128,16 +132,10 @@ fuzz: deps
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-	    $(DESTDIR)/usr/share/snmp/mibs
-	install -m 0755 collector/zw-collector ctl/zwctl poller/zw-poller \
-	    snmpd-ext/zw-agentx webui/zw-webui $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 collector/zw-collector.8 ctl/zwctl.8 \
-	    snmpd-ext/zw-agentx.8 webui/zw-webui.8 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8/
-	# net-snmp looks for MIBs here; the arc is the build's enterprise.
-	sed 's/{ enterprises 32473 }/{ enterprises $(ZW_ENTERPRISE) }/' \
-	    snmpd-ext/ZONEWATCH-MIB.txt > $(DESTDIR)/usr/share/snmp/mibs/ZONEWATCH-MIB.txt
+	$(Q)PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR) \
+	    LOCALSTATEDIR=$(LOCALSTATEDIR) SYSTEMDDIR=$(SYSTEMDDIR) \
+	    ENTERPRISE=$(ZW_ENTERPRISE) CREATE_USER=$(CREATE_USER) \
+	    appliance/install.sh
 
 clean:
 	rm -rf build $(CLEAN_FILES)

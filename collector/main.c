@@ -15,6 +15,7 @@
 #include "log.h"
 #include "parse.h"
 #include "pipeline.h"
+#include "privdrop.h"
 #include "status.h"
 #include "trend-writer.h"
 #include "violation-store.h"
@@ -66,6 +67,7 @@ struct run_state {
 static void	 usage(void) __attribute__((noreturn));
 static void	 parse_options(int, char **, struct options *);
 static void	 install_signals(void);
+static void	 open_capture(struct run_state *);
 static int	 run_live(struct run_state *);
 static int	 run_files(struct run_state *);
 static void	 on_packet(void *, const struct decode_link *, struct pkt *,
@@ -86,6 +88,7 @@ main(int argc, char *argv[])
 	struct run_state	 rs;
 	struct conf		*conf;
 	struct timespec		 t0, t1;
+	char			 err[512];
 	int			 rv;
 
 	log_init("zw-collector", LOG_TO_STDERR);
@@ -99,6 +102,12 @@ main(int argc, char *argv[])
 	opt.pipe.conf = conf;
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
+	/* Live: the capture is what needs root; then root goes. */
+	if (opt.iface != NULL) {
+		open_capture(&rs);
+		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
+			fatalx("%s", err);
+	}
 	rs.store = opt.pipe.store = start_store(&opt, conf);
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
 	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
@@ -535,21 +544,29 @@ start_trends(struct options *o, const struct conf *conf)
 	return tw;
 }
 
+static void
+open_capture(struct run_state *rs)
+{
+	char	 err[512];
+
+	rs->cap = capture_open_live(rs->opt->iface,
+	    (unsigned int)rs->opt->buffer_mb, rs->opt->filter, err,
+	    sizeof(err));
+	if (rs->cap == NULL)
+		log_warnx("capture: %s", err);
+	else
+		log_info("capturing on %s (%s)", rs->opt->iface,
+		    capture_link_name(rs->cap));
+}
+
 static int
 run_live(struct run_state *rs)
 {
 	char	 err[512];
 	int	 rv;
 
-	rs->cap = capture_open_live(rs->opt->iface,
-	    (unsigned int)rs->opt->buffer_mb, rs->opt->filter, err,
-	    sizeof(err));
-	if (rs->cap == NULL) {
-		log_warnx("capture: %s", err);
+	if (rs->cap == NULL)
 		return EXIT_FAILED;
-	}
-	log_info("capturing on %s (%s)", rs->opt->iface,
-	    capture_link_name(rs->cap));
 	rv = capture_run(rs->cap, on_packet, rs, 0, 0, rs->opt->count, err,
 	    sizeof(err));
 	report(rs, 1);

@@ -23,7 +23,11 @@ static const struct zwctl_command commands[] = {
 	{ "audit",	zwctl_audit,	"list, export, verify, purge (the audit trail)" },
 	{ "report",	zwctl_report,	"network, security, audit reports, signed" },
 	{ "user",	zwctl_user,	"add, list, passwd, role, disable, unlock, totp" },
+	{ "status",	zwctl_status,	"the daemons and what they publish" },
+	{ "backup",	zwctl_backup,	"DIR: store, configuration, RRDs, keys" },
+	{ "restore",	zwctl_restore,	"DIR [--force]: put a backup back" },
 	{ "check",	zwctl_check,	"check the configuration" },
+	{ "version",	zwctl_version,	"the version and the store's schema" },
 	{ NULL,		NULL,		NULL }
 };
 

@@ -34,6 +34,10 @@ int		 zwctl_trends(struct zwctl *, int, char **);
 int		 zwctl_audit(struct zwctl *, int, char **);
 int		 zwctl_report(struct zwctl *, int, char **);
 int		 zwctl_user(struct zwctl *, int, char **);
+int		 zwctl_status(struct zwctl *, int, char **);
+int		 zwctl_version(struct zwctl *, int, char **);
+int		 zwctl_backup(struct zwctl *, int, char **);
+int		 zwctl_restore(struct zwctl *, int, char **);
 /* The store, made if it does not exist yet (the first user). */
 struct store	*zwctl_store_create(struct zwctl *);
 

@@ -142,3 +142,13 @@ conf_agent_idle(struct conf_parser *ps, int argc, char **argv)
 	return conf_number(ps, "webui-idle", argv[0], 1, 86400,
 	    &ps->conf->webui_idle_s);
 }
+
+/* The user the daemons become once what needs root is open. */
+int
+conf_agent_user(struct conf_parser *ps, int argc, char **argv)
+{
+	if (!conf_valid_name(ps, "user", argv[0]))
+		return -1;
+	return conf_set_text(ps, ps->conf->user, sizeof(ps->conf->user),
+	    argv[0]);
+}

@@ -684,6 +684,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "status",		1, conf_agent_status,	NULL },
 	{ "store",		1, top_store,		NULL },
 	{ "syslog",		1, top_syslog,		&syslog_block },
+	{ "user",		1, conf_agent_user,	NULL },
 	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
 	{ "webui-cert",		1, conf_agent_webui_cert, NULL },
 	{ "webui-idle",		1, conf_agent_idle,	NULL },

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "conf.h"
+#include "privdrop.h"
 #include "escape.h"
 #include "log.h"
 #include "net-events.h"
@@ -112,6 +113,8 @@ main(int argc, char *argv[])
 		    "service-start", "zw-poller", "ok", "version %s, %zu "
 		    "devices", ZW_VERSION, conf->devices.n);
 	}
+	if (privdrop(conf->user, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if ((state = calloc(conf->devices.n, sizeof(*state))) == NULL ||
 	    (results = calloc(conf->devices.n, sizeof(*results))) == NULL)
 		fatal("calloc");

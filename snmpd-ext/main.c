@@ -25,6 +25,7 @@
 #include "mib-zonewatch.h"
 #include "notify.h"
 #include "parse.h"
+#include "privdrop.h"
 #include "store.h"
 
 #define EXIT_USAGE	2
@@ -87,6 +88,8 @@ main(int argc, char *argv[])
 	if (mib_zonewatch_register() == -1)
 		fatalx("cannot register ZONEWATCH-MIB");
 	init_snmp("zw-agentx");
+	if (privdrop(agent.conf->user, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	refresh(0, NULL);
 	snmp_alarm_register((unsigned int)opt.refresh_s, SA_REPEAT, refresh,
 	    NULL);

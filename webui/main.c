@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "conf.h"
 #include "log.h"
+#include "privdrop.h"
 #include "tls.h"
 #include "webui.h"
 
@@ -79,6 +80,8 @@ main(int argc, char *argv[])
 		fatal("event_base_new");
 	if (server_listen(&w, opt.listen ? opt.listen : conf->webui_listen,
 	    err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (privdrop(conf->user, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 
 	if (state_start(&w) == -1)

@@ -374,10 +374,35 @@ class Demo(Base):
     """make run's demo: starts, shows traffic, stops cleanly on Ctrl-C."""
 
     def test_demo_runs_and_stops(self):
-        env = dict(os.environ, ZW_DEMO_DIR=self.dir, ZW_DEMO_SPEED="50")
+        """make run's appliance: replayed captures, simulated switches,
+        the subagent, and the web UI answering its printed logins; Ctrl-C
+        stops every process of it."""
+        import http.client
+        import re
+        import socket
+        import ssl
+
+        def port():
+            with socket.socket() as sk:
+                sk.bind(("127.0.0.1", 0))
+                return sk.getsockname()[1]
+        web = port()
+        env = dict(os.environ, ZW_DEMO_DIR=self.dir, ZW_DEMO_SPEED="50",
+                   ZW_DEMO_LISTEN=f"127.0.0.1:{web}",
+                   ZW_DEMO_SNMPSIM=str(port()), ZW_DEMO_SNMPD=str(port()),
+                   ZW_COLLECTOR=COLLECTOR, ZW_WEBUI=os.path.abspath(
+                       os.environ.get("ZW_WEBUI", "build/check/zw-webui")),
+                   ZW_POLLER=os.path.abspath(os.environ.get(
+                       "ZW_POLLER", "build/check/zw-poller")),
+                   ZW_AGENTX=os.path.abspath(os.environ.get(
+                       "ZW_AGENTX", "build/check/zw-agentx")),
+                   ZW_ZWCTL=os.path.abspath(os.environ.get(
+                       "ZW_ZWCTL", "build/check/zwctl")))
         root = os.path.join(HERE, "..", "..")
+        out_path = os.path.join(tempfile.mkdtemp(), "demo.out")
+        out_fp = open(out_path, "w")
         proc = subprocess.Popen([os.path.join(root, "appliance", "demo.sh")],
-                                cwd=root, env=env, stdout=subprocess.PIPE,
+                                cwd=root, env=env, stdout=out_fp,
                                 stderr=subprocess.STDOUT, text=True)
         status = self.path("status.json")
         seen = 0
@@ -389,21 +414,47 @@ class Demo(Base):
                 continue
             if seen > 1000:
                 break
+        ctx = ssl._create_unverified_context()
+        login = re.search(r"secadmin\s+secadmin\s+(\S+)", read(out_path))
+        self.assertTrue(login, read(out_path))
+        conn = http.client.HTTPSConnection("127.0.0.1", web, context=ctx,
+                                           timeout=20)
+        conn.request("POST", "/api/login",
+                     body=f"user=secadmin&password={login.group(1)}",
+                     headers={"X-Zonewatch-Login": "1", "Content-Type":
+                              "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        cookie = r.getheader("Set-Cookie", "").split(";")[0]
+        r.read()
+        self.assertEqual(r.status, 200)
+        conn.request("GET", "/", headers={"Cookie": cookie})
+        r = conn.getresponse()
+        page = r.read().decode()
+        self.assertEqual(r.status, 200)
+        self.assertIn("概览", page)
+        conn.close()
         proc.send_signal(2)
         try:
-            out, _ = proc.communicate(timeout=30)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
             self.fail("the demo did not stop on SIGINT")
+        out_fp.close()
+        out = read(out_path)
         self.assertGreater(seen, 1000)
         self.assertEqual(proc.returncode, 0, out)
-        self.assertIn("zonewatch demo: replaying", out)
+        self.assertIn("zonewatch demo: the appliance on this machine", out)
+        self.assertIn("zonewatch demo: stopped", out)
         self.assertIn("pkt/s", out)
         self.assertRegex(out, r"flows \d+ \(max active")
         records = [json.loads(x) for x in
                    read(self.path("flows.json")).splitlines()]
         self.assertGreater(len(records), 10)
-
+        # Nothing of it is left running.
+        time.sleep(0.5)
+        left = subprocess.run(["pgrep", "-af", self.dir],
+                              capture_output=True, text=True).stdout
+        self.assertEqual(left, "")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
