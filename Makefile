@@ -72,7 +72,7 @@ Q		:=
 say		=
 endif
 
-.PHONY: all deps run check bench fuzz install clean distclean
+.PHONY: all deps run check bench fuzz install deb clean distclean
 .PRECIOUS: $(O)/%.o
 
 all:
@@ -136,6 +136,11 @@ install: all
 	    LOCALSTATEDIR=$(LOCALSTATEDIR) SYSTEMDDIR=$(SYSTEMDDIR) \
 	    ENTERPRISE=$(ZW_ENTERPRISE) CREATE_USER=$(CREATE_USER) \
 	    appliance/install.sh
+
+# A Debian package of the release build, in $(DEB_DIR).
+DEB_DIR		?= build
+deb: all
+	$(Q)appliance/deb.sh $(DEB_DIR) $(ZW_VERSION) $(ZW_ENTERPRISE)
 
 clean:
 	rm -rf build $(CLEAN_FILES)

@@ -1,13 +1,17 @@
 /*
  * libpcap capture.  A live interface gets the full snap length, a large
- * kernel ring and a short read timeout, so that housekeeping runs even
- * when the link is quiet.  Files are read with microsecond timestamps
- * whatever their own precision.
+ * kernel ring and a short block timeout.  It is read without blocking,
+ * waiting in poll(2) between reads: with TPACKET_V3 the kernel hands over
+ * no empty block, so a blocking read on a quiet link would never return,
+ * and neither housekeeping nor a signal to stop would get through.
+ * Files are read with microsecond timestamps whatever their own
+ * precision.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -28,6 +32,7 @@ struct capture {
 	pcap_t			*pc;
 	const struct decode_link *link;
 	int			 live;
+	int			 fd;		/* live: to poll */
 	uint64_t		 first_us;
 	uint64_t		 last_us;
 	struct capture_stats	 stats;
@@ -109,6 +114,12 @@ capture_open_live(const char *iface, unsigned int buffer_mb,
 	}
 	if (rv > 0)
 		log_warnx("capture: %s: %s", iface, pcap_statustostr(rv));
+	if (pcap_setnonblock(c->pc, 1, ebuf) == -1 ||
+	    (c->fd = pcap_get_selectable_fd(c->pc)) == -1) {
+		snprintf(err, errlen, "%s: cannot read without blocking: %s",
+		    iface, ebuf);
+		goto fail;
+	}
 	if (capture_setup(c, filter, err, errlen) == -1)
 		goto fail;
 	return c;
@@ -258,6 +269,7 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 {
 	struct run_ctx	 r = { c, fn, arg, rebase_us, rebase_us != 0, 0, 0, speed,
 	    0, 0 };
+	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
 	int		 n, batch;
 
 	while (!stop_requested) {
@@ -271,9 +283,16 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
-		if (c->live)
+		if (c->live) {
+			/* Nothing now: wait, a signal cuts the wait short. */
+			if (n == 0 && poll(&pfd, 1, CAPTURE_TIMEOUT_MS) == -1 &&
+			    errno != EINTR) {
+				snprintf(err, errlen, "poll: %s",
+				    strerror(errno));
+				return -1;
+			}
 			fn(arg, NULL, NULL, capture_now_us());
-		else if (n == 0)
+		} else if (n == 0)
 			return 0;
 		if (count && c->stats.received >= count)
 			return 0;

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""The appliance as an operator meets it.
+
+- make install into a tree (PREFIX, SYSCONFDIR, LOCALSTATEDIR inside it),
+  then the installed programs run from there with the installed
+  configuration; a second install keeps a configuration the operator
+  changed;
+- systemd-analyze verify passes on every installed unit;
+- a daemon started as root gives up root and every capability once its
+  capture is open (uid, gid and capability sets read from /proc), and
+  still captures (a veth pair between two namespaces the test makes);
+- a backup restored gives the same store, configuration and RRDs;
+- make deb builds a package with the programs, the units, the
+  configuration as conffiles and maintainer scripts that make the user.
+
+Binaries from ZW_COLLECTOR and ZW_ZWCTL; install and deb use the
+release build (make install needs it: make check builds it first).
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import pcapgen as pg  # noqa: E402
+
+COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
+                                           "build/check/zw-collector"))
+ZWCTL = os.path.abspath(os.environ.get("ZW_ZWCTL", "build/check/zwctl"))
+DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, **kw)
+
+
+def make(*args, **kw):
+    return run(["make", "--no-print-directory", "-C", ROOT, *args], **kw)
+
+
+class Install(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="zw-install-")
+        d = cls.dir
+        cls.vars = [f"PREFIX={d}/usr", f"SYSCONFDIR={d}/etc",
+                    f"LOCALSTATEDIR={d}/var",
+                    f"SYSTEMDDIR={d}/lib/systemd/system", "CREATE_USER=no",
+                    "DESTDIR="]
+        r = make("install", *cls.vars)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_layout(self):
+        d = self.dir
+        for f in ("usr/sbin/zw-collector", "usr/sbin/zw-poller",
+                  "usr/sbin/zw-webui", "usr/sbin/zw-agentx", "usr/sbin/zwctl",
+                  "usr/share/man/man8/zwctl.8",
+                  "usr/share/man/man8/zw-webui.8",
+                  "usr/share/zonewatch/signatures/isolation.rules",
+                  "etc/zonewatch/zonewatch.conf", "etc/zonewatch/sites.conf",
+                  "etc/default/zonewatch",
+                  "lib/systemd/system/zonewatch-collector.service",
+                  "lib/systemd/system/zonewatch-reports.timer"):
+            self.assertTrue(os.path.exists(os.path.join(d, f)), f)
+        self.assertEqual(os.stat(os.path.join(d, "var/lib/zonewatch"))
+                         .st_mode & 0o777, 0o750)
+        with open(os.path.join(d, "etc/zonewatch/zonewatch.conf")) as fp:
+            conf = fp.read()
+        self.assertIn(f'rules "{d}/usr/share/zonewatch/signatures/'
+                      'isolation.rules"', conf)
+        self.assertIn("user zonewatch", conf)
+
+    def test_installed_programs_run(self):
+        d = self.dir
+        conf = os.path.join(d, "etc/zonewatch/zonewatch.conf")
+        for prog, args in (("zw-collector", ["-n", "--config", conf]),
+                           ("zw-poller", ["-n", "--config", conf]),
+                           ("zw-webui", ["-n", "-c", conf]),
+                           ("zw-agentx", ["-n", "-c", conf])):
+            r = run([os.path.join(d, "usr/sbin", prog), *args])
+            self.assertEqual((r.returncode, r.stdout),
+                             (0, "configuration OK\n"), r.stderr)
+        r = run([os.path.join(d, "usr/sbin/zwctl"), "version"])
+        self.assertRegex(r.stdout, r"^zonewatch \d+\.\d+\.\d+, store schema")
+        # A capture through the installed collector and configuration.
+        out = os.path.join(d, "flows.json")
+        r = run([os.path.join(d, "usr/sbin/zw-collector"), "-q", "--config",
+                 conf, "--flows-json", out, "--store",
+                 os.path.join(d, "var/lib/zonewatch/events.db"), "-r",
+                 os.path.join(ROOT, "tests/pcap/ndpi/tor.pcap")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run([os.path.join(d, "usr/sbin/zwctl"), "-c", conf,
+                 "violations", "list", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.strip())
+
+    def test_upgrade_keeps_the_configuration(self):
+        conf = os.path.join(self.dir, "etc/zonewatch/zonewatch.conf")
+        with open(conf, "a") as fp:
+            fp.write("\n# the operator's\nretention-days 365\n")
+        r = make("install", *self.vars)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(conf) as fp:
+            self.assertIn("retention-days 365", fp.read())
+
+    @unittest.skipUnless(shutil.which("systemd-analyze"),
+                         "needs systemd-analyze")
+    def test_units_verify(self):
+        units = os.path.join(self.dir, "lib/systemd/system")
+        for u in sorted(os.listdir(units)):
+            with self.subTest(unit=u):
+                r = run(["systemd-analyze", "verify", "--man=no",
+                         os.path.join(units, u)])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual((r.stdout + r.stderr).strip(), "")
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
+                     "needs root and ip(8)")
+class PrivilegeDrop(unittest.TestCase):
+    """Started as root, the collector keeps nothing once capturing."""
+
+    def sh(self, *cmd):
+        r = run(list(cmd))
+        if r.returncode != 0:
+            raise AssertionError(f"{cmd}: {r.stderr}")
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-priv-")
+        os.chmod(self.dir, 0o777)
+        tag = f"{os.getpid() % 100000}"
+        self.a, self.b = f"zwpa{tag}", f"zwpb{tag}"
+        self.addCleanup(run, ["ip", "netns", "del", self.a])
+        self.addCleanup(run, ["ip", "netns", "del", self.b])
+        self.sh("ip", "netns", "add", self.a)
+        self.sh("ip", "netns", "add", self.b)
+        self.sh("ip", "link", "add", "zwcap0", "netns", self.a, "type",
+                "veth", "peer", "name", "zwcap1", "netns", self.b)
+        for ns, dev, addr in ((self.a, "zwcap0", "169.254.88.1/30"),
+                              (self.b, "zwcap1", "169.254.88.2/30")):
+            self.sh("ip", "-n", ns, "addr", "add", addr, "dev", dev)
+            self.sh("ip", "-n", ns, "link", "set", dev, "up")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_root_gives_way(self):
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write(f'include "{DEMO}"\nuser nobody\n'
+                     f'store "{self.dir}/events.db"\n')
+        status = os.path.join(self.dir, "status.json")
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.a, COLLECTOR, "-i", "zwcap0",
+             "--config", conf, "--status", status, "--status-interval", "1",
+             "--no-rrd"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        try:
+            # ip netns exec execs the collector: the same process.
+            pid = proc.pid
+            for _ in range(100):
+                time.sleep(0.1)
+                if os.path.exists(status):
+                    break
+            self.assertTrue(os.path.exists(status), "no status written")
+            run(["ip", "netns", "exec", self.b, "ping", "-c", "5", "-i",
+                 "0.2", "169.254.88.1"])
+            time.sleep(1.5)
+            with open(f"/proc/{pid}/status") as fp:
+                st = dict(line.split(":", 1) for line in fp)
+            self.assertEqual(st["Uid"].split(), ["65534"] * 4)
+            self.assertEqual(st["Gid"].split(), ["65534"] * 4)
+            for cap in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+                self.assertEqual(int(st[cap], 16), 0, cap)
+            self.assertEqual(st["NoNewPrivs"].strip(), "1")
+            with open(f"/proc/{pid}/status") as fp:
+                groups = [ln for ln in fp if ln.startswith("Groups:")][0]
+            self.assertEqual(groups.split()[1:], ["65534"])
+            with open(status) as fp:
+                self.assertGreaterEqual(json.load(fp)["decode"]["packets"],
+                                        10)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+
+
+class BackupRestore(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-backup-")
+        d = self.dir
+        self.conf = os.path.join(d, "zw.conf")
+        with open(self.conf, "w") as fp:
+            fp.write(f'include "{DEMO}"\nstore "{d}/events.db"\n'
+                     f'rrd-dir "{d}/rrd"\nreport-key "{d}/key.pem"\n')
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def replay(self, t0, n):
+        cap = os.path.join(self.dir, f"c{t0}.pcap")
+        w = pg.PcapWriter(cap)
+        for i in range(n):
+            w.add(t0 + i * 0.5, pg.frame("10.36.17.%d" % (5 + i % 3),
+                                         "1.2.3.4", pg.UDP,
+                                         pg.udp(40000 + i, 53, b"q" * 60)))
+        w.close()
+        r = run([COLLECTOR, "-q", "--config", self.conf, "--rrd-dir",
+                 os.path.join(self.dir, "rrd"), "--store",
+                 os.path.join(self.dir, "events.db"), "-r", cap])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def snapshot(self):
+        db = sqlite3.connect(os.path.join(self.dir, "events.db"))
+        rows = db.execute("SELECT id, rule, src_ip, flows, state FROM"
+                          " violations ORDER BY id").fetchall()
+        db.close()
+        rrds = {}
+        for top, _, files in os.walk(os.path.join(self.dir, "rrd")):
+            for f in files:
+                with open(os.path.join(top, f), "rb") as fp:
+                    rrds[f] = fp.read()
+        with open(self.conf) as fp:
+            return rows, rrds, fp.read()
+
+    def test_backup_then_restore(self):
+        self.replay(1767225600, 600)
+        r = run([ZWCTL, "-c", self.conf, "report", "key"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        before = self.snapshot()
+        self.assertTrue(before[0] and before[1])
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^\d+ files backed up")
+        # Life goes on: more records, a review, a changed configuration.
+        self.replay(1767230000, 600)
+        r = run([ZWCTL, "-c", self.conf, "violations", "review", "1",
+                 "acknowledged", "--by", "sec"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.conf, "a") as fp:
+            fp.write("retention-days 400\n")
+        self.assertNotEqual(self.snapshot(), before)
+        r = run([ZWCTL, "-c", self.conf, "restore", bk])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.snapshot(), before)
+        # The backup and the restore are both in the audit trail.
+        db = sqlite3.connect(os.path.join(self.dir, "events.db"))
+        acts = [a for (a,) in db.execute("SELECT action FROM audit")]
+        db.close()
+        self.assertIn("restore", acts)
+
+
+class Package(unittest.TestCase):
+    @unittest.skipUnless(shutil.which("dpkg-deb"), "needs dpkg-deb")
+    def test_deb(self):
+        out = tempfile.mkdtemp(prefix="zw-deb-")
+        try:
+            r = make("deb", f"DEB_DIR={out}")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            debs = [f for f in os.listdir(out) if f.endswith(".deb")]
+            self.assertEqual(len(debs), 1)
+            deb = os.path.join(out, debs[0])
+            info = run(["dpkg-deb", "--info", deb]).stdout
+            for want in ("Package: zonewatch", "Depends:", "libndpi",
+                         "postinst", "prerm", "postrm", "conffiles"):
+                self.assertIn(want, info)
+            files = run(["dpkg-deb", "--contents", deb]).stdout
+            for want in ("./usr/sbin/zw-collector", "./usr/sbin/zw-webui",
+                         "./etc/zonewatch/zonewatch.conf",
+                         "./lib/systemd/system/zonewatch-webui.service",
+                         "./usr/share/snmp/mibs/ZONEWATCH-MIB.txt",
+                         "./usr/share/doc/zonewatch/copyright"):
+                self.assertIn(want, files)
+            ctl = os.path.join(out, "control")
+            run(["dpkg-deb", "--control", deb, ctl])
+            with open(os.path.join(ctl, "conffiles")) as fp:
+                self.assertIn("/etc/zonewatch/zonewatch.conf", fp.read())
+            for script in ("postinst", "prerm", "postrm"):
+                r = run(["sh", "-n", os.path.join(ctl, script)])
+                self.assertEqual(r.returncode, 0, r.stderr)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
