@@ -1,4 +1,8 @@
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +100,18 @@ afile_abort(struct afile *a)
 		unlink(a->tmp);
 	}
 	afile_free(a);
+}
+
+void
+afile_own_like_dir(const char *path)
+{
+	struct stat	 sb;
+	char		 dir[PATH_MAX];
+
+	if (geteuid() != 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (stat(dirname(dir), &sb) == 0 && sb.st_uid != 0 &&
+	    chown(path, sb.st_uid, sb.st_gid) == -1)
+		return;		/* the daemons will say what they cannot open */
 }

@@ -16,5 +16,11 @@ FILE		*afile_fp(struct afile *);
 /* 0 when the file is in place; -1 (errno set) and nothing changed. */
 int		 afile_commit(struct afile *);
 void		 afile_abort(struct afile *);
+/*
+ * A file root has just made in a directory of another user is given to
+ * that user (zwctl as root making the store or a key that the daemons,
+ * running as zonewatch, must then write or read).
+ */
+void		 afile_own_like_dir(const char *path);
 
 #endif

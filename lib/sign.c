@@ -83,6 +83,7 @@ sign_key(const char *path, int create, char *err, size_t errlen)
 	}
 	unlink(tmp);
 	free(tmp);
+	afile_own_like_dir(path);
 	return k;
 fail:
 	free(tmp);

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "afile.h"
 #include "store.h"
 #include "store-db.h"
 
@@ -246,7 +248,7 @@ struct store *
 store_open(const char *path, int flags, char *err, size_t errlen)
 {
 	struct store	*s;
-	int		 oflags;
+	int		 oflags, existed;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->path = strdup(path)) == NULL) {
@@ -258,6 +260,7 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
+	existed = access(path, F_OK) == 0;
 	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db ?
@@ -274,6 +277,9 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 		store_close(s);
 		return NULL;
 	}
+	/* SQLite gives its -wal and -shm files the database's owner. */
+	if (!existed)
+		afile_own_like_dir(path);
 	/* A file that is not a database says so here. */
 	if (migrate(s, err, errlen) == -1) {
 		store_close(s);

@@ -294,6 +294,59 @@ class Package(unittest.TestCase):
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
+    @unittest.skipUnless(shutil.which("debootstrap") and os.geteuid() == 0
+                         and os.environ.get("ZW_TEST_CLEAN_ROOT", "1") ==
+                         "1", "needs debootstrap, root and the mirror")
+    def test_install_and_remove_in_a_clean_debian(self):
+        """In a Debian 12 root made by debootstrap: apt installs the
+        package with its dependencies, the programs run, the first
+        administrator is made at the console, remove keeps the data,
+        purge takes it and the user."""
+        work = tempfile.mkdtemp(prefix="zw-root-")
+        try:
+            r = make("deb", f"DEB_DIR={work}")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            deb = [f for f in os.listdir(work) if f.endswith(".deb")][0]
+            root = os.path.join(work, "root")
+            r = run(["debootstrap", "--variant=minbase", "bookworm", root,
+                     "http://deb.debian.org/debian"], timeout=900)
+            if r.returncode != 0:
+                self.skipTest("debootstrap: " + r.stderr[-300:])
+            shutil.copy(os.path.join(work, deb), os.path.join(root, "tmp"))
+
+            def inside(script, ok=True):
+                r = run(["chroot", root, "sh", "-c", script], timeout=900,
+                        env=dict(os.environ, DEBIAN_FRONTEND=
+                                 "noninteractive"))
+                if ok:
+                    self.assertEqual(r.returncode, 0, r.stdout[-2000:] +
+                                     r.stderr[-2000:])
+                return r
+            inside("apt-get update -qq && apt-get install -y -qq "
+                   f"/tmp/{deb}")
+            r = inside("getent passwd zonewatch; stat -c '%U %a' "
+                       "/var/lib/zonewatch; zw-collector -n --config "
+                       "/etc/zonewatch/zonewatch.conf; zwctl version")
+            self.assertIn("zonewatch:", r.stdout)
+            self.assertIn("zonewatch 750", r.stdout)
+            self.assertIn("configuration OK", r.stdout)
+            r = inside("echo Zonewatch-2026! | zwctl user add admin --role "
+                       "sysadmin --password-stdin && stat -c %U "
+                       "/var/lib/zonewatch/events.db")
+            self.assertEqual(r.stdout.split()[-1], "zonewatch")
+            inside("dpkg -r zonewatch")
+            r = inside("ls /usr/sbin/zw-collector; ls /var/lib/zonewatch",
+                       ok=False)
+            self.assertIn("No such file", r.stderr)
+            self.assertIn("events.db", r.stdout)
+            inside("dpkg -P zonewatch")
+            r = inside("getent passwd zonewatch; ls /var/lib/zonewatch "
+                       "/etc/zonewatch", ok=False)
+            self.assertNotIn("zonewatch:", r.stdout)
+            self.assertEqual(r.stderr.count("No such file"), 2)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
