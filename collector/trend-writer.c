@@ -175,6 +175,7 @@ trend_writer_start(const struct conf *c, const char *dir, unsigned int step,
 	    errlen)) == NULL)
 		goto fail;
 	rrd_out_set_min_free(tw->rrd, (uint64_t)c->rrd_min_free_mb << 20);
+	rrd_out_set_prefix(tw->rrd, c->rrd_prefix);
 	pthread_mutex_init(&tw->lock, NULL);
 	pthread_cond_init(&tw->wake, NULL);
 	pthread_cond_init(&tw->room, NULL);

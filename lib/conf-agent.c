@@ -152,3 +152,13 @@ conf_agent_user(struct conf_parser *ps, int argc, char **argv)
 	return conf_set_text(ps, ps->conf->user, sizeof(ps->conf->user),
 	    argv[0]);
 }
+
+/* This appliance's directory under a central rrdcached. */
+int
+conf_agent_rrd_prefix(struct conf_parser *ps, int argc, char **argv)
+{
+	if (!conf_valid_name(ps, "rrd-prefix", argv[0]))
+		return -1;
+	return conf_set_text(ps, ps->conf->rrd_prefix,
+	    sizeof(ps->conf->rrd_prefix), argv[0]);
+}

@@ -75,6 +75,7 @@ int	 conf_agent_login_rate(struct conf_parser *, int, char **);
 int	 conf_agent_request_rate(struct conf_parser *, int, char **);
 int	 conf_agent_idle(struct conf_parser *, int, char **);
 int	 conf_agent_user(struct conf_parser *, int, char **);
+int	 conf_agent_rrd_prefix(struct conf_parser *, int, char **);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;

@@ -678,6 +678,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "retention-days",	1, top_retention,	NULL },
 	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
 	{ "rrd-min-free",	1, conf_devices_min_free, NULL },
+	{ "rrd-prefix",		1, conf_agent_rrd_prefix, NULL },
 	{ "rrdcached",		1, conf_devices_rrdcached, NULL },
 	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },

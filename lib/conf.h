@@ -292,6 +292,7 @@ struct conf {
 	unsigned int	 request_rate;			/* a second, an address */
 	unsigned int	 webui_idle_s;			/* a session's idle end */
 	char		 user[CONF_NAME_MAX];		/* "": stay who we are */
+	char		 rrd_prefix[CONF_NAME_MAX];	/* under a central rrdcached */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

@@ -27,6 +27,7 @@ struct rrd_out {
 	int			 remote;	/* ... over TCP: relative names */
 	unsigned int		 step;
 	uint64_t		 min_free;	/* bytes left after a creation */
+	char			 prefix[64];	/* remote: this appliance's */
 	int			 refusing;	/* logged once until room */
 	struct rrd_out_stats	 stats;
 };
@@ -113,7 +114,9 @@ rrd_out_path(const struct rrd_out *r, const char *name, char *buf,
 {
 	int	 n;
 
-	if (r->remote)
+	if (r->remote && r->prefix[0] != '\0')
+		n = snprintf(buf, len, "%s/%s.rrd", r->prefix, name);
+	else if (r->remote)
 		n = snprintf(buf, len, "%s.rrd", name);
 	else
 		n = snprintf(buf, len, "%s/%s.rrd", r->dir, name);
@@ -275,6 +278,14 @@ rrd_out_update(struct rrd_out *r, const struct rrd_out_kind *k,
 	}
 	r->stats.updates++;
 	return 0;
+}
+
+void
+rrd_out_set_prefix(struct rrd_out *r, const char *prefix)
+{
+	rrd_out_safe_name(prefix ? prefix : "", r->prefix, sizeof(r->prefix));
+	if (prefix == NULL || prefix[0] == '\0')
+		r->prefix[0] = '\0';
 }
 
 void

@@ -39,6 +39,11 @@ struct rrd_out;
 struct rrd_out	*rrd_out_new(const char *dir, const char *cached,
 		    unsigned int step, char *err, size_t errlen);
 void		 rrd_out_free(struct rrd_out *);
+/*
+ * Under a remote rrdcached (a central one), this appliance's files go
+ * below prefix/, so that many appliances share its base directory.
+ */
+void		 rrd_out_set_prefix(struct rrd_out *, const char *prefix);
 /* New files are not created while fewer bytes would be left free. */
 void		 rrd_out_set_min_free(struct rrd_out *, uint64_t bytes);
 /*

@@ -100,8 +100,10 @@ main(int argc, char *argv[])
 	if (!opt.no_rrd && (rrd = rrd_out_new(opt.rrd_dir ? opt.rrd_dir :
 	    conf->rrd_dir, conf->rrdcached, step, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (rrd != NULL)
+	if (rrd != NULL) {
 		rrd_out_set_min_free(rrd, (uint64_t)conf->rrd_min_free_mb << 20);
+		rrd_out_set_prefix(rrd, conf->rrd_prefix);
+	}
 	/* Link and utilisation events go where the violations are. */
 	if (!opt.no_store) {
 		if ((store = store_open(opt.store ? opt.store :

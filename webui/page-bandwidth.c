@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -264,34 +265,56 @@ out:
 	return rv;
 }
 
-json_t *
-page_site_model(struct req *r, int *status)
+/* The trend of files (summed) over the request's range. */
+static json_t *
+trend(struct req *r, const char *const *files, size_t n)
 {
-	const struct conf	*c = r->w->conf;
-	const struct conf_site	*s;
 	const struct range	*rg = &ranges[0];
 	struct rrd_query	 q;
-	char			 paths[CONF_MAX_UPLINKS][PATH_MAX], safe[256];
 	char			 err[512];
-	const char		*files[CONF_MAX_UPLINKS], *want;
-	json_t			*in = json_array(), *out = json_array(), *ports;
+	const char		*want;
+	json_t			*in = json_array(), *out = json_array();
 	time_t			 end = time(NULL), start;
 	int64_t			 t0 = 0;
-	size_t			 n = 0, i;
-	int			 k;
+	size_t			 i;
 
-	if ((k = conf_site_index(c, r->rest)) < 0) {
-		*status = 404;
-		json_decref(in);
-		json_decref(out);
-		return NULL;
-	}
-	s = &c->sites.v[k];
 	if ((want = form_get(&r->query, "range")) != NULL)
 		for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 			if (strcmp(want, ranges[i].name) == 0)
 				rg = &ranges[i];
 	start = end - rg->seconds;
+	memset(&q, 0, sizeof(q));
+	if (series(files, n, start, end, (unsigned long)rg->step, in, out,
+	    &t0) == -1 || rrd_query_files(files, n, start, end, &q, err,
+	    sizeof(err)) == -1)
+		q.samples = 0;
+	return json_pack("{s:s,s:I,s:i,s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o}",
+	    "range", rg->name, "t0", (json_int_t)t0, "step", rg->step, "in",
+	    in, "out", out, "samples", (int)q.samples, "mean_in", q.samples ?
+	    json_real(q.mean[0]) : json_null(), "mean_out", q.samples ?
+	    json_real(q.mean[1]) : json_null(), "peak_in", q.samples ?
+	    json_real(q.peak[0]) : json_null(), "peak_out", q.samples ?
+	    json_real(q.peak[1]) : json_null(), "p95_in", q.samples ?
+	    json_real(q.p95[0]) : json_null(), "p95_out", q.samples ?
+	    json_real(q.p95[1]) : json_null());
+}
+
+json_t *
+page_site_model(struct req *r, int *status)
+{
+	const struct conf	*c = r->w->conf;
+	const struct conf_site	*s;
+	char			 paths[CONF_MAX_UPLINKS][PATH_MAX], safe[256];
+	const char		*files[CONF_MAX_UPLINKS];
+	json_t			*m, *ports, *extra;
+	size_t			 n = 0, i;
+	int			 k;
+
+	if ((k = conf_site_index(c, r->rest)) < 0) {
+		*status = 404;
+		return NULL;
+	}
+	s = &c->sites.v[k];
 	ports = json_array();
 	for (i = 0; i < (size_t)s->nuplinks; i++) {
 		rrd_out_safe_name(s->uplinks[i].port, safe, sizeof(safe));
@@ -299,32 +322,60 @@ page_site_model(struct req *r, int *status)
 		    s->uplinks[i].device_name, safe);
 		files[n] = paths[n];
 		n++;
-		json_array_append_new(ports, json_pack("{s:s,s:s}", "device",
-		    s->uplinks[i].device_name, "port", s->uplinks[i].port));
+		json_array_append_new(ports, json_pack("{s:s,s:s,s:s}",
+		    "device", s->uplinks[i].device_name, "port",
+		    s->uplinks[i].port, "file", safe));
 	}
 	if (n == 0) {
 		snprintf(paths[0], PATH_MAX, "%s/site/%s.rrd", r->w->rrd_dir,
 		    s->name);
 		files[n++] = paths[0];
 	}
-	memset(&q, 0, sizeof(q));
-	if (series(files, n, start, end, (unsigned long)rg->step, in, out,
-	    &t0) == -1 || rrd_query_files(files, n, start, end, &q, err,
-	    sizeof(err)) == -1)
-		q.samples = 0;
-	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:I,s:i,s:o,s:o,s:i,"
-	    "s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "name", s->name, "name_zh",
-	    s->name_zh, "name_en", s->name_en, "level", conf_level_name(
-	    s->level), "bandwidth_bps", (json_int_t)s->bandwidth_bps, "source",
-	    s->nuplinks ? "snmp" : "capture", "range", rg->name, "t0",
-	    (json_int_t)t0, "step", rg->step, "in", in, "out", out, "samples",
-	    (int)q.samples, "mean_in", q.samples ? json_real(q.mean[0]) :
-	    json_null(), "mean_out", q.samples ? json_real(q.mean[1]) :
-	    json_null(), "peak_in", q.samples ? json_real(q.peak[0]) :
-	    json_null(), "peak_out", q.samples ? json_real(q.peak[1]) :
-	    json_null(), "p95_in", q.samples ? json_real(q.p95[0]) :
-	    json_null(), "p95_out", q.samples ? json_real(q.p95[1]) :
-	    json_null(), "ports", ports);
+	m = trend(r, files, n);
+	extra = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:o}", "name", s->name,
+	    "name_zh", s->name_zh, "name_en", s->name_en, "level",
+	    conf_level_name(s->level), "bandwidth_bps",
+	    (json_int_t)s->bandwidth_bps, "source", s->nuplinks ? "snmp" :
+	    "capture", "ports", ports);
+	json_object_update(m, extra);
+	json_decref(extra);
+	return m;
+}
+
+/*
+ * A switch port's trend: /ports/DEVICE/FILE, FILE the port's name made
+ * safe as its RRD's (what the device page links to).
+ */
+json_t *
+page_port_model(struct req *r, int *status)
+{
+	char		 device[CONF_NAME_MAX], path[PATH_MAX], label[300];
+	const char	*files[1] = { path }, *port;
+	json_t		*m, *extra;
+	size_t		 len;
+
+	if ((port = strchr(r->rest, '/')) == NULL ||
+	    (len = (size_t)(port - r->rest)) >= sizeof(device)) {
+		*status = 404;
+		return NULL;
+	}
+	memcpy(device, r->rest, len);
+	device[len] = '\0';
+	port++;
+	if (conf_device_index(r->w->conf, device) < 0 || strchr(port, '/') ||
+	    snprintf(path, sizeof(path), "%s/if/%s/%s.rrd", r->w->rrd_dir,
+	    device, port) >= (int)sizeof(path) || access(path, R_OK) == -1) {
+		*status = 404;
+		return NULL;
+	}
+	snprintf(label, sizeof(label), "%s %s", device, port);
+	m = trend(r, files, 1);
+	extra = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:[]}", "name", label,
+	    "name_zh", label, "name_en", label, "level", "port",
+	    "bandwidth_bps", (json_int_t)0, "source", "snmp", "ports");
+	json_object_update(m, extra);
+	json_decref(extra);
+	return m;
 }
 
 static double *
@@ -397,9 +448,13 @@ page_site_view(struct req *r, json_t *m)
 		html_esc(b, json_string_value(json_object_get(p, "device")));
 		evbuffer_add_printf(b, "\">");
 		html_esc(b, json_string_value(json_object_get(p, "device")));
-		evbuffer_add_printf(b, "</a> ");
+		evbuffer_add_printf(b, "</a> <a href=\"/ports/");
+		html_esc(b, json_string_value(json_object_get(p, "device")));
+		evbuffer_add_printf(b, "/");
+		html_esc(b, json_string_value(json_object_get(p, "file")));
+		evbuffer_add_printf(b, "\">");
 		html_esc(b, json_string_value(json_object_get(p, "port")));
-		evbuffer_add_printf(b, "</li>");
+		evbuffer_add_printf(b, "</a></li>");
 	}
 	evbuffer_add_printf(b, "</ul>");
 	html_end(r, b);

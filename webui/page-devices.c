@@ -9,6 +9,7 @@
 #include <event2/buffer.h>
 
 #include "pages.h"
+#include "rrd-out.h"
 
 static json_t *
 device_of(struct req *r, const char *name)
@@ -113,6 +114,7 @@ page_device_view(struct req *r, json_t *m)
 {
 	struct evbuffer	*b = evbuffer_new();
 	json_t		*i;
+	char		 safe[256];
 	size_t		 k;
 
 	if (b == NULL)
@@ -123,10 +125,18 @@ page_device_view(struct req *r, json_t *m)
 	    "<th>%s</th></tr>", T(r, "port"), r->en ? "Speed" : "速率",
 	    T(r, "status"), T(r, "in"), T(r, "out"));
 	json_array_foreach(json_object_get(m, "interfaces"), k, i) {
-		evbuffer_add_printf(b, "<tr><td>%lld</td><td>",
-		    (long long)json_integer_value(json_object_get(i, "index")));
+		rrd_out_safe_name(json_is_string(json_object_get(i, "name")) ?
+		    json_string_value(json_object_get(i, "name")) : "", safe,
+		    sizeof(safe));
+		evbuffer_add_printf(b, "<tr><td>%lld</td><td><a href=\""
+		    "/ports/", (long long)json_integer_value(json_object_get(i,
+		    "index")));
+		html_esc(b, json_string_value(json_object_get(m, "name")));
+		evbuffer_add_printf(b, "/");
+		html_esc(b, safe);
+		evbuffer_add_printf(b, "\">");
 		html_esc(b, json_string_value(json_object_get(i, "name")));
-		evbuffer_add_printf(b, "</td><td>");
+		evbuffer_add_printf(b, "</a></td><td>");
 		html_esc(b, json_string_value(json_object_get(i, "alias")));
 		evbuffer_add_printf(b, "</td><td class=\"num\">");
 		html_bps(b, json_number_value(json_object_get(i, "speed")));

@@ -42,6 +42,8 @@ const struct page webui_pages[] = {
 	    page_devices_view, NULL },
 	{ GET,	"/devices/",		ALL,	page_device_model,
 	    page_device_view, NULL },
+	{ GET,	"/ports/",		ALL,	page_port_model,
+	    page_site_view, NULL },
 	{ GET,	"/audit",		AUD,	page_audit_model,
 	    page_audit_view, NULL },
 	{ GET,	"/audit/export.csv",	AUD,	NULL, NULL, page_audit_export },

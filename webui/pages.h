@@ -28,6 +28,7 @@ void	page_bandwidth(struct req *);
 void	page_bandwidth_view(struct req *, json_t *);
 json_t	*page_site_model(struct req *, int *);
 void	page_site_view(struct req *, json_t *);
+json_t	*page_port_model(struct req *, int *);
 
 /* page-violations.c */
 json_t	*page_violations_model(struct req *, int *);

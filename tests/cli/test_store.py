@@ -625,6 +625,54 @@ class Trends(StoreCase):
             run(["umount", mnt])
 
 
+class CentralTrends(StoreCase):
+    """Two appliances write their trends to one rrdcached over TCP, each
+    below its rrd-prefix in the daemon's base directory."""
+
+    def test_two_appliances_one_rrdcached(self):
+        import socket
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            port = sk.getsockname()[1]
+        base = os.path.join(self.dir, "central")
+        os.makedirs(base)
+        cached = subprocess.Popen(
+            ["rrdcached", "-g", "-l", f"127.0.0.1:{port}", "-b", base, "-B",
+             "-R", "-F", "-p", os.path.join(self.dir, "rrdc.pid"), "-j",
+             self.dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = 1767225600
+        rates = {"appliance-a": 10, "appliance-b": 4}
+        try:
+            time.sleep(0.5)
+            for name, per_s in rates.items():
+                def build(w, per_s=per_s):
+                    for i in range(300 * per_s):
+                        w.add(t0 + i / per_s, pg.frame(
+                            EXTRANET, INTERNET, pg.UDP,
+                            pg.udp(40000, 53, b"q" * 100)))
+                conf = os.path.join(self.dir, name + ".conf")
+                with open(conf, "w") as fp:
+                    fp.write(f'include "{DEMO}"\nrrdcached '
+                             f'"127.0.0.1:{port}"\nrrd-prefix {name}\n')
+                r = run([COLLECTOR, "-q", "--config", conf, "--rrd-dir",
+                         os.path.join(self.dir, "unused"),
+                         "-r", self.capture(build)])
+                self.assertEqual(r.returncode, 0, r.stderr)
+        finally:
+            cached.terminate()          # -F: flushed at shutdown
+            cached.wait(30)
+        for name, per_s in rates.items():
+            rrd = os.path.join(base, name, "site", "nancheng-jianchang.rrd")
+            r = run(["rrdtool", "fetch", rrd, "AVERAGE", "-r", "60", "-s",
+                     str(t0 + 120), "-e", str(t0 + 180)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.strip().splitlines()
+            row = dict(zip(lines[0].split(),
+                           map(float, lines[2].split(":")[1].split())))
+            self.assertAlmostEqual(row["pkts_out"], per_s, delta=0.001)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "unused")))
+
+
 class CustomProtocols(StoreCase):
     def test_government_portal_by_host(self):
         req = (b"GET / HTTP/1.1\r\nHost: www.zwfw.gov.cn\r\n\r\n",

@@ -134,7 +134,7 @@ device sw-nancheng {{
         if SNMPSIMD:
             self.snmpsim = Snmpsim(port=self.snmp_port)
             r = run([POLLER, "--config", self.conf, "--count", "1",
-                     "--status", f"{d}/poller.json", "--no-rrd"])
+                     "--status", f"{d}/poller.json"])
             assert r.returncode == 0, r.stderr
         for name, role in USERS.items():
             r = run([ZWCTL, "-c", self.conf, "user", "add", name, "--role",
@@ -231,6 +231,7 @@ TABLE = [
     ("POST", "/review/1", SEC, {"state": "acknowledged"}),
     ("GET", "/devices", ALL, None),
     ("GET", "/devices/sw-nancheng", ALL, None),
+    ("GET", "/ports/sw-nancheng/GigabitEthernet0_0_1", ALL, None),
     ("GET", "/audit", AUD, None),
     ("GET", "/audit/export.csv", AUD, None),
     ("GET", "/reports", AUD, None),
@@ -450,6 +451,16 @@ class WebUI(unittest.TestCase):
             ports = json.loads(data)["interfaces"]
             self.assertIn("GigabitEthernet0/0/1", [p["name"] for p in
                                                    ports])
+            # The port's trend, linked from the device page.
+            s, _, html = c.request("GET", "/devices/sw-nancheng")
+            self.assertIn(b'href="/ports/sw-nancheng/GigabitEthernet0_0_1"',
+                          html)
+            s, _, data = c.request("GET", "/api/ports/sw-nancheng/"
+                                   "GigabitEthernet0_0_1?range=week")
+            self.assertEqual(s, 200)
+            self.assertEqual(json.loads(data)["range"], "week")
+            self.assertEqual(c.request("GET", "/api/ports/sw-nancheng/"
+                                       "nothing")[0], 404)
 
     @unittest.skipUnless(os.path.exists(CHROMIUM), "needs Debian's chromium")
     def test_browser(self):
