@@ -33,7 +33,7 @@ DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev libcap-ng-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind wrk chromium nodejs \
-		   libcap2-bin debootstrap
+		   libcap2-bin debootstrap nfdump
 
 ifeq ($(BUILD),fuzz)
 CC		:= clang

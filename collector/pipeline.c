@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "trend-writer.h"
 #include "violation-log.h"
+#include "ipfix-out.h"
 #include "violation-store.h"
 #include "zone-map.h"
 
@@ -41,6 +42,7 @@ struct pipeline {
 	uint64_t		 next_step_us;	/* 0: before the first packet */
 	uint64_t		 first_step_us;	/* partial: not written */
 	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
+	struct ipfix_out	*ipfix;		/* NULL: no export */
 	int			 nout;
 	int			 no_dpi;
 	int			 output_error;
@@ -179,6 +181,8 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 	}
 	for (i = 0; i < pl->nout; i++)
 		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
+	if (pl->ipfix != NULL)
+		ipfix_out_flow(pl->ipfix, f, pl->dpi);
 }
 
 static int
@@ -273,6 +277,15 @@ pipeline_new(const struct pipeline_conf *c)
 	if (c->violations != NULL &&
 	    (pl->violations = violation_log_open(c->violations)) == NULL)
 		goto fail;
+	if (c->conf != NULL && c->conf->ipfix[0] != '\0') {
+		char	 err[512];
+
+		if ((pl->ipfix = ipfix_out_open(c->conf->ipfix,
+		    c->conf->ipfix_domain, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			goto fail;
+		}
+	}
 	if (c->trends != NULL && c->conf != NULL) {
 		int	*parent;
 		size_t	 k;
@@ -364,6 +377,8 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	for (i = 0; i < pl->nout; i++)
 		if (flow_output_flush(pl->out[i]) == -1)
 			pl->output_error = 1;
+	if (pl->ipfix != NULL)
+		ipfix_out_flush(pl->ipfix);
 	if (pl->violations != NULL && violation_log_flush(pl->violations) == -1)
 		pl->output_error = 1;
 }
@@ -474,6 +489,14 @@ pipeline_finish(struct pipeline *pl, int commit)
 		pl->out[i] = NULL;
 	}
 	pl->nout = 0;
+	if (pl->ipfix != NULL) {
+		const struct ipfix_out_stats *xs = ipfix_out_stats(pl->ipfix);
+
+		ipfix_out_flush(pl->ipfix);
+		if (xs->dropped > 0)
+			log_warnx("ipfix: %llu records not sent",
+			    (unsigned long long)xs->dropped);
+	}
 	return rv;
 }
 
@@ -493,6 +516,7 @@ pipeline_free(struct pipeline *pl)
 	detect_free(pl->detect);
 	accounting_free(pl->acct);
 	rates_free(&pl->rates);
+	ipfix_out_close(pl->ipfix);
 	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);

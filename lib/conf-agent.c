@@ -162,3 +162,24 @@ conf_agent_rrd_prefix(struct conf_parser *ps, int argc, char **argv)
 	return conf_set_text(ps, ps->conf->rrd_prefix,
 	    sizeof(ps->conf->rrd_prefix), argv[0]);
 }
+
+/* The IPFIX collector flow records go to: "udp:HOST:PORT" or "tcp:...". */
+int
+conf_agent_ipfix(struct conf_parser *ps, int argc, char **argv)
+{
+	if (strncmp(argv[0], "udp:", 4) != 0 &&
+	    strncmp(argv[0], "tcp:", 4) != 0) {
+		conf_error(ps, "ipfix %s: udp:HOST:PORT or tcp:HOST:PORT",
+		    argv[0]);
+		return -1;
+	}
+	return conf_set_text(ps, ps->conf->ipfix, sizeof(ps->conf->ipfix),
+	    argv[0]);
+}
+
+int
+conf_agent_ipfix_domain(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "ipfix-domain", argv[0], 0, UINT32_MAX,
+	    &ps->conf->ipfix_domain);
+}

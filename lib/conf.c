@@ -666,6 +666,8 @@ static const struct conf_keyword top_keywords[] = {
 	{ "evidence-packets",	1, top_evidence,	NULL },
 	{ "exit",		1, top_exit,		&exit_block },
 	{ "include",		1, top_include,		NULL },
+	{ "ipfix",		1, conf_agent_ipfix,	NULL },
+	{ "ipfix-domain",	1, conf_agent_ipfix_domain, NULL },
 	{ "max-outstanding",	1, conf_devices_outstanding, NULL },
 	{ "notify-drops",	1, conf_agent_notify_drops, NULL },
 	{ "notify-severity",	1, conf_agent_notify_severity, NULL },
@@ -732,6 +734,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	c->login_rate = 10;
 	c->request_rate = 50;
 	c->webui_idle_s = 900;
+	c->ipfix_domain = 1;
 	c->poll_interval_s = POLL_DEFAULT_S;
 	c->max_outstanding = OUTSTANDING_DEFAULT;
 	c->utilisation_alert = UTILISATION_DEFAULT;

@@ -293,6 +293,8 @@ struct conf {
 	unsigned int	 webui_idle_s;			/* a session's idle end */
 	char		 user[CONF_NAME_MAX];		/* "": stay who we are */
 	char		 rrd_prefix[CONF_NAME_MAX];	/* under a central rrdcached */
+	char		 ipfix[CONF_TEXT_MAX];		/* "": no export */
+	unsigned int	 ipfix_domain;			/* observation domain */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

@@ -12,7 +12,8 @@
 # agentx (the subagent under a real snmpd, traps to snmptrapd), report
 # (reports and the audit chain over a fixed month), webui (the security
 # table, hostile requests, TLS versions, the browser test), appliance
-# (install, units, privilege drop, backup, the package), conformance (the
+# (install, units, privilege drop, backup, the package), ipfix (export to
+# nfcapd and to receivers of the test's own), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -77,6 +78,7 @@ want agentx && pysuite agentx tests/cli/test_agentx.py
 want report && pysuite report tests/cli/test_report.py
 want webui && pysuite webui tests/cli/test_webui.py
 want appliance && pysuite appliance tests/cli/test_appliance.py
+want ipfix && pysuite ipfix tests/cli/test_ipfix.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

@@ -1,0 +1,318 @@
+/*
+ * Flow records exported as IPFIX (RFC 7011) to a collector over UDP or
+ * TCP, each flow as two unidirectional records (one a direction that
+ * carried packets), with the nDPI application as applicationId and
+ * applicationName (RFC 6759).
+ *
+ *   Message:  Version 10 | Length | Export Time | Sequence | Domain
+ *   Sets:     Template Set (ID 2): templates 256 (IPv4) and 257 (IPv6)
+ *             Data Set (ID 256 or 257): the records
+ *
+ * A record, in template order:
+ *   source and destination address (8, 12 | 27, 28), ports (7, 11),
+ *   protocolIdentifier (4), octetDeltaCount (1, 8 octets),
+ *   packetDeltaCount (2, 8), flowStartMilliseconds (152),
+ *   flowEndMilliseconds (153), vlanId (58), applicationId (95, 4 octets:
+ *   classification engine 6, "user defined", and the nDPI id), and
+ *   applicationName (96, variable length, RFC 7011 7).
+ *
+ * Over UDP the templates open a message every TEMPLATE_EVERY messages and
+ * at least every TEMPLATE_S seconds (RFC 7011 8.4); over TCP once a
+ * connection.  Nothing here blocks capture: a send the socket refuses is
+ * counted, its records lost; a lost TCP connection is tried again after
+ * RETRY_S seconds.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dpi.h"
+#include "ipfix-out.h"
+#include "log.h"
+
+#define MSG_MAX		1400	/* under a 1500 MTU with IP and UDP */
+#define HEADER_LEN	16
+#define TEMPLATE_EVERY	100
+#define TEMPLATE_S	30
+#define RETRY_S		5
+#define ENGINE_USER	6	/* RFC 6759: user-defined classification */
+
+struct ipfix_out {
+	int			 fd;
+	int			 tcp;
+	struct addrinfo		*ai;
+	uint32_t		 domain;
+	uint32_t		 sequence;	/* data records sent */
+	unsigned char		 msg[MSG_MAX];
+	size_t			 len;		/* 0: no message begun */
+	size_t			 set_at;	/* the open data set, or 0 */
+	uint16_t		 set_id;
+	uint32_t		 records;	/* in this message */
+	unsigned int		 since_templates;
+	time_t			 templates_at;
+	time_t			 retry_at;
+	struct ipfix_out_stats	 stats;
+};
+
+static void
+put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)(v >> 32));
+	put32(p + 4, (uint32_t)v);
+}
+
+/* Field specifiers: the address IEs of each version, then the rest. */
+static const uint16_t common[][2] = {
+	{ 7, 2 }, { 11, 2 }, { 4, 1 }, { 1, 8 }, { 2, 8 }, { 152, 8 },
+	{ 153, 8 }, { 58, 2 }, { 95, 4 }, { 96, 0xffff },
+};
+
+static size_t
+template_set(unsigned char *p)
+{
+	static const uint16_t addr[2][3] = { { 256, 8, 12 }, { 257, 27, 28 } };
+	size_t	 n = 4, i, v;
+
+	for (v = 0; v < 2; v++) {
+		put16(p + n, addr[v][0]);
+		put16(p + n + 2, 2 + sizeof(common) / sizeof(common[0]));
+		n += 4;
+		for (i = 0; i < 2; i++) {
+			put16(p + n, addr[v][1 + i]);
+			put16(p + n + 2, v ? 16 : 4);
+			n += 4;
+		}
+		for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+			put16(p + n, common[i][0]);
+			put16(p + n + 2, common[i][1]);
+			n += 4;
+		}
+	}
+	put16(p, 2);
+	put16(p + 2, (uint16_t)n);
+	return n;
+}
+
+static int
+connect_to(struct ipfix_out *x)
+{
+	int	 fd;
+
+	if ((fd = socket(x->ai->ai_family, x->tcp ? SOCK_STREAM : SOCK_DGRAM,
+	    0)) == -1)
+		return -1;
+	if (connect(fd, x->ai->ai_addr, x->ai->ai_addrlen) == -1) {
+		close(fd);
+		return -1;
+	}
+	/* A full socket buffer loses records; it never stops capture. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	x->fd = fd;
+	x->since_templates = TEMPLATE_EVERY;	/* templates first */
+	return 0;
+}
+
+struct ipfix_out *
+ipfix_out_open(const char *target, uint32_t domain, char *err, size_t errlen)
+{
+	struct ipfix_out	*x;
+	struct addrinfo		 hints;
+	char			 host[256], *port;
+	const char		*t = target;
+	int			 tcp = 0, rc;
+
+	if (strncmp(t, "tcp:", 4) == 0) {
+		tcp = 1;
+		t += 4;
+	} else if (strncmp(t, "udp:", 4) == 0)
+		t += 4;
+	snprintf(host, sizeof(host), "%s", t);
+	if ((port = strrchr(host, ':')) == NULL) {
+		snprintf(err, errlen, "ipfix %s: udp:HOST:PORT or tcp:HOST:PORT",
+		    target);
+		return NULL;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		snprintf(err, errlen, "ipfix: out of memory");
+		return NULL;
+	}
+	x->fd = -1;
+	x->tcp = tcp;
+	x->domain = domain;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
+	if ((rc = getaddrinfo(host, port, &hints, &x->ai)) != 0) {
+		snprintf(err, errlen, "ipfix %s: %s", target, gai_strerror(rc));
+		free(x);
+		return NULL;
+	}
+	if (connect_to(x) == -1 && !tcp) {
+		snprintf(err, errlen, "ipfix %s: %s", target, strerror(errno));
+		ipfix_out_close(x);
+		return NULL;
+	}
+	if (x->fd == -1)
+		log_warnx("ipfix %s: %s; trying again", target,
+		    strerror(errno));
+	return x;
+}
+
+static void
+send_message(struct ipfix_out *x)
+{
+	ssize_t	 n;
+
+	if (x->len == 0)
+		return;
+	if (x->set_at != 0)
+		put16(x->msg + x->set_at + 2, (uint16_t)(x->len - x->set_at));
+	put16(x->msg + 2, (uint16_t)x->len);
+	if (x->fd == -1 && x->tcp && time(NULL) >= x->retry_at &&
+	    connect_to(x) == -1)
+		x->retry_at = time(NULL) + RETRY_S;
+	n = x->fd == -1 ? -1 : send(x->fd, x->msg, x->len, MSG_NOSIGNAL);
+	if (n == (ssize_t)x->len) {
+		x->stats.messages++;
+		x->stats.records += x->records;
+		x->sequence += x->records;
+	} else {
+		x->stats.dropped += x->records;
+		x->stats.send_errors++;
+		/* Half a message breaks a TCP stream: start a new one. */
+		if (x->tcp && x->fd != -1) {
+			close(x->fd);
+			x->fd = -1;
+			x->retry_at = time(NULL) + RETRY_S;
+		}
+	}
+	x->len = x->set_at = 0;
+	x->records = 0;
+}
+
+static void
+begin_message(struct ipfix_out *x)
+{
+	time_t	 now = time(NULL);
+
+	put16(x->msg, 10);
+	put32(x->msg + 4, (uint32_t)now);
+	put32(x->msg + 8, x->sequence);
+	put32(x->msg + 12, x->domain);
+	x->len = HEADER_LEN;
+	if ((!x->tcp && (x->since_templates >= TEMPLATE_EVERY ||
+	    now - x->templates_at >= TEMPLATE_S)) ||
+	    (x->tcp && x->since_templates == TEMPLATE_EVERY)) {
+		x->len += template_set(x->msg + x->len);
+		x->since_templates = 0;
+		x->templates_at = now;
+	}
+	x->since_templates++;
+}
+
+static void
+record(struct ipfix_out *x, const struct flow *f, int dir, uint32_t app,
+    const char *name)
+{
+	size_t	 alen = f->key.ipver == 6 ? 16 : 4;
+	size_t	 nlen = strlen(name) < 254 ? strlen(name) : 254;
+	size_t	 need = 2 * alen + 2 + 2 + 1 + 8 + 8 + 8 + 8 + 2 + 4 + 1 + nlen;
+	uint16_t id = f->key.ipver == 6 ? 257 : 256;
+	unsigned char *p;
+
+	if (x->len != 0 && (x->len + need + (x->set_id != id ? 4 : 0) >
+	    MSG_MAX))
+		send_message(x);
+	if (x->len == 0)
+		begin_message(x);
+	if (x->set_at == 0 || x->set_id != id) {
+		if (x->set_at != 0)
+			put16(x->msg + x->set_at + 2,
+			    (uint16_t)(x->len - x->set_at));
+		x->set_at = x->len;
+		x->set_id = id;
+		put16(x->msg + x->len, id);
+		x->len += 4;
+	}
+	p = x->msg + x->len;
+	memcpy(p, dir == FLOW_DIR_LO2HI ? f->key.lo : f->key.hi, alen);
+	memcpy(p + alen, dir == FLOW_DIR_LO2HI ? f->key.hi : f->key.lo, alen);
+	p += 2 * alen;
+	put16(p, dir == FLOW_DIR_LO2HI ? f->key.lo_port : f->key.hi_port);
+	put16(p + 2, dir == FLOW_DIR_LO2HI ? f->key.hi_port : f->key.lo_port);
+	p[4] = f->key.proto;
+	put64(p + 5, f->bytes[dir]);
+	put64(p + 13, f->pkts[dir]);
+	put64(p + 21, f->first_us / 1000);
+	put64(p + 29, f->last_us / 1000);
+	put16(p + 37, f->key.vlan);
+	put32(p + 39, (uint32_t)ENGINE_USER << 24 | (app & 0xffffff));
+	p[43] = (unsigned char)nlen;
+	memcpy(p + 44, name, nlen);
+	x->len += need;
+	x->records++;
+}
+
+void
+ipfix_out_flow(struct ipfix_out *x, const struct flow *f, struct dpi *d)
+{
+	char		 name[128];
+	uint32_t	 app = f->app.app ? f->app.app : f->app.master;
+	int		 dir;
+
+	dpi_proto_name(d, &f->app, name, sizeof(name));
+	for (dir = 0; dir < 2; dir++)
+		if (f->pkts[dir] > 0)
+			record(x, f, dir, app, name);
+}
+
+void
+ipfix_out_flush(struct ipfix_out *x)
+{
+	send_message(x);
+}
+
+const struct ipfix_out_stats *
+ipfix_out_stats(const struct ipfix_out *x)
+{
+	return &x->stats;
+}
+
+void
+ipfix_out_close(struct ipfix_out *x)
+{
+	if (x == NULL)
+		return;
+	send_message(x);
+	if (x->fd != -1)
+		close(x->fd);
+	if (x->ai != NULL)
+		freeaddrinfo(x->ai);
+	free(x);
+}
