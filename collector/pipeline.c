@@ -320,6 +320,12 @@ fail:
 	return NULL;
 }
 
+const struct ipfix_out_stats *
+pipeline_ipfix_stats(const struct pipeline *pl)
+{
+	return pl->ipfix != NULL ? ipfix_out_stats(pl->ipfix) : NULL;
+}
+
 const struct pipeline_rates *
 pipeline_rates(const struct pipeline *pl)
 {

@@ -57,6 +57,7 @@ struct pipeline_rates {
 	uint64_t		*zone_total;	/* the same, every step so far */
 };
 
+struct ipfix_out_stats;
 struct pipeline;
 struct violation_store;
 struct trend_writer;
@@ -77,6 +78,8 @@ struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
 const struct evidence_stats *pipeline_evidence_stats(const struct pipeline *);
 const struct detect_stats *pipeline_detect_stats(const struct pipeline *);
 uint64_t	 pipeline_now_us(const struct pipeline *);
+/* NULL when flows are not exported. */
+const struct ipfix_out_stats *pipeline_ipfix_stats(const struct pipeline *);
 /* NULL when no trends are kept. */
 const struct pipeline_rates *pipeline_rates(const struct pipeline *);
 /* Bytes per application since start; ids up to *n. */

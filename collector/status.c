@@ -11,6 +11,7 @@
 
 #include "escape.h"
 #include "flow-output.h"
+#include "ipfix-out.h"
 #include "log.h"
 #include "policy.h"
 #include "detect.h"
@@ -136,6 +137,7 @@ status_write_json(const char *path, const struct status_view *v)
 	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
 	const struct frag_stats		*gs = pipeline_frag_stats(v->pl);
 	const struct dpi_stats		*ds = pipeline_dpi_stats(v->pl);
+	const struct ipfix_out_stats	*xs;
 	struct app_row			 top[TOP_APPS];
 	char				*tmp = NULL;
 	FILE				*fp;
@@ -205,6 +207,10 @@ status_write_json(const char *path, const struct status_view *v)
 	fprintf(fp, "]");
 	if (pipeline_rates(v->pl) != NULL)
 		status_json_traffic(fp, pipeline_rates(v->pl));
+	if ((xs = pipeline_ipfix_stats(v->pl)) != NULL)
+		fprintf(fp, ",\n\"ipfix\":{\"messages\":%" PRIu64 ",\"records\":%"
+		    PRIu64 ",\"dropped\":%" PRIu64 "}", xs->messages,
+		    xs->records, xs->dropped);
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
 	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {

@@ -290,17 +290,7 @@ static const struct zwctl_command subcommands[] = {
 int
 zwctl_audit(struct zwctl *ctx, int argc, char **argv)
 {
-	const struct zwctl_command	*c;
-
-	if (argc > 0)
-		for (c = subcommands; c->name != NULL; c++)
-			if (strcmp(argv[0], c->name) == 0)
-				return c->fn(ctx, argc, argv);
-	fprintf(stderr, "usage: zwctl audit command\n\n");
-	for (c = subcommands; c->name != NULL; c++)
-		fprintf(stderr, "  %-7s %s\n", c->name, c->help);
-	fprintf(stderr, "\nfilters: --since date --until date --actor name "
-	    "--action name\n  --outcome ok|failed|denied --limit n; "
-	    "--by name: who reads\n");
-	return argc > 0 && strcmp(argv[0], "help") == 0 ? 0 : ZWCTL_USAGE;
+	return zwctl_subcommand(ctx, subcommands, "audit",
+	    "filters: --since date --until date --actor name --action name\n"
+	    "  --outcome ok|failed|denied --limit n; --by name: who reads\n", argc, argv);
 }

@@ -406,18 +406,9 @@ static const struct zwctl_command subcommands[] = {
 int
 zwctl_report(struct zwctl *ctx, int argc, char **argv)
 {
-	const struct zwctl_command	*c;
-
-	if (argc > 0)
-		for (c = subcommands; c->name != NULL; c++)
-			if (strcmp(argv[0], c->name) == 0)
-				return c->fn(ctx, argc, argv);
-	fprintf(stderr, "usage: zwctl report command\n\n");
-	for (c = subcommands; c->name != NULL; c++)
-		fprintf(stderr, "  %-10s %s\n", c->name, c->help);
-	fprintf(stderr, "\noptions: --since date --until date (the last day)"
-	    " --format pdf|csv|json\n  --output file (signed: file.sig) "
+	return zwctl_subcommand(ctx, subcommands, "report",
+	    "options: --since date --until date (the last day) "
+	    "--format pdf|csv|json\n  --output file (signed: file.sig) "
 	    "--no-sign --key file --rrd-dir dir --by name\n"
-	    "  scheduled: --dir dir --at date\n");
-	return argc > 0 && strcmp(argv[0], "help") == 0 ? 0 : ZWCTL_USAGE;
+	    "  scheduled: --dir dir --at date\n", argc, argv);
 }

@@ -311,17 +311,8 @@ static const struct zwctl_command subcommands[] = {
 int
 zwctl_user(struct zwctl *ctx, int argc, char **argv)
 {
-	const struct zwctl_command	*c;
-
-	if (argc > 0)
-		for (c = subcommands; c->name != NULL; c++)
-			if (strcmp(argv[0], c->name) == 0)
-				return c->fn(ctx, argc, argv);
-	fprintf(stderr, "usage: zwctl user command\n\n");
-	for (c = subcommands; c->name != NULL; c++)
-		fprintf(stderr, "  %-8s %s\n", c->name, c->help);
-	fprintf(stderr, "\nroles: sysadmin (users, devices, configuration), "
-	    "secadmin (rules, violations),\n  auditadmin (audit trail, "
-	    "reports), viewer (read only); --by NAME: who acts\n");
-	return argc > 0 && strcmp(argv[0], "help") == 0 ? 0 : ZWCTL_USAGE;
+	return zwctl_subcommand(ctx, subcommands, "user",
+	    "roles: sysadmin (users, devices, configuration), secadmin "
+	    "(rules, violations),\n  auditadmin (audit trail, reports), "
+	    "viewer (read only); --by NAME: who acts\n", argc, argv);
 }

@@ -630,17 +630,8 @@ static const struct zwctl_command subcommands[] = {
 int
 zwctl_violations(struct zwctl *ctx, int argc, char **argv)
 {
-	const struct zwctl_command	*c;
-
-	if (argc > 0)
-		for (c = subcommands; c->name != NULL; c++)
-			if (strcmp(argv[0], c->name) == 0)
-				return c->fn(ctx, argc, argv);
-	fprintf(stderr, "usage: zwctl violations command\n\n");
-	for (c = subcommands; c->name != NULL; c++)
-		fprintf(stderr, "  %-9s %s\n", c->name, c->help);
-	fprintf(stderr, "\nfilters: --since date --until date --rule id "
-	    "--severity level\n  --state state --site name --zone name "
-	    "--app name --ip address --limit n\n");
-	return argc > 0 && strcmp(argv[0], "help") == 0 ? 0 : ZWCTL_USAGE;
+	return zwctl_subcommand(ctx, subcommands, "violations",
+	    "filters: --since date --until date --rule id --severity level\n"
+	    "  --state state --site name --zone name --app name --ip address "
+	    "--limit n\n", argc, argv);
 }

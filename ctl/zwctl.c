@@ -216,3 +216,24 @@ zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso)
 	    (long long)(us % 1000000), zone, zone + 3);
 	return buf;
 }
+
+/*
+ * A command's subcommands: runs the one named by argv[0], else prints
+ * them with the footer (the options they share) and says how it went.
+ */
+int
+zwctl_subcommand(struct zwctl *ctx, const struct zwctl_command *subs,
+    const char *command, const char *footer, int argc, char **argv)
+{
+	const struct zwctl_command	*c;
+
+	if (argc > 0)
+		for (c = subs; c->name != NULL; c++)
+			if (strcmp(argv[0], c->name) == 0)
+				return c->fn(ctx, argc, argv);
+	fprintf(stderr, "usage: zwctl %s command\n\n", command);
+	for (c = subs; c->name != NULL; c++)
+		fprintf(stderr, "  %-10s %s\n", c->name, c->help);
+	fprintf(stderr, "\n%s", footer);
+	return argc > 0 && strcmp(argv[0], "help") == 0 ? 0 : ZWCTL_USAGE;
+}

@@ -22,39 +22,7 @@
 
 #define SEC	1000000LL
 
-static char	 dir[64];
-static char	 path[128];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/zw-test-users-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/events.db", dir);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char	 cmd[256];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
-
-static struct store *
-open_rw(void)
-{
-	char		 err[256];
-	struct store	*s = store_open(path, STORE_CREATE, err, sizeof(err));
-
-	if (s == NULL)
-		fail_msg("%s", err);
-	return s;
-}
+#include "tmpstore.h"
 
 static void
 test_password_rule(void **state)
