@@ -94,7 +94,8 @@ class Ipfix(unittest.TestCase):
             fp.write(f'include "{DEMO}"\nipfix "{target}"\n'
                      "ipfix-domain 7\n")
         flows = os.path.join(self.dir, "flows.json")
-        args = [COLLECTOR, "-q", "--config", conf, "--flows-json", flows]
+        args = [COLLECTOR, "-q", "--config", conf, "--flows-json", flows,
+                *extra]
         for p in PCAPS:
             args += ["-r", p]
         r = subprocess.run(args, capture_output=True, text=True)
@@ -236,9 +237,16 @@ class Ipfix(unittest.TestCase):
         self.check_records(flows, msgs)
 
     def test_no_collector_costs_records_only(self):
-        flows, err = self.export(f"tcp:127.0.0.1:{free_port(socket.SOCK_STREAM)}")
+        status = os.path.join(self.dir, "status.json")
+        flows, err = self.export(f"tcp:127.0.0.1:"
+                                 f"{free_port(socket.SOCK_STREAM)}",
+                                 ["--status", status])
         self.assertTrue(flows)
         self.assertIn("records not sent", err)
+        with open(status) as fp:
+            ipfix = json.load(fp)["ipfix"]
+        self.assertEqual(ipfix["records"], 0)
+        self.assertEqual(ipfix["dropped"], len(self.expected(flows)))
 
 
 if __name__ == "__main__":
