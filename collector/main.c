@@ -3,6 +3,7 @@
  * reads capture files, and turns packets into classified flows.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "status.h"
 #include "trend-writer.h"
 #include "violation-store.h"
+#include "workers.h"
 
 #define MAX_FILES	1024
 
@@ -49,11 +51,13 @@ struct options {
 	int			 no_store;
 	const char		*rrd_dir;
 	int			 no_rrd;
+	unsigned int		 workers;
 	struct pipeline_conf	 pipe;
 };
 
 struct run_state {
-	struct pipeline		*pl;
+	struct pipeline		*pl;		/* or, with several workers: */
+	struct workers		*wk;
 	struct violation_store	*store;
 	struct trend_writer	*trends;
 	struct capture		*cap;
@@ -80,6 +84,8 @@ static struct violation_store *start_store(struct options *,
 static struct trend_writer *start_trends(struct options *,
 		    const struct conf *);
 static const char *category_name(void *, uint16_t);
+static void	 check_workers(const struct options *, const struct conf *);
+static void	 summary(const struct run_state *, double elapsed_s);
 
 int
 main(int argc, char *argv[])
@@ -110,7 +116,11 @@ main(int argc, char *argv[])
 	}
 	rs.store = opt.pipe.store = start_store(&opt, conf);
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
-	if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
+	check_workers(&opt, conf);
+	if (opt.workers > 1) {
+		if ((rs.wk = workers_start(&opt.pipe, opt.workers)) == NULL)
+			fatalx("cannot start %u workers", opt.workers);
+	} else if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
 		fatalx("cannot start the pipeline");
 	if (rs.trends != NULL)
 		trend_writer_names(rs.trends, category_name,
@@ -125,7 +135,8 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	/* A damaged input still gives the records of what it held. */
-	if (pipeline_finish(rs.pl, rv != EXIT_FAILED) == -1) {
+	if ((rs.wk != NULL ? workers_finish(rs.wk, rv != EXIT_FAILED) :
+	    pipeline_finish(rs.pl, rv != EXIT_FAILED)) == -1) {
 		log_warnx("flow records could not be written completely");
 		rv = EXIT_FAILED;
 	}
@@ -137,16 +148,13 @@ main(int argc, char *argv[])
 	}
 	rs.store = NULL;
 	report(&rs, 1);
-	if (!opt.quiet) {
-		struct status_view v = rs.last;
-
-		v.pl = rs.pl;
-		/* Throughput means something only for a file read flat out. */
-		status_print_summary(stderr, &v, opt.iface || opt.speed > 0 ?
-		    0 : (double)(t1.tv_sec - t0.tv_sec) +
+	/* Throughput means something only for a file read flat out. */
+	if (!opt.quiet)
+		summary(&rs, opt.iface || opt.speed > 0 ? 0 :
+		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	}
 	pipeline_free(rs.pl);
+	workers_free(rs.wk);
 	conf_free(conf);
 	return rv;
 }
@@ -165,6 +173,7 @@ usage(void)
 	    "           [--dpi-tcp-packets n] [--dpi-udp-packets n]\n"
 	    "           [--loop n] [--speed x] [--status file]\n"
 	    "           [--status-interval s] [--console] [-B mb] [-c count]\n"
+	    "           [--workers n]\n"
 	    "           [-q] [-v] [--syslog] [--version]\n");
 	exit(EXIT_USAGE);
 }
@@ -174,7 +183,7 @@ enum {
 	OPT_IDLE_OTHER, OPT_CLOSED, OPT_ACTIVE, OPT_PROTOS, OPT_NO_DPI,
 	OPT_DPI_TCP, OPT_DPI_UDP, OPT_LOOP, OPT_SPEED, OPT_STATUS,
 	OPT_STATUS_INTERVAL, OPT_CONSOLE, OPT_SYSLOG, OPT_VERSION, OPT_CONFIG,
-	OPT_VIOLATIONS, OPT_STORE, OPT_NO_STORE, OPT_RRD_DIR, OPT_NO_RRD
+	OPT_VIOLATIONS, OPT_STORE, OPT_NO_STORE, OPT_RRD_DIR, OPT_NO_RRD, OPT_WORKERS
 };
 
 static const struct option longopts[] = {
@@ -202,6 +211,7 @@ static const struct option longopts[] = {
 	{ "console",		no_argument,	   NULL, OPT_CONSOLE },
 	{ "syslog",		no_argument,	   NULL, OPT_SYSLOG },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ "workers",		required_argument, NULL, OPT_WORKERS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL,			0,		   NULL, 0 }
 };
@@ -239,6 +249,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->buffer_mb = 256;
 	o->loops = 1;
 	o->status_interval = 5;
+	o->workers = 1;
 
 	o->config = ZW_CONFIG;
 	while ((ch = getopt_long(argc, argv, "B:c:f:hi:nqr:v", longopts,
@@ -348,6 +359,12 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_CONSOLE:
 			o->console = 1;
 			break;
+		case OPT_WORKERS:
+			o->workers = (unsigned int)number("--workers", optarg,
+			    0, WORKERS_MAX);
+			if (o->workers == 0)
+				o->workers = workers_default();
+			break;
 		case OPT_SYSLOG:
 			o->use_syslog = 1;
 			break;
@@ -454,6 +471,8 @@ report(struct run_state *rs, int final)
 {
 	struct status_view	 v;
 
+	if (rs->pl == NULL)
+		return;
 	memset(&v, 0, sizeof(v));
 	v.pl = rs->pl;
 	v.store = rs->store;
@@ -481,6 +500,10 @@ on_packet(void *arg, const struct decode_link *link, struct pkt *p,
 {
 	struct run_state	*rs = arg;
 
+	if (rs->wk != NULL) {
+		workers_packet(rs->wk, link, p, now_us);
+		return;
+	}
 	pipeline_packet(rs->pl, link, p, now_us);
 	/* The wall clock is read on ticks and every 4096 packets only. */
 	if (p == NULL || (++rs->calls & 4095) == 0)
@@ -604,10 +627,13 @@ run_files(struct run_state *rs)
 			    o->looping ? timeline : 0, o->speed,
 			    o->count, err, sizeof(err));
 			if (rv == -1) {
+				struct capture_stats	 cs;
+
+				capture_stats(c, &cs);
 				log_warnx("capture: %s: damaged after %llu "
 				    "records, which were processed: %s",
 				    o->files[i], (unsigned long long)
-				    pipeline_stats(rs->pl)->packets, err);
+				    cs.received, err);
 				damaged = 1;
 			}
 			if (o->looping && capture_last_us(c) != 0)
@@ -620,4 +646,43 @@ run_files(struct run_state *rs)
 			break;
 	}
 	return failed ? EXIT_FAILED : damaged ? EXIT_DAMAGED : 0;
+}
+
+/*
+ * Several workers serve a file read flat out for its flow records; the
+ * outputs that keep state across flows (store, trends, violations log,
+ * IPFIX, status) are written by one pipeline until they are shared.
+ */
+static void
+check_workers(const struct options *o, const struct conf *conf)
+{
+	if (o->workers <= 1)
+		return;
+	if (o->iface != NULL || o->looping || o->speed > 0 ||
+	    o->pipe.store != NULL || o->pipe.trends != NULL ||
+	    o->pipe.violations != NULL || o->status_path != NULL ||
+	    o->console || (conf != NULL && conf->ipfix[0] != '\0'))
+		fatalx("--workers %u: for reading files into flow records; "
+		    "not yet with -i, --loop, --speed, --store, --rrd-dir, "
+		    "--violations, --status, --console or ipfix", o->workers);
+}
+
+static void
+summary(const struct run_state *rs, double elapsed_s)
+{
+	struct workers_totals	 t;
+	unsigned int		 i;
+
+	if (rs->wk == NULL) {
+		status_print_totals(stderr, pipeline_stats(rs->pl),
+		    pipeline_flow_stats(rs->pl), pipeline_dpi_stats(rs->pl),
+		    elapsed_s);
+		return;
+	}
+	workers_totals(rs->wk, &t);
+	status_print_totals(stderr, &t.pkt, &t.flows, &t.dpi, elapsed_s);
+	fprintf(stderr, "workers %u, packets each:", t.n);
+	for (i = 0; i < t.n; i++)
+		fprintf(stderr, " %" PRIu64, t.packets[i]);
+	fprintf(stderr, "; rings full %" PRIu64 " times\n", t.ring_waits);
 }

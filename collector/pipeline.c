@@ -41,9 +41,9 @@ struct pipeline {
 	uint64_t		 step_us;
 	uint64_t		 next_step_us;	/* 0: before the first packet */
 	uint64_t		 first_step_us;	/* partial: not written */
-	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
+	struct pipeline_sinks	*sinks;
+	int			 own_sinks;
 	struct ipfix_out	*ipfix;		/* NULL: no export */
-	int			 nout;
 	int			 no_dpi;
 	int			 output_error;
 	uint64_t		 now_us;
@@ -179,8 +179,13 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 		if (pl->store != NULL)
 			pipeline_count(pl, f);
 	}
-	for (i = 0; i < pl->nout; i++)
-		flow_output_write(pl->out[i], f, why, pl->dpi, pl->zones);
+	if (pl->sinks->nout > 0) {
+		pthread_mutex_lock(&pl->sinks->lock);
+		for (i = 0; i < pl->sinks->nout; i++)
+			flow_output_write(pl->sinks->out[i], f, why, pl->dpi,
+			    pl->zones);
+		pthread_mutex_unlock(&pl->sinks->lock);
+	}
 	if (pl->ipfix != NULL)
 		ipfix_out_flow(pl->ipfix, f, pl->dpi);
 }
@@ -225,11 +230,48 @@ rates_keep(struct pipeline_rates *r, const struct accounting_snapshot *s)
 		r->zone_total[i] += s->zone_bytes[i];
 }
 
+struct pipeline_sinks *
+pipeline_sinks_open(const struct pipeline_conf *c)
+{
+	struct pipeline_sinks	*s;
+	int			 i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	pthread_mutex_init(&s->lock, NULL);
+	for (i = 0; i < c->noutputs; i++) {
+		s->out[i] = flow_output_open(c->outputs[i].path,
+		    c->outputs[i].format, c->atomic_outputs);
+		if (s->out[i] == NULL) {
+			pipeline_sinks_close(s, 0);
+			return NULL;
+		}
+		s->nout++;
+	}
+	return s;
+}
+
+/* Committed only if asked to and if every write succeeded. */
+int
+pipeline_sinks_close(struct pipeline_sinks *s, int commit)
+{
+	int	 i, rv;
+
+	if (s == NULL)
+		return 0;
+	rv = s->error ? -1 : 0;
+	for (i = 0; i < s->nout; i++)
+		if (flow_output_close(s->out[i], rv == 0 && commit) == -1)
+			rv = -1;
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return rv;
+}
+
 struct pipeline *
 pipeline_new(const struct pipeline_conf *c)
 {
 	struct pipeline	*pl;
-	int		 i;
 
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return NULL;
@@ -307,12 +349,10 @@ pipeline_new(const struct pipeline_conf *c)
 	if ((pl->app_bytes = calloc((size_t)pl->napps + 1,
 	    sizeof(*pl->app_bytes))) == NULL)
 		goto fail;
-	for (i = 0; i < c->noutputs; i++) {
-		pl->out[i] = flow_output_open(c->outputs[i].path,
-		    c->outputs[i].format, c->atomic_outputs);
-		if (pl->out[i] == NULL)
+	if ((pl->sinks = c->sinks) == NULL) {
+		if ((pl->sinks = pipeline_sinks_open(c)) == NULL)
 			goto fail;
-		pl->nout++;
+		pl->own_sinks = 1;
 	}
 	return pl;
 fail:
@@ -380,9 +420,13 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	if (pl->acct != NULL)
 		pipeline_step(pl);
 	flow_table_expire(pl->flows, pl->now_us);
-	for (i = 0; i < pl->nout; i++)
-		if (flow_output_flush(pl->out[i]) == -1)
-			pl->output_error = 1;
+	if (pl->sinks->nout > 0) {
+		pthread_mutex_lock(&pl->sinks->lock);
+		for (i = 0; i < pl->sinks->nout; i++)
+			if (flow_output_flush(pl->sinks->out[i]) == -1)
+				pl->sinks->error = 1;
+		pthread_mutex_unlock(&pl->sinks->lock);
+	}
 	if (pl->ipfix != NULL)
 		ipfix_out_flush(pl->ipfix);
 	if (pl->violations != NULL && violation_log_flush(pl->violations) == -1)
@@ -481,7 +525,7 @@ pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
 int
 pipeline_finish(struct pipeline *pl, int commit)
 {
-	int	 i, rv = pl->output_error ? -1 : 0;
+	int	 rv = pl->output_error ? -1 : 0;
 
 	flow_table_flush(pl->flows, FLOW_END_EOF);
 	if (pl->violations != NULL) {
@@ -489,12 +533,12 @@ pipeline_finish(struct pipeline *pl, int commit)
 			rv = -1;
 		pl->violations = NULL;
 	}
-	for (i = 0; i < pl->nout; i++) {
-		if (flow_output_close(pl->out[i], rv == 0 && commit) == -1)
+	if (pl->own_sinks) {
+		if (pipeline_sinks_close(pl->sinks, rv == 0 && commit) == -1)
 			rv = -1;
-		pl->out[i] = NULL;
+		pl->own_sinks = 0;
 	}
-	pl->nout = 0;
+	pl->sinks = NULL;
 	if (pl->ipfix != NULL) {
 		const struct ipfix_out_stats *xs = ipfix_out_stats(pl->ipfix);
 
@@ -509,12 +553,10 @@ pipeline_finish(struct pipeline *pl, int commit)
 void
 pipeline_free(struct pipeline *pl)
 {
-	int	 i;
-
 	if (pl == NULL)
 		return;
-	for (i = 0; i < pl->nout; i++)
-		flow_output_close(pl->out[i], 0);
+	if (pl->own_sinks)
+		pipeline_sinks_close(pl->sinks, 0);
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
 	violation_log_close(pl->violations);

@@ -6,6 +6,7 @@
 #ifndef ZW_PIPELINE_H
 #define ZW_PIPELINE_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -16,6 +17,19 @@
 #include "frag-table.h"
 
 #define PIPELINE_MAX_OUTPUTS	4
+
+struct flow_output;
+
+/*
+ * Where flow records go.  Several pipelines (workers) may share one set;
+ * a record is written whole under the lock.
+ */
+struct pipeline_sinks {
+	pthread_mutex_t		 lock;
+	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
+	int			 nout;
+	int			 error;		/* a write failed */
+};
 
 struct pipeline_conf {
 	const struct conf	*conf;		/* zones and sites, or NULL */
@@ -28,6 +42,7 @@ struct pipeline_conf {
 	}			 outputs[PIPELINE_MAX_OUTPUTS];
 	int			 noutputs;
 	int			 atomic_outputs;
+	struct pipeline_sinks	*sinks;		/* shared; or NULL: own */
 	const char		*violations;	/* JSON lines, or NULL */
 	struct violation_store	*store;		/* or NULL */
 	struct trend_writer	*trends;	/* or NULL */
@@ -63,6 +78,8 @@ struct violation_store;
 struct trend_writer;
 
 void		 pipeline_conf_default(struct pipeline_conf *);
+struct pipeline_sinks *pipeline_sinks_open(const struct pipeline_conf *);
+int		 pipeline_sinks_close(struct pipeline_sinks *, int commit);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);
 void		 pipeline_packet(void *, const struct decode_link *,
 		    struct pkt *, uint64_t now_us);

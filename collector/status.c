@@ -264,12 +264,11 @@ status_print_console(FILE *fp, const struct status_view *v,
 }
 
 void
-status_print_summary(FILE *fp, const struct status_view *v, double elapsed_s)
+status_print_totals(FILE *fp, const struct pipeline_stats *ps,
+    const struct flow_table_stats *fs, const struct dpi_stats *ds,
+    double elapsed_s)
 {
-	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
-	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
-	const struct dpi_stats		*ds = pipeline_dpi_stats(v->pl);
-	int				 i;
+	int	 i;
 
 	fprintf(fp, "packets %" PRIu64 ", bytes %" PRIu64 ", decoded %" PRIu64
 	    ", dropped %" PRIu64 " (malformed %" PRIu64 ")\n", ps->packets,

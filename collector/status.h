@@ -24,7 +24,8 @@ struct status_view {
 int	status_write_json(const char *path, const struct status_view *);
 void	status_print_console(FILE *, const struct status_view *,
 	    const struct status_view *prev);
-void	status_print_summary(FILE *, const struct status_view *,
+void	status_print_totals(FILE *, const struct pipeline_stats *,
+	    const struct flow_table_stats *, const struct dpi_stats *,
 	    double elapsed_s);
 
 #endif

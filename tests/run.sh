@@ -13,7 +13,8 @@
 # (reports and the audit chain over a fixed month), webui (the security
 # table, hostile requests, TLS versions, the browser test), appliance
 # (install, units, privilege drop, backup, the package), ipfix (export to
-# nfcapd and to receivers of the test's own), conformance (the
+# nfcapd and to receivers of the test's own), workers (several workers
+# give the results of one), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
@@ -79,6 +80,7 @@ want report && pysuite report tests/cli/test_report.py
 want webui && pysuite webui tests/cli/test_webui.py
 want appliance && pysuite appliance tests/cli/test_appliance.py
 want ipfix && pysuite ipfix tests/cli/test_ipfix.py
+want workers && pysuite workers tests/cli/test_workers.py
 
 conformance() {	# suite pcaps refs
 	if python3 tests/conformance/compare.py --collector "$ZW_COLLECTOR" \

@@ -1,0 +1,434 @@
+/*
+ * Workers: one pipeline per thread, fed by a dispatcher through
+ * single-producer, single-consumer byte rings.  The dispatcher is worker
+ * 0 as well: its share goes straight through, uncopied, so that N
+ * workers take N threads, one per core.
+ *
+ * Results must equal those of one pipeline.  Flows are split by the
+ * unordered address pair, so fragments (which carry no ports) go where
+ * their first fragment went.  Housekeeping must also happen at the same
+ * moments of traffic time: the dispatcher keeps the clock a single
+ * pipeline would keep and sends every worker a tick whenever that
+ * pipeline would have ticked.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "log.h"
+#include "workers.h"
+
+#define RING_BYTES	(4u << 20)	/* a power of two */
+#define FRAME_MAX	262144		/* libpcap's MAXIMUM_SNAPLEN */
+#define TICK_US		1000000		/* the pipeline's */
+
+enum rec_kind { REC_PACKET, REC_TICK, REC_WRAP };
+
+/* len and kind first: a wrap marker may be all that fits at the end. */
+struct rec {
+	uint32_t		 len;		/* header and frame, aligned */
+	uint32_t		 kind;
+	uint32_t		 caplen;
+	uint32_t		 wirelen;
+	uint64_t		 ts_us;		/* or the tick's time */
+	const struct decode_link *link;
+};
+
+/*
+ * The shared positions are published in batches: a cache line moving
+ * between cores per packet would cost more than the packet.
+ */
+struct ring {
+	_Alignas(64) _Atomic uint64_t	 head;	/* written by the dispatcher */
+	_Alignas(64) _Atomic uint64_t	 tail;	/* by the worker */
+	_Alignas(64) uint8_t		*buf;
+	uint64_t			 whead;	/* written, not yet published */
+	uint64_t			 seen_tail;
+	unsigned int			 unpublished;
+	uint64_t			 waits;	/* dispatcher found it full */
+};
+
+#define PUBLISH_EVERY	32
+
+/* The dispatcher's share of flows against another worker's. */
+#ifndef SHARE_OWN
+#define SHARE_OWN	2
+#endif
+#define SHARE_OTHER	3
+
+struct worker {
+	struct ring		 ring;
+	struct pipeline		*pl;
+	pthread_t		 thread;
+	int			 started;
+	struct workers		*all;
+};
+
+struct workers {
+	struct worker		*w;
+	unsigned int		 n;
+	struct pipeline_sinks	*sinks;
+	_Atomic int		 done;
+	uint64_t		 seed;
+	uint64_t		 now_us;	/* the clock of one pipeline */
+	uint64_t		 next_tick_us;
+};
+
+unsigned int
+workers_default(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n > WORKERS_MAX)
+		n = WORKERS_MAX;
+	return n > 1 ? (unsigned int)n : 1;
+}
+
+/* Spin briefly, then yield, then sleep: an idle worker costs nothing. */
+static void
+backoff(unsigned int *spins)
+{
+	struct timespec	 ts = { 0, 50000 };
+
+	if (++*spins < 64)
+		return;
+	if (*spins < 1024)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+}
+
+static size_t
+align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* Room for len bytes contiguous; the tail end is skipped if too short. */
+static uint8_t *
+ring_reserve(struct ring *r, size_t len)
+{
+	uint64_t	 head = r->whead;
+	size_t		 off = head & (RING_BYTES - 1);
+	size_t		 skip = RING_BYTES - off < len ? RING_BYTES - off : 0;
+	unsigned int	 spins = 0;
+	int		 waited = 0;
+
+	if (RING_BYTES - (head - r->seen_tail) < len + skip) {
+		/* The worker may be waiting for what is not yet published. */
+		atomic_store_explicit(&r->head, head, memory_order_release);
+		r->unpublished = 0;
+		while (RING_BYTES - (head - (r->seen_tail =
+		    atomic_load_explicit(&r->tail, memory_order_acquire))) <
+		    len + skip) {
+			waited = 1;
+			backoff(&spins);
+		}
+	}
+	r->waits += waited;
+	if (skip > 0) {
+		struct rec	*m = (struct rec *)(r->buf + off);
+
+		m->len = (uint32_t)skip;
+		m->kind = REC_WRAP;
+		r->whead = head + skip;
+		off = 0;
+	}
+	return r->buf + off;
+}
+
+static void
+ring_publish(struct ring *r)
+{
+	atomic_store_explicit(&r->head, r->whead, memory_order_release);
+	r->unpublished = 0;
+}
+
+static void
+ring_commit(struct ring *r, size_t len)
+{
+	r->whead += len;
+	if (++r->unpublished >= PUBLISH_EVERY)
+		ring_publish(r);
+}
+
+static void
+send_tick(struct workers *ws, uint64_t now_us)
+{
+	struct rec	*m;
+	unsigned int	 i;
+
+	pipeline_packet(ws->w[0].pl, NULL, NULL, now_us);
+	for (i = 1; i < ws->n; i++) {
+		m = (struct rec *)ring_reserve(&ws->w[i].ring, sizeof(*m));
+		memset(m, 0, sizeof(*m));
+		m->len = sizeof(*m);
+		m->kind = REC_TICK;
+		m->ts_us = now_us;
+		ring_commit(&ws->w[i].ring, sizeof(*m));
+		ring_publish(&ws->w[i].ring);
+	}
+}
+
+/* The clock as pipeline_tick() keeps it, ticking where it would. */
+static void
+clock_advance(struct workers *ws, uint64_t t_us, int always)
+{
+	if (!always && t_us < ws->next_tick_us)
+		return;
+	if (t_us > ws->now_us)
+		ws->now_us = t_us;
+	if (ws->now_us < ws->next_tick_us)
+		return;
+	ws->next_tick_us = ws->now_us + TICK_US;
+	send_tick(ws, ws->now_us);
+}
+
+/*
+ * Both directions hash alike: the XOR and the bytewise sum of the two
+ * addresses do not depend on their order.  The dispatcher, which also
+ * reads, decodes and copies, takes a smaller share than another worker.
+ */
+static unsigned int
+pick(const struct workers *ws, const struct pkt *p)
+{
+	uint8_t		 k[33];
+	uint64_t	 h;
+	int		 i;
+
+	for (i = 0; i < 16; i++) {
+		k[i] = p->src[i] ^ p->dst[i];
+		k[16 + i] = (uint8_t)(p->src[i] + p->dst[i]);
+	}
+	k[32] = p->ipver;
+	h = hash_bytes(k, sizeof(k), ws->seed) % (SHARE_OTHER * (ws->n - 1) +
+	    SHARE_OWN);
+	return h < SHARE_OWN ? 0 : (unsigned int)(h - SHARE_OWN) /
+	    SHARE_OTHER + 1;
+}
+
+void
+workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
+    uint64_t now_us)
+{
+	struct workers	*ws = arg;
+	struct pkt	 d;
+	struct rec	*m;
+	unsigned int	 i = 0;
+	uint32_t	 caplen;
+	size_t		 len;
+	int		 ok;
+
+	if (p == NULL) {
+		clock_advance(ws, now_us, 1);
+		return;
+	}
+	d = *p;
+	ok = decode_packet(link, &d) == DECODE_OK;
+	/* A frame that does not decode is counted by worker 0, as a drop. */
+	clock_advance(ws, p->ts_us, !ok);
+	if (ok)
+		i = pick(ws, &d);
+	if (i == 0) {
+		pipeline_packet(ws->w[0].pl, link, p, now_us);
+		return;
+	}
+	caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
+	len = sizeof(*m) + align8(caplen);
+	m = (struct rec *)ring_reserve(&ws->w[i].ring, len);
+	m->len = (uint32_t)len;
+	m->kind = REC_PACKET;
+	m->caplen = caplen;
+	m->wirelen = p->wirelen;
+	m->ts_us = p->ts_us;
+	m->link = link;
+	memcpy(m + 1, p->frame, caplen);
+	ring_commit(&ws->w[i].ring, len);
+}
+
+static void
+consume(struct worker *w, const struct rec *m)
+{
+	struct pkt	 p;
+
+	switch (m->kind) {
+	case REC_PACKET:
+		memset(&p, 0, sizeof(p));
+		p.ts_us = m->ts_us;
+		p.frame = (const uint8_t *)(m + 1);
+		p.caplen = m->caplen;
+		p.wirelen = m->wirelen;
+		pipeline_packet(w->pl, m->link, &p, m->ts_us);
+		break;
+	case REC_TICK:
+		pipeline_packet(w->pl, NULL, NULL, m->ts_us);
+		break;
+	default:
+		break;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct ring	*r = &w->ring;
+	uint64_t	 tail = 0, head;
+	unsigned int	 spins = 0;
+
+	for (;;) {
+		head = atomic_load_explicit(&r->head, memory_order_acquire);
+		if (tail == head) {
+			if (atomic_load_explicit(&w->all->done,
+			    memory_order_acquire) &&
+			    atomic_load_explicit(&r->head,
+			    memory_order_acquire) == tail)
+				break;
+			backoff(&spins);
+			continue;
+		}
+		spins = 0;
+		while (tail != head) {
+			const struct rec *m = (const struct rec *)(r->buf +
+			    (tail & (RING_BYTES - 1)));
+
+			consume(w, m);
+			tail += m->len;
+		}
+		atomic_store_explicit(&r->tail, tail, memory_order_release);
+	}
+	return NULL;
+}
+
+struct workers *
+workers_start(const struct pipeline_conf *c, unsigned int n)
+{
+	struct workers		*ws;
+	struct pipeline_conf	 wc = *c;
+	unsigned int		 i;
+	int			 e;
+
+	if (n < 1 || n > WORKERS_MAX) {
+		log_warnx("workers: %u workers (1 to %d)", n, WORKERS_MAX);
+		return NULL;
+	}
+	if ((ws = calloc(1, sizeof(*ws))) == NULL ||
+	    (ws->w = calloc(n, sizeof(*ws->w))) == NULL) {
+		free(ws);
+		return NULL;
+	}
+	ws->n = n;
+	ws->seed = hash_random_seed();
+	if ((ws->sinks = pipeline_sinks_open(c)) == NULL)
+		goto fail;
+	wc.sinks = ws->sinks;
+	for (i = 0; i < n; i++) {
+		ws->w[i].all = ws;
+		if ((i > 0 && (ws->w[i].ring.buf = aligned_alloc(64,
+		    RING_BYTES)) == NULL) ||
+		    (ws->w[i].pl = pipeline_new(&wc)) == NULL) {
+			log_warnx("workers: cannot start worker %u", i);
+			goto fail;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		if ((e = pthread_create(&ws->w[i].thread, NULL, worker_main,
+		    &ws->w[i])) != 0) {
+			log_warnx("workers: cannot start thread %u: %s", i,
+			    strerror(e));
+			goto fail;
+		}
+		ws->w[i].started = 1;
+	}
+	return ws;
+fail:
+	workers_finish(ws, 0);
+	workers_free(ws);
+	return NULL;
+}
+
+int
+workers_finish(struct workers *ws, int commit)
+{
+	unsigned int	 i;
+	int		 rv = 0;
+
+	if (ws == NULL || ws->sinks == NULL)
+		return 0;
+	for (i = 1; i < ws->n; i++)
+		if (ws->w[i].ring.buf != NULL)
+			ring_publish(&ws->w[i].ring);
+	atomic_store_explicit(&ws->done, 1, memory_order_release);
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].started) {
+			pthread_join(ws->w[i].thread, NULL);
+			ws->w[i].started = 0;
+		}
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].pl != NULL &&
+		    pipeline_finish(ws->w[i].pl, commit) == -1)
+			rv = -1;
+	if (pipeline_sinks_close(ws->sinks, rv == 0 && commit) == -1)
+		rv = -1;
+	ws->sinks = NULL;
+	return rv;
+}
+
+static void
+add_u64(void *dst, const void *src, size_t size)
+{
+	uint64_t	*d = dst;
+	const uint64_t	*s = src;
+	size_t		 i;
+
+	for (i = 0; i < size / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
+/*
+ * Counters add up.  So do the gauges (active flows), and the sum of the
+ * per-worker peaks bounds the peak of the whole.
+ */
+void
+workers_totals(const struct workers *ws, struct workers_totals *t)
+{
+	unsigned int	 i;
+
+	_Static_assert(sizeof(t->pkt) % 8 == 0 && sizeof(t->flows) % 8 == 0 &&
+	    sizeof(t->dpi) % 8 == 0, "counters are 64-bit words");
+	memset(t, 0, sizeof(*t));
+	t->n = ws->n;
+	for (i = 0; i < ws->n; i++) {
+		t->ring_waits += ws->w[i].ring.waits;
+		if (ws->w[i].pl == NULL)
+			continue;
+		t->packets[i] = pipeline_stats(ws->w[i].pl)->packets;
+		add_u64(&t->pkt, pipeline_stats(ws->w[i].pl), sizeof(t->pkt));
+		add_u64(&t->flows, pipeline_flow_stats(ws->w[i].pl),
+		    sizeof(t->flows));
+		add_u64(&t->dpi, pipeline_dpi_stats(ws->w[i].pl),
+		    sizeof(t->dpi));
+	}
+}
+
+void
+workers_free(struct workers *ws)
+{
+	unsigned int	 i;
+
+	if (ws == NULL)
+		return;
+	for (i = 0; i < ws->n; i++) {
+		pipeline_free(ws->w[i].pl);
+		free(ws->w[i].ring.buf);
+	}
+	pipeline_sinks_close(ws->sinks, 0);
+	free(ws->w);
+	free(ws);
+}

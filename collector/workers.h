@@ -1,0 +1,43 @@
+/*
+ * Worker threads for reading capture files on several cores.  A
+ * dispatcher (the caller of workers_packet()) decodes just enough of each
+ * frame to hash its address pair symmetrically, so that both directions
+ * of a flow, and every fragment of a datagram, reach the same worker; the
+ * frame is copied into that worker's single-producer ring, or handed
+ * straight to the dispatcher's own pipeline when the share is its own.  Each worker
+ * owns a whole pipeline: flow table, fragment table, nDPI state.
+ */
+#ifndef ZW_WORKERS_H
+#define ZW_WORKERS_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "pipeline.h"
+
+#define WORKERS_MAX	64
+
+struct workers;
+
+struct workers_totals {
+	struct pipeline_stats	 pkt;
+	struct flow_table_stats	 flows;
+	struct dpi_stats	 dpi;
+	unsigned int		 n;
+	uint64_t		 packets[WORKERS_MAX];	/* of each worker */
+	uint64_t		 ring_waits;	/* a ring was full */
+};
+
+/* The pipeline conf is used by each worker; flow records are shared. */
+struct workers	*workers_start(const struct pipeline_conf *, unsigned int n);
+/* A capture_fn: the arg is the struct workers. */
+void		 workers_packet(void *, const struct decode_link *,
+		    struct pkt *, uint64_t now_us);
+/* Waits for every worker to end its flows; then the records close. */
+int		 workers_finish(struct workers *, int commit);
+void		 workers_totals(const struct workers *, struct workers_totals *);
+void		 workers_free(struct workers *);
+/* The cores available: the dispatcher is a worker too. */
+unsigned int	 workers_default(void);
+
+#endif
