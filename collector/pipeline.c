@@ -42,6 +42,7 @@ struct pipeline {
 	uint64_t		 next_step_us;	/* 0: before the first packet */
 	uint64_t		 first_step_us;	/* partial: not written */
 	struct pipeline_sinks	*sinks;
+	struct pipeline_sinks	 no_sinks;	/* after pipeline_finish() */
 	int			 own_sinks;
 	struct ipfix_out	*ipfix;		/* NULL: no export */
 	int			 no_dpi;
@@ -538,7 +539,8 @@ pipeline_finish(struct pipeline *pl, int commit)
 			rv = -1;
 		pl->own_sinks = 0;
 	}
-	pl->sinks = NULL;
+	/* The pipeline may go on, writing nowhere. */
+	pl->sinks = &pl->no_sinks;
 	if (pl->ipfix != NULL) {
 		const struct ipfix_out_stats *xs = ipfix_out_stats(pl->ipfix);
 
