@@ -269,23 +269,22 @@ def measure_workers(cap):
     one = statistics.median(runs[1])
     ndpi = statistics.median(nd)
     print(f"workers: the mixed capture, {pk:,} packets, {cores} cores; a "
-          f"dispatcher thread reads and spreads, each worker a pipeline")
+          f"reading thread spreads the frames and is a worker too")
     print(f"  {'workers':>8} {'packets/s':>12} {'x 1 worker':>11} "
           f"{'x ndpiReader':>13}")
     for n in counts:
         w = statistics.median(runs[n])
         print(f"  {n:8} {pk / w:12,.0f} {one / w:11.2f} {ndpi / w:13.2f}")
     two = one / statistics.median(runs[2])
-    # Each worker past the cores shares one; the estimate takes the
-    # per-core gain seen here to 15 workers and a dispatcher.
+    # The estimate takes the per-core gain seen here to 16 workers.
     per_core = two / 2
     # The dispatcher reads, decodes and copies: less than the whole
     # pipeline without nDPI does on one core, which bounds it from below.
     ceiling = pk / statistics.median(bare)
-    est = min(pk / one * 15 * per_core, ceiling)
-    print(f"  2 workers: {two:.2f}x one (target 1.8x).  16 cores: 15 "
+    est = min(pk / one * 16 * per_core, ceiling)
+    print(f"  2 workers: {two:.2f}x one (target 1.8x).  16 cores: 16 "
           f"workers at {per_core:.2f} of one core each would give "
-          f"{pk / one * 15 * per_core:,.0f} packets/s; the dispatcher "
+          f"{pk / one * 16 * per_core:,.0f} packets/s; the reading thread "
           f"keeps up to at least {ceiling:,.0f} (one core without nDPI), "
           f"so expect about {est:,.0f} packets/s\n")
 
