@@ -114,9 +114,9 @@ main(int argc, char *argv[])
 		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
+	check_workers(&opt, conf);
 	rs.store = opt.pipe.store = start_store(&opt, conf);
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
-	check_workers(&opt, conf);
 	if (opt.workers > 1) {
 		if ((rs.wk = workers_start(&opt.pipe, opt.workers)) == NULL)
 			fatalx("cannot start %u workers", opt.workers);
@@ -658,8 +658,9 @@ check_workers(const struct options *o, const struct conf *conf)
 {
 	if (o->workers <= 1)
 		return;
+	/* Reading files, store and trends are kept only when asked for. */
 	if (o->iface != NULL || o->looping || o->speed > 0 ||
-	    o->pipe.store != NULL || o->pipe.trends != NULL ||
+	    o->store != NULL || o->rrd_dir != NULL ||
 	    o->pipe.violations != NULL || o->status_path != NULL ||
 	    o->console || (conf != NULL && conf->ipfix[0] != '\0'))
 		fatalx("--workers %u: for reading files into flow records; "

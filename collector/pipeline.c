@@ -476,19 +476,23 @@ void
 pipeline_packet(void *arg, const struct decode_link *link, struct pkt *p,
     uint64_t now_us)
 {
-	struct pipeline		*pl = arg;
+	if (p == NULL)
+		pipeline_tick(arg, now_us);
+	else
+		pipeline_decoded(arg, link, p, decode_packet(link, p));
+}
+
+void
+pipeline_decoded(struct pipeline *pl, const struct decode_link *link,
+    struct pkt *p, enum decode_reason r)
+{
 	struct flow		*f;
-	enum decode_reason	 r;
 	uint16_t		 app;
 	int			 dir;
 
-	if (p == NULL) {
-		pipeline_tick(pl, now_us);
-		return;
-	}
 	pl->stats.packets++;
 	pl->stats.bytes += p->wirelen;
-	if ((r = decode_packet(link, p)) != DECODE_OK) {
+	if (r != DECODE_OK) {
 		pipeline_drop(pl, r);
 		pipeline_tick(pl, p->ts_us);
 		return;

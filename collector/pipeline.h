@@ -83,6 +83,9 @@ int		 pipeline_sinks_close(struct pipeline_sinks *, int commit);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);
 void		 pipeline_packet(void *, const struct decode_link *,
 		    struct pkt *, uint64_t now_us);
+/* The same, for a frame decode_packet() has read already (with r). */
+void		 pipeline_decoded(struct pipeline *, const struct decode_link *,
+		    struct pkt *, enum decode_reason r);
 int		 pipeline_finish(struct pipeline *, int commit);
 void		 pipeline_free(struct pipeline *);
 

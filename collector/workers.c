@@ -220,25 +220,26 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
     uint64_t now_us)
 {
 	struct workers	*ws = arg;
-	struct pkt	 d;
-	struct rec	*m;
-	unsigned int	 i = 0;
-	uint32_t	 caplen;
-	size_t		 len;
-	int		 ok;
+	struct pkt		 d;
+	struct rec		*m;
+	enum decode_reason	 r;
+	unsigned int		 i = 0;
+	uint32_t		 caplen;
+	size_t			 len;
 
 	if (p == NULL) {
 		clock_advance(ws, now_us, 1);
 		return;
 	}
 	d = *p;
-	ok = decode_packet(link, &d) == DECODE_OK;
+	r = decode_packet(link, &d);
 	/* A frame that does not decode is counted by worker 0, as a drop. */
-	clock_advance(ws, p->ts_us, !ok);
-	if (ok)
+	clock_advance(ws, p->ts_us, r != DECODE_OK);
+	if (r == DECODE_OK)
 		i = pick(ws, &d);
 	if (i == 0) {
-		pipeline_packet(ws->w[0].pl, link, p, now_us);
+		/* Its own share is decoded already. */
+		pipeline_decoded(ws->w[0].pl, link, &d, r);
 		return;
 	}
 	caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;

@@ -161,6 +161,8 @@ class Workers(unittest.TestCase):
                                capture_output=True, text=True)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("--workers 2: for reading files", r.stderr)
+        # Refused before anything is opened.
+        self.assertFalse(os.path.exists(store))
         r = subprocess.run([COLLECTOR, "--workers", "65", "-r", CORPUS[0]],
                            capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
