@@ -11,7 +11,6 @@
  * pipeline would keep and sends every worker a tick whenever that
  * pipeline would have ticked.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -112,6 +111,13 @@ align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+static void
+ring_publish(struct ring *r)
+{
+	atomic_store_explicit(&r->head, r->whead, memory_order_release);
+	r->unpublished = 0;
+}
+
 /* Room for len bytes contiguous; the tail end is skipped if too short. */
 static uint8_t *
 ring_reserve(struct ring *r, size_t len)
@@ -124,8 +130,7 @@ ring_reserve(struct ring *r, size_t len)
 
 	if (RING_BYTES - (head - r->seen_tail) < len + skip) {
 		/* The worker may be waiting for what is not yet published. */
-		atomic_store_explicit(&r->head, head, memory_order_release);
-		r->unpublished = 0;
+		ring_publish(r);
 		while (RING_BYTES - (head - (r->seen_tail =
 		    atomic_load_explicit(&r->tail, memory_order_acquire))) <
 		    len + skip) {
@@ -143,13 +148,6 @@ ring_reserve(struct ring *r, size_t len)
 		off = 0;
 	}
 	return r->buf + off;
-}
-
-static void
-ring_publish(struct ring *r)
-{
-	atomic_store_explicit(&r->head, r->whead, memory_order_release);
-	r->unpublished = 0;
 }
 
 static void
