@@ -132,26 +132,30 @@ accounting_free(struct accounting *a)
 	free(a);
 }
 
-static void
-count_category(struct accounting_snapshot *s, uint16_t site,
-    uint16_t category, int d, uint32_t len)
+/* A site's slot for the category: its own, a free one, or "other". */
+static struct acct_category *
+slot_for(struct acct_category *c, uint16_t category)
 {
-	struct acct_category	*c = &s->categories[(size_t)site * SLOTS];
-	int			 i, free_slot = -1;
+	int	 i, free_slot = -1;
 
 	for (i = 0; i < ACCT_CATEGORIES; i++) {
-		if (c[i].category == category) {
-			c[i].bytes[d] += len;
-			return;
-		}
+		if (c[i].category == category)
+			return &c[i];
 		if (c[i].category == ACCT_FREE && free_slot < 0)
 			free_slot = i;
 	}
 	if (free_slot < 0)
-		free_slot = ACCT_CATEGORIES;		/* other */
-	else
-		c[free_slot].category = category;
-	c[free_slot].bytes[d] += len;
+		return &c[ACCT_CATEGORIES];
+	c[free_slot].category = category;
+	return &c[free_slot];
+}
+
+static void
+count_category(struct accounting_snapshot *s, uint16_t site,
+    uint16_t category, int d, uint32_t len)
+{
+	slot_for(&s->categories[(size_t)site * SLOTS], category)->bytes[d] +=
+	    len;
 }
 
 /* Is site x the site of an address in site y's area (y itself or below)? */
@@ -210,4 +214,39 @@ accounting_take(struct accounting *a, uint64_t end_us, unsigned int step_s)
 	s->end_us = end_us;
 	s->step_s = step_s;
 	return s;
+}
+
+/*
+ * Another pipeline's counts of the same step: sums, and a category of
+ * its own goes to a free slot of the site, or else to "other".
+ */
+void
+accounting_snapshot_add(struct accounting_snapshot *to,
+    const struct accounting_snapshot *from)
+{
+	const struct acct_category	*c;
+	struct acct_category		*slot;
+	size_t				 i, z = to->nzones * to->nzones;
+	int				 d;
+
+	if (from->nsites != to->nsites || from->nzones != to->nzones)
+		return;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < to->nsites; i++) {
+			to->site_bytes[d][i] += from->site_bytes[d][i];
+			to->site_pkts[d][i] += from->site_pkts[d][i];
+		}
+	for (i = 0; i < z; i++)
+		to->zone_bytes[i] += from->zone_bytes[i];
+	for (i = 0; i < to->nsites * SLOTS; i++) {
+		c = &from->categories[i];
+		if (c->category == ACCT_FREE || (c->bytes[0] == 0 &&
+		    c->bytes[1] == 0))
+			continue;
+		slot = i % SLOTS == ACCT_CATEGORIES ?
+		    &to->categories[i] :
+		    slot_for(&to->categories[i - i % SLOTS], c->category);
+		slot->bytes[0] += c->bytes[0];
+		slot->bytes[1] += c->bytes[1];
+	}
 }

@@ -48,5 +48,8 @@ void		 accounting_packet(struct accounting *, const struct flow *,
 struct accounting_snapshot *accounting_take(struct accounting *,
 		    uint64_t end_us, unsigned int step_s);
 void		 accounting_snapshot_free(struct accounting_snapshot *);
+/* Adds another pipeline's snapshot of the same step. */
+void		 accounting_snapshot_add(struct accounting_snapshot *,
+		    const struct accounting_snapshot *);
 
 #endif

@@ -7,7 +7,12 @@
  * Files are read with microsecond timestamps whatever their own
  * precision.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -181,6 +186,112 @@ capture_open_file(const char *path, const char *filter, char *err,
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * The fanout program: which member of the group takes a frame.  The
+ * kernel's own hash (PACKET_FANOUT_HASH) mixes the IPv6 flow label in,
+ * and a flow's two directions carry different labels; this hashes the
+ * unordered address pair instead, as the file dispatcher does, so both
+ * directions of a flow and every fragment of a datagram (no ports in
+ * the later ones) reach one member.  Frames the kernel has not parsed as
+ * IP (ARP, frames whose VLAN tag the NIC left in place) go to member 0;
+ * so does a frame too short to hold the addresses, as the load fails.
+ * The kernel takes the result modulo the members; so does the program.
+ */
+#define NET(k)		((uint32_t)(SKF_NET_OFF + (k)))
+#define FANOUT_FOLD	33
+#define FANOUT_NONE	42
+static const struct sock_filter fanout_prog[] = {
+	/*  0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL),
+	/*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 7 - 2),
+	/*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(12)),	/* source */
+	/*  3 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/*  4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(16)),	/* destination */
+	/*  5 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/*  6 */ BPF_STMT(BPF_JMP | BPF_JA, FANOUT_FOLD - 7),
+	/*  7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0,
+		    FANOUT_NONE - 8),
+	/*  8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(8)),
+	/*  9 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(24)),
+	/* 11 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 12 */ BPF_STMT(BPF_ST, 0),
+	/* 13 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(12)),
+	/* 14 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 15 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(28)),
+	/* 16 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 17 */ BPF_STMT(BPF_LDX | BPF_MEM, 0),
+	/* 18 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 19 */ BPF_STMT(BPF_ST, 0),
+	/* 20 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(16)),
+	/* 21 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 22 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(32)),
+	/* 23 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 24 */ BPF_STMT(BPF_LDX | BPF_MEM, 0),
+	/* 25 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 26 */ BPF_STMT(BPF_ST, 0),
+	/* 27 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(20)),
+	/* 28 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 29 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, NET(36)),
+	/* 30 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 31 */ BPF_STMT(BPF_LDX | BPF_MEM, 0),
+	/* 32 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 33: fold, then mix (a multiply-xorshift), so all bits count */
+	/* 33 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 34 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 16),
+	/* 35 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 36 */ BPF_STMT(BPF_ALU | BPF_MUL | BPF_K, 0x45d9f3b),
+	/* 37 */ BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	/* 38 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 16),
+	/* 39 */ BPF_STMT(BPF_ALU | BPF_XOR | BPF_X, 0),
+	/* 40 */ BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 1),	/* members */
+	/* 41 */ BPF_STMT(BPF_RET | BPF_A, 0),
+	/* 42 */ BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+int
+capture_fanout(struct capture *c, uint16_t group, unsigned int members,
+    char *err, size_t errlen)
+{
+	struct sock_filter	 prog[sizeof(fanout_prog) /
+				    sizeof(fanout_prog[0])];
+	struct sock_fprog	 fp = { sizeof(prog) / sizeof(prog[0]), prog };
+	int			 fd = pcap_fileno(c->pc);
+	int			 v = group | PACKET_FANOUT_CBPF << 16;
+
+	_Static_assert(sizeof(fanout_prog) / sizeof(fanout_prog[0]) ==
+	    FANOUT_NONE + 1, "the jumps of the fanout program");
+	memcpy(prog, fanout_prog, sizeof(prog));
+	prog[40].k = members > 0 ? members : 1;
+	if (!c->live || setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v,
+	    sizeof(v)) == -1 || setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA,
+	    &fp, sizeof(fp)) == -1) {
+		snprintf(err, errlen, "cannot share the capture between "
+		    "workers (PACKET_FANOUT): %s", c->live ? strerror(errno) :
+		    "not a live capture");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+discard(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	(void)user;
+	(void)h;
+	(void)bytes;
+}
+
+/*
+ * Frames queued before every member had joined came to every socket:
+ * they are dropped, so that no frame is seen twice.
+ */
+void
+capture_drain(struct capture *c)
+{
+	while (pcap_dispatch(c->pc, CAPTURE_BATCH, discard, NULL) > 0)
+		;
 }
 
 void

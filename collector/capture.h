@@ -28,6 +28,14 @@ struct capture	*capture_open_live(const char *iface, unsigned int buffer_mb,
 		    const char *filter, char *err, size_t errlen);
 struct capture	*capture_open_file(const char *path, const char *filter,
 		    char *err, size_t errlen);
+/*
+ * Live: makes the capture one of members sockets of a fanout group that
+ * spread the flows by their address pair (each socket opened alike);
+ * then, once all have joined, capture_drain() each.
+ */
+int		 capture_fanout(struct capture *, uint16_t group,
+		    unsigned int members, char *err, size_t errlen);
+void		 capture_drain(struct capture *);
 void		 capture_close(struct capture *);
 
 /*

@@ -46,7 +46,7 @@ struct host {
 struct detect {
 	const struct conf	*conf;
 	const struct zone_map	*zones;
-	struct policy		*policy;
+	struct policy		*policy;	/* the caller's, in detect_flow */
 	int			 exits_rule;	/* index, or -1 */
 	int			 router_rule;
 	int			*district_of;	/* by site */
@@ -76,7 +76,7 @@ district_of(const struct conf *c, const uint8_t *serves, int site)
 
 struct detect *
 detect_new(const struct conf *c, const struct zone_map *zm,
-    struct policy *pol, uint32_t max_hosts)
+    uint32_t max_hosts)
 {
 	struct detect	*d;
 	uint8_t		*serves = NULL;
@@ -95,7 +95,6 @@ detect_new(const struct conf *c, const struct zone_map *zm,
 		return NULL;
 	d->conf = c;
 	d->zones = zm;
-	d->policy = pol;
 	d->exits_rule = exits;
 	d->router_rule = router;
 	d->seed = 0x9e3779b9u;
@@ -298,8 +297,10 @@ check_router(struct detect *d, struct flow *f, const struct pkt *p)
 }
 
 void
-detect_flow(struct detect *d, struct flow *f, const struct pkt *p)
+detect_flow(struct detect *d, struct policy *pol, struct flow *f,
+    const struct pkt *p)
 {
+	d->policy = pol;
 	if (d->exits_rule >= 0)
 		check_exits(d, f, p);
 	if (d->router_rule >= 0)

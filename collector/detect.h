@@ -38,9 +38,14 @@ struct detect;
 
 /* NULL when no rule asks for a detector (and errno 0), or on failure. */
 struct detect	*detect_new(const struct conf *, const struct zone_map *,
-		    struct policy *, uint32_t max_hosts);
+		    uint32_t max_hosts);
 void		 detect_free(struct detect *);
-void		 detect_flow(struct detect *, struct flow *, const struct pkt *);
+/*
+ * Fires through the caller's policy: several pipelines (workers) share
+ * one detector, under their lock, each with its own rule counters.
+ */
+void		 detect_flow(struct detect *, struct policy *, struct flow *,
+		    const struct pkt *);
 /* What the detector saw, for the record of a rule it fired. */
 void		 detect_detail(const struct detect *, const struct flow *,
 		    const struct conf_rule *, char *buf, size_t len);

@@ -61,6 +61,9 @@ struct run_state {
 	struct violation_store	*store;
 	struct trend_writer	*trends;
 	struct capture		*cap;
+	struct capture		*caps[WORKERS_MAX];	/* live workers' */
+	struct pipeline_counters counters;	/* for the status */
+	struct capture_stats	 files_read;	/* of the files closed */
 	struct options		*opt;
 	struct status_view	 last;
 	uint64_t		 started_us;
@@ -84,7 +87,9 @@ static struct violation_store *start_store(struct options *,
 static struct trend_writer *start_trends(struct options *,
 		    const struct conf *);
 static const char *category_name(void *, uint16_t);
-static void	 check_workers(const struct options *, const struct conf *);
+static void	 check_workers(const struct options *);
+static void	 close_capture(struct run_state *);
+static void	 start_pipelines(struct run_state *);
 static void	 summary(const struct run_state *, double elapsed_s);
 
 int
@@ -114,17 +119,10 @@ main(int argc, char *argv[])
 		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
-	check_workers(&opt, conf);
+	check_workers(&opt);
 	rs.store = opt.pipe.store = start_store(&opt, conf);
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
-	if (opt.workers > 1) {
-		if ((rs.wk = workers_start(&opt.pipe, opt.workers)) == NULL)
-			fatalx("cannot start %u workers", opt.workers);
-	} else if ((rs.pl = pipeline_new(&opt.pipe)) == NULL)
-		fatalx("cannot start the pipeline");
-	if (rs.trends != NULL)
-		trend_writer_names(rs.trends, category_name,
-		    pipeline_dpi(rs.pl));
+	start_pipelines(&rs);
 	install_signals();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -147,12 +145,13 @@ main(int argc, char *argv[])
 		rv = EXIT_FAILED;
 	}
 	rs.store = NULL;
-	report(&rs, 1);
+	close_capture(&rs);
 	/* Throughput means something only for a file read flat out. */
 	if (!opt.quiet)
 		summary(&rs, opt.iface || opt.speed > 0 ? 0 :
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	pipeline_counters_free(&rs.counters);
 	pipeline_free(rs.pl);
 	workers_free(rs.wk);
 	conf_free(conf);
@@ -249,7 +248,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->buffer_mb = 256;
 	o->loops = 1;
 	o->status_interval = 5;
-	o->workers = 1;
+	o->workers = 0;		/* the default, below */
 
 	o->config = ZW_CONFIG;
 	while ((ch = getopt_long(argc, argv, "B:c:f:hi:nqr:v", longopts,
@@ -384,6 +383,13 @@ parse_options(int argc, char **argv, struct options *o)
 		log_warnx("give either -i interface or -r file");
 		usage();
 	}
+	/*
+	 * Live, a worker per core but one; a file is read by one pipeline
+	 * unless asked, as nDPI's caches link flows (STUN) that workers
+	 * would see apart.
+	 */
+	if (o->workers == 0)
+		o->workers = o->iface != NULL ? workers_default() : 1;
 	/* A file read once is written in one piece; a live capture streams. */
 	o->pipe.atomic_outputs = o->iface == NULL && !o->looping;
 }
@@ -470,27 +476,47 @@ static void
 report(struct run_state *rs, int final)
 {
 	struct status_view	 v;
+	struct pipeline		*first;
+	uint64_t		 now = capture_now_us();
 
-	if (rs->pl == NULL)
+	if (!final && now < rs->next_status_us)
 		return;
+	rs->next_status_us = now + rs->opt->status_interval * 1000000;
 	memset(&v, 0, sizeof(v));
-	v.pl = rs->pl;
+	if (rs->wk != NULL) {
+		first = workers_first(rs->wk);
+		workers_counters(rs->wk, &rs->counters, &v.cap);
+	} else {
+		first = rs->pl;
+		pipeline_counters_take(first, &rs->counters);
+	}
+	/* Live workers count their own sockets; else the one reader does. */
+	if (rs->opt->iface == NULL) {
+		v.cap = rs->files_read;
+		if (rs->cap != NULL) {
+			struct capture_stats	 cs;
+
+			capture_stats(rs->cap, &cs);
+			v.cap.received += cs.received;
+			v.cap.bytes += cs.bytes;
+		}
+	} else if (rs->cap != NULL)
+		capture_stats(rs->cap, &v.cap);
+	v.c = &rs->counters;
+	v.dpi = pipeline_dpi(first);
+	v.policy = pipeline_policy(first);
+	v.sinks = pipeline_sinks_of(first);
 	v.store = rs->store;
 	v.started_us = rs->started_us;
-	v.wall_us = capture_now_us();
-	v.packets = pipeline_stats(rs->pl)->packets;
-	v.bytes = pipeline_stats(rs->pl)->bytes;
-	if (rs->cap != NULL)
-		capture_stats(rs->cap, &v.cap);
-	else
-		v.cap = rs->last.cap;
-	if (!final && v.wall_us < rs->next_status_us)
-		return;
-	rs->next_status_us = v.wall_us + rs->opt->status_interval * 1000000;
+	v.wall_us = now;
+	v.packets = rs->counters.pkt.packets;
+	v.bytes = rs->counters.pkt.bytes;
+	pipeline_sinks_lock(v.sinks);
 	if (rs->opt->status_path != NULL)
 		status_write_json(rs->opt->status_path, &v);
 	if (rs->opt->console && !final)
 		status_print_console(stdout, &v, &rs->last);
+	pipeline_sinks_unlock(v.sinks);
 	rs->last = v;
 }
 
@@ -500,11 +526,10 @@ on_packet(void *arg, const struct decode_link *link, struct pkt *p,
 {
 	struct run_state	*rs = arg;
 
-	if (rs->wk != NULL) {
+	if (rs->wk != NULL)
 		workers_packet(rs->wk, link, p, now_us);
-		return;
-	}
-	pipeline_packet(rs->pl, link, p, now_us);
+	else
+		pipeline_packet(rs->pl, link, p, now_us);
 	/* The wall clock is read on ticks and every 4096 packets only. */
 	if (p == NULL || (++rs->calls & 4095) == 0)
 		report(rs, 0);
@@ -567,37 +592,79 @@ start_trends(struct options *o, const struct conf *conf)
 	return tw;
 }
 
+/*
+ * Live with several workers, a socket each, joined in one fanout group
+ * (named by the process, so that two collectors on one interface do not
+ * share); what came before all had joined is dropped.
+ */
 static void
 open_capture(struct run_state *rs)
 {
-	char	 err[512];
+	struct options	*o = rs->opt;
+	unsigned int	 i, n = o->workers > 1 ? o->workers : 1;
+	char		 err[512];
 
-	rs->cap = capture_open_live(rs->opt->iface,
-	    (unsigned int)rs->opt->buffer_mb, rs->opt->filter, err,
-	    sizeof(err));
-	if (rs->cap == NULL)
-		log_warnx("capture: %s", err);
-	else
-		log_info("capturing on %s (%s)", rs->opt->iface,
-		    capture_link_name(rs->cap));
+	for (i = 0; i < n; i++) {
+		rs->caps[i] = capture_open_live(o->iface,
+		    (unsigned int)o->buffer_mb, o->filter, err, sizeof(err));
+		if (rs->caps[i] == NULL || (n > 1 && capture_fanout(
+		    rs->caps[i], (uint16_t)getpid(), n, err,
+		    sizeof(err)) == -1)) {
+			log_warnx("capture: %s", err);
+			goto fail;
+		}
+	}
+	for (i = 0; n > 1 && i < n; i++)
+		capture_drain(rs->caps[i]);
+	if (n == 1)
+		rs->cap = rs->caps[0];
+	log_info("capturing on %s (%s)%s", o->iface,
+	    capture_link_name(rs->caps[0]), n > 1 ? ", a socket per worker" :
+	    "");
+	return;
+fail:
+	for (i = 0; i < n; i++) {
+		capture_close(rs->caps[i]);
+		rs->caps[i] = NULL;
+	}
+}
+
+static void
+report_now(void *arg)
+{
+	report(arg, 0);
 }
 
 static int
 run_live(struct run_state *rs)
 {
-	char	 err[512];
-	int	 rv;
+	char		 err[512];
+	int		 rv;
 
-	if (rs->cap == NULL)
+	if (rs->caps[0] == NULL)
 		return EXIT_FAILED;
-	rv = capture_run(rs->cap, on_packet, rs, 0, 0, rs->opt->count, err,
-	    sizeof(err));
-	report(rs, 1);
+	if (rs->wk != NULL)
+		rv = workers_wait(rs->wk, report_now, rs, err, sizeof(err));
+	else
+		rv = capture_run(rs->cap, on_packet, rs, 0, 0, rs->opt->count,
+		    err, sizeof(err));
 	if (rv == -1)
 		log_warnx("capture: %s: %s", rs->opt->iface, err);
-	capture_close(rs->cap);
-	rs->cap = NULL;
 	return rv == -1 ? EXIT_FAILED : 0;
+}
+
+/* After the pipelines have finished: the last status, then the sockets. */
+static void
+close_capture(struct run_state *rs)
+{
+	unsigned int	 i;
+
+	report(rs, 1);
+	for (i = 0; i < WORKERS_MAX; i++) {
+		capture_close(rs->caps[i]);
+		rs->caps[i] = NULL;
+	}
+	rs->cap = NULL;
 }
 
 /*
@@ -610,6 +677,7 @@ run_files(struct run_state *rs)
 {
 	struct options	*o = rs->opt;
 	struct capture	*c;
+	struct capture_stats cs;
 	char		 err[512];
 	uint64_t	 pass, timeline = capture_now_us();
 	int		 i, rv, failed = 0, damaged = 0;
@@ -627,8 +695,6 @@ run_files(struct run_state *rs)
 			    o->looping ? timeline : 0, o->speed,
 			    o->count, err, sizeof(err));
 			if (rv == -1) {
-				struct capture_stats	 cs;
-
 				capture_stats(c, &cs);
 				log_warnx("capture: %s: damaged after %llu "
 				    "records, which were processed: %s",
@@ -639,6 +705,9 @@ run_files(struct run_state *rs)
 			if (o->looping && capture_last_us(c) != 0)
 				timeline = capture_last_us(c) + 1000000;
 			report(rs, 0);
+			capture_stats(c, &cs);
+			rs->files_read.received += cs.received;
+			rs->files_read.bytes += cs.bytes;
 			capture_close(c);
 			rs->cap = NULL;
 		}
@@ -648,24 +717,37 @@ run_files(struct run_state *rs)
 	return failed ? EXIT_FAILED : damaged ? EXIT_DAMAGED : 0;
 }
 
+/* A count of frames has no meaning over several sockets. */
+static void
+check_workers(const struct options *o)
+{
+	if (o->workers > 1 && o->iface != NULL && o->count > 0)
+		fatalx("-c: with one worker only (--workers 1)");
+}
+
 /*
- * Several workers serve a file read flat out for its flow records; the
- * outputs that keep state across flows (store, trends, violations log,
- * IPFIX, status) are written by one pipeline until they are shared.
+ * One pipeline, or a worker each; the status sums the workers' counters
+ * and names applications and rules through the first.
  */
 static void
-check_workers(const struct options *o, const struct conf *conf)
+start_pipelines(struct run_state *rs)
 {
-	if (o->workers <= 1)
-		return;
-	/* Reading files, store and trends are kept only when asked for. */
-	if (o->iface != NULL || o->looping || o->speed > 0 ||
-	    o->store != NULL || o->rrd_dir != NULL ||
-	    o->pipe.violations != NULL || o->status_path != NULL ||
-	    o->console || (conf != NULL && conf->ipfix[0] != '\0'))
-		fatalx("--workers %u: for reading files into flow records; "
-		    "not yet with -i, --loop, --speed, --store, --rrd-dir, "
-		    "--violations, --status, --console or ipfix", o->workers);
+	struct options	*o = rs->opt;
+	struct pipeline	*first;
+
+	if (o->workers > 1 && (o->iface == NULL || rs->caps[0] != NULL)) {
+		rs->wk = workers_start(&o->pipe, o->workers, o->iface != NULL ?
+		    rs->caps : NULL);
+		if (rs->wk == NULL)
+			fatalx("cannot start %u workers", o->workers);
+		first = workers_first(rs->wk);
+	} else if ((first = rs->pl = pipeline_new(&o->pipe)) == NULL)
+		fatalx("cannot start the pipeline");
+	if (pipeline_counters_init(&rs->counters, first) == -1)
+		fatalx("out of memory");
+	if (rs->trends != NULL)
+		trend_writer_names(rs->trends, category_name,
+		    pipeline_dpi(first));
 }
 
 static void
@@ -674,14 +756,12 @@ summary(const struct run_state *rs, double elapsed_s)
 	struct workers_totals	 t;
 	unsigned int		 i;
 
-	if (rs->wk == NULL) {
-		status_print_totals(stderr, pipeline_stats(rs->pl),
-		    pipeline_flow_stats(rs->pl), pipeline_dpi_stats(rs->pl),
-		    elapsed_s);
+	/* The last report() summed the counters. */
+	status_print_totals(stderr, &rs->counters.pkt, &rs->counters.flows,
+	    &rs->counters.dpi, elapsed_s);
+	if (rs->wk == NULL)
 		return;
-	}
 	workers_totals(rs->wk, &t);
-	status_print_totals(stderr, &t.pkt, &t.flows, &t.dpi, elapsed_s);
 	fprintf(stderr, "workers %u, packets each:", t.n);
 	for (i = 0; i < t.n; i++)
 		fprintf(stderr, " %" PRIu64, t.packets[i]);

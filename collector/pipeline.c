@@ -24,6 +24,30 @@
 #define TICK_US		1000000
 #define FRAG_ENTRIES	16384
 #define FRAG_TIMEOUT_US	(30ULL * 1000000)	/* Linux ipfrag_time */
+#define STEPS_PENDING	4	/* trend steps waiting for a slow worker */
+
+struct step_pending {
+	struct accounting_snapshot	*s;
+	unsigned int			 given;	/* by so many pipelines */
+};
+
+struct pipeline_sinks {
+	pthread_mutex_t		 lock;		/* everything below */
+	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
+	int			 nout;
+	int			 error;		/* a write failed */
+	struct violation_log	*violations;	/* NULL: none */
+	struct ipfix_out	*ipfix;		/* NULL: no export */
+	struct zone_map		*zones;		/* the detectors' */
+	struct detect		*detect;	/* NULL: no detector rules */
+	struct trend_writer	*trends;	/* NULL: no trends */
+	struct pipeline_rates	 rates;		/* the last whole step */
+	struct step_pending	 pending[STEPS_PENDING];	/* by time */
+	uint64_t		 written_us;	/* the last step written */
+	uint64_t		 late_steps;	/* given after it was written */
+	int			 closed;
+	unsigned int		 n;		/* pipelines sharing */
+};
 
 struct pipeline {
 	struct frag_table	*frags;
@@ -31,22 +55,16 @@ struct pipeline {
 	struct dpi		*dpi;
 	struct zone_map		*zones;		/* NULL without a configuration */
 	struct policy		*policy;	/* NULL without rules */
-	struct violation_log	*violations;
 	struct violation_store	*store;
 	struct evidence		*evidence;	/* NULL: none kept */
-	struct detect		*detect;	/* NULL: no detector rules */
 	struct accounting	*acct;		/* NULL: no trends */
-	struct trend_writer	*trends;
-	struct pipeline_rates	 rates;		/* the last whole step */
 	uint64_t		 step_us;
 	uint64_t		 next_step_us;	/* 0: before the first packet */
 	uint64_t		 first_step_us;	/* partial: not written */
 	struct pipeline_sinks	*sinks;
-	struct pipeline_sinks	 no_sinks;	/* after pipeline_finish() */
-	int			 own_sinks;
-	struct ipfix_out	*ipfix;		/* NULL: no export */
+	struct pipeline_sinks	*own_sinks;	/* when not shared */
+	int			 finished;	/* from now on, writes nothing */
 	int			 no_dpi;
-	int			 output_error;
 	uint64_t		 now_us;
 	uint64_t		 next_tick_us;
 	uint64_t		*app_bytes;
@@ -74,8 +92,12 @@ violation_of(struct pipeline *pl, const struct flow *f, size_t i,
 
 	r = policy_rule(pl->policy, i, &hits);
 	violation_log_record(v, f, r, pl->dpi, pl->zones);
-	if (r->detect != DETECT_NONE)
-		detect_detail(pl->detect, f, r, v->detail, sizeof(v->detail));
+	if (r->detect != DETECT_NONE) {
+		pthread_mutex_lock(&pl->sinks->lock);
+		detect_detail(pl->sinks->detect, f, r, v->detail,
+		    sizeof(v->detail));
+		pthread_mutex_unlock(&pl->sinks->lock);
+	}
 }
 
 /*
@@ -91,14 +113,18 @@ pipeline_report(struct pipeline *pl, struct flow *f)
 
 	f->reported |= bits;
 	/* Hits are counted already; a record is made only to be written. */
-	if (pl->violations == NULL && pl->store == NULL)
+	if (pl->finished ||
+	    (pl->sinks->violations == NULL && pl->store == NULL))
 		return;
 	for (i = 0; bits != 0; i++, bits >>= 1) {
 		if (!(bits & 1))
 			continue;
 		violation_of(pl, f, i, &v);
-		if (pl->violations != NULL)
-			violation_log_write(pl->violations, &v);
+		if (pl->sinks->violations != NULL) {
+			pthread_mutex_lock(&pl->sinks->lock);
+			violation_log_write(pl->sinks->violations, &v);
+			pthread_mutex_unlock(&pl->sinks->lock);
+		}
 		if (pl->store != NULL)
 			violation_store_open(pl->store, &v);
 	}
@@ -180,15 +206,15 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 		if (pl->store != NULL)
 			pipeline_count(pl, f);
 	}
-	if (pl->sinks->nout > 0) {
+	if (!pl->finished && (pl->sinks->nout > 0 || pl->sinks->ipfix != NULL)) {
 		pthread_mutex_lock(&pl->sinks->lock);
 		for (i = 0; i < pl->sinks->nout; i++)
 			flow_output_write(pl->sinks->out[i], f, why, pl->dpi,
 			    pl->zones);
+		if (pl->sinks->ipfix != NULL)
+			ipfix_out_flow(pl->sinks->ipfix, f, pl->dpi);
 		pthread_mutex_unlock(&pl->sinks->lock);
 	}
-	if (pl->ipfix != NULL)
-		ipfix_out_flow(pl->ipfix, f, pl->dpi);
 }
 
 static int
@@ -231,8 +257,27 @@ rates_keep(struct pipeline_rates *r, const struct accounting_snapshot *s)
 		r->zone_total[i] += s->zone_bytes[i];
 }
 
+/* The detectors look across flows, so across workers: one for all. */
+static int
+sinks_detect(struct pipeline_sinks *sk, const struct pipeline_conf *c)
+{
+	if (c->conf == NULL || c->conf->rules.n == 0)
+		return 0;
+	if ((sk->zones = zone_map_new(c->conf)) == NULL) {
+		log_warnx("pipeline: cannot build the zone and site tables");
+		return -1;
+	}
+	errno = 0;
+	if ((sk->detect = detect_new(c->conf, sk->zones,
+	    c->detect_hosts)) == NULL && errno != 0) {
+		log_warnx("pipeline: cannot allocate the detectors");
+		return -1;
+	}
+	return 0;
+}
+
 struct pipeline_sinks *
-pipeline_sinks_open(const struct pipeline_conf *c)
+pipeline_sinks_open(const struct pipeline_conf *c, unsigned int n)
 {
 	struct pipeline_sinks	*s;
 	int			 i;
@@ -240,33 +285,197 @@ pipeline_sinks_open(const struct pipeline_conf *c)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	pthread_mutex_init(&s->lock, NULL);
+	s->n = n > 0 ? n : 1;
 	for (i = 0; i < c->noutputs; i++) {
 		s->out[i] = flow_output_open(c->outputs[i].path,
 		    c->outputs[i].format, c->atomic_outputs);
-		if (s->out[i] == NULL) {
-			pipeline_sinks_close(s, 0);
-			return NULL;
-		}
+		if (s->out[i] == NULL)
+			goto fail;
 		s->nout++;
 	}
+	if (c->violations != NULL &&
+	    (s->violations = violation_log_open(c->violations)) == NULL)
+		goto fail;
+	if (c->conf != NULL && c->conf->ipfix[0] != '\0') {
+		char	 err[512];
+
+		if ((s->ipfix = ipfix_out_open(c->conf->ipfix,
+		    c->conf->ipfix_domain, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			goto fail;
+		}
+	}
+	if (sinks_detect(s, c) == -1)
+		goto fail;
+	if (c->trends != NULL && c->conf != NULL) {
+		if (rates_init(&s->rates, c->conf) == -1)
+			goto fail;
+		s->trends = c->trends;
+	}
 	return s;
+fail:
+	pipeline_sinks_free(s);
+	return NULL;
 }
 
-/* Committed only if asked to and if every write succeeded. */
+/* A whole step, summed over the pipelines, goes to the trend writer. */
+static void
+sinks_step_write(struct pipeline_sinks *sk, struct accounting_snapshot *s)
+{
+	sk->written_us = s->end_us;
+	rates_keep(&sk->rates, s);
+	trend_writer_put(sk->trends, s);
+}
+
+/*
+ * Steps are written in order, each once every pipeline has given it, or
+ * once a later one is complete, or when there is no room to wait: a
+ * pipeline that started a step late (live workers start on their own
+ * clocks) must not hold the trends back.
+ */
+static void
+sinks_step(struct pipeline_sinks *sk, struct accounting_snapshot *s)
+{
+	struct step_pending	*q = sk->pending;
+	int			 i, k, done = -1;
+
+	pthread_mutex_lock(&sk->lock);
+	if (sk->n == 1) {
+		sinks_step_write(sk, s);
+		pthread_mutex_unlock(&sk->lock);
+		return;
+	}
+	for (i = 0; i < STEPS_PENDING && q[i].s != NULL &&
+	    q[i].s->end_us < s->end_us; i++)
+		;
+	if (i < STEPS_PENDING && q[i].s != NULL && q[i].s->end_us == s->end_us) {
+		accounting_snapshot_add(q[i].s, s);
+		accounting_snapshot_free(s);
+		q[i].given++;
+	} else if (s->end_us <= sk->written_us) {
+		/* Its step went without it: counted, not written twice. */
+		accounting_snapshot_free(s);
+		sk->late_steps++;
+	} else {
+		if (q[STEPS_PENDING - 1].s != NULL) {
+			/* No room: the oldest goes as it is. */
+			sinks_step_write(sk, q[0].s);
+			memmove(q, q + 1, (STEPS_PENDING - 1) * sizeof(*q));
+			q[STEPS_PENDING - 1].s = NULL;
+			if (i > 0)
+				i--;
+		}
+		memmove(q + i + 1, q + i, (STEPS_PENDING - 1 - i) * sizeof(*q));
+		q[i].s = s;
+		q[i].given = 1;
+	}
+	for (k = 0; k < STEPS_PENDING && q[k].s != NULL; k++)
+		if (q[k].given >= sk->n)
+			done = k;
+	for (k = 0; k <= done; k++)
+		sinks_step_write(sk, q[k].s);
+	if (done >= 0) {
+		memmove(q, q + done + 1, (STEPS_PENDING - 1 - done) *
+		    sizeof(*q));
+		memset(q + STEPS_PENDING - 1 - done, 0, (size_t)(done + 1) *
+		    sizeof(*q));
+	}
+	pthread_mutex_unlock(&sk->lock);
+}
+
+/*
+ * The pending steps are written; the records and the violations log are
+ * committed only if asked to and if every write succeeded.  The figures
+ * stay until pipeline_sinks_free(), for a last status.
+ */
 int
 pipeline_sinks_close(struct pipeline_sinks *s, int commit)
 {
 	int	 i, rv;
 
-	if (s == NULL)
+	if (s == NULL || s->closed)
 		return 0;
+	s->closed = 1;
+	for (i = 0; i < STEPS_PENDING && s->pending[i].s != NULL; i++) {
+		if (commit)
+			sinks_step_write(s, s->pending[i].s);
+		else
+			accounting_snapshot_free(s->pending[i].s);
+		s->pending[i].s = NULL;
+	}
+	if (s->late_steps > 0)
+		log_warnx("trends: %llu step counts came after their step was "
+		    "written", (unsigned long long)s->late_steps);
+	if (s->violations != NULL && violation_log_close(s->violations) == -1)
+		s->error = 1;
+	s->violations = NULL;
 	rv = s->error ? -1 : 0;
 	for (i = 0; i < s->nout; i++)
 		if (flow_output_close(s->out[i], rv == 0 && commit) == -1)
 			rv = -1;
+	s->nout = 0;
+	if (s->ipfix != NULL) {
+		const struct ipfix_out_stats *xs = ipfix_out_stats(s->ipfix);
+
+		ipfix_out_flush(s->ipfix);
+		if (xs->dropped > 0)
+			log_warnx("ipfix: %llu records not sent",
+			    (unsigned long long)xs->dropped);
+	}
+	return rv;
+}
+
+void
+pipeline_sinks_free(struct pipeline_sinks *s)
+{
+	if (s == NULL)
+		return;
+	pipeline_sinks_close(s, 0);
+	ipfix_out_close(s->ipfix);
+	detect_free(s->detect);
+	zone_map_free(s->zones);
+	rates_free(&s->rates);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
-	return rv;
+}
+
+void
+pipeline_sinks_lock(struct pipeline_sinks *s)
+{
+	pthread_mutex_lock(&s->lock);
+}
+
+void
+pipeline_sinks_unlock(struct pipeline_sinks *s)
+{
+	pthread_mutex_unlock(&s->lock);
+}
+
+struct pipeline_sinks *
+pipeline_sinks_of(struct pipeline *pl)
+{
+	return pl->sinks;
+}
+
+/* NULL when no trends are kept. */
+const struct pipeline_rates *
+pipeline_sinks_rates(struct pipeline_sinks *s)
+{
+	return s->trends != NULL ? &s->rates : NULL;
+}
+
+/* NULL when flows are not exported. */
+const struct ipfix_out_stats *
+pipeline_sinks_ipfix(struct pipeline_sinks *s)
+{
+	return s->ipfix != NULL ? ipfix_out_stats(s->ipfix) : NULL;
+}
+
+/* NULL without detectors. */
+const struct detect_stats *
+pipeline_sinks_detect(struct pipeline_sinks *s)
+{
+	return s->detect != NULL ? detect_stats(s->detect) : NULL;
 }
 
 struct pipeline *
@@ -303,29 +512,11 @@ pipeline_new(const struct pipeline_conf *c)
 			log_warnx("%s", err);
 			goto fail;
 		}
-		errno = 0;
-		if ((pl->detect = detect_new(c->conf, pl->zones, pl->policy,
-		    c->detect_hosts)) == NULL && errno != 0) {
-			log_warnx("pipeline: cannot allocate the detectors");
-			goto fail;
-		}
 		pl->store = c->store;
 		if (pl->store != NULL && c->conf->evidence_packets > 0 &&
 		    (pl->evidence = evidence_new(c->evidence_ring,
 		    c->conf->evidence_packets)) == NULL) {
 			log_warnx("pipeline: cannot allocate the evidence ring");
-			goto fail;
-		}
-	}
-	if (c->violations != NULL &&
-	    (pl->violations = violation_log_open(c->violations)) == NULL)
-		goto fail;
-	if (c->conf != NULL && c->conf->ipfix[0] != '\0') {
-		char	 err[512];
-
-		if ((pl->ipfix = ipfix_out_open(c->conf->ipfix,
-		    c->conf->ipfix_domain, err, sizeof(err))) == NULL) {
-			log_warnx("%s", err);
 			goto fail;
 		}
 	}
@@ -341,36 +532,21 @@ pipeline_new(const struct pipeline_conf *c)
 		pl->acct = accounting_new(c->conf->sites.n,
 		    c->conf->zones.n + 1, parent);
 		free(parent);
-		if (pl->acct == NULL || rates_init(&pl->rates, c->conf) == -1)
+		if (pl->acct == NULL)
 			goto fail;
-		pl->trends = c->trends;
 		pl->step_us = (uint64_t)(c->step_s ? c->step_s : 60) * 1000000;
 	}
 	pl->napps = dpi_max_app_id(pl->dpi);
 	if ((pl->app_bytes = calloc((size_t)pl->napps + 1,
 	    sizeof(*pl->app_bytes))) == NULL)
 		goto fail;
-	if ((pl->sinks = c->sinks) == NULL) {
-		if ((pl->sinks = pipeline_sinks_open(c)) == NULL)
-			goto fail;
-		pl->own_sinks = 1;
-	}
+	if ((pl->sinks = c->sinks) == NULL &&
+	    (pl->sinks = pl->own_sinks = pipeline_sinks_open(c, 1)) == NULL)
+		goto fail;
 	return pl;
 fail:
 	pipeline_free(pl);
 	return NULL;
-}
-
-const struct ipfix_out_stats *
-pipeline_ipfix_stats(const struct pipeline *pl)
-{
-	return pl->ipfix != NULL ? ipfix_out_stats(pl->ipfix) : NULL;
-}
-
-const struct pipeline_rates *
-pipeline_rates(const struct pipeline *pl)
-{
-	return pl->acct != NULL ? &pl->rates : NULL;
 }
 
 /*
@@ -394,12 +570,11 @@ pipeline_step(struct pipeline *pl)
 	while (pl->now_us >= pl->next_step_us) {
 		if ((s = accounting_take(pl->acct, pl->next_step_us,
 		    step_s)) != NULL) {
-			if (pl->next_step_us == pl->first_step_us)
+			if (pl->next_step_us == pl->first_step_us ||
+			    pl->finished)
 				accounting_snapshot_free(s);
-			else {
-				rates_keep(&pl->rates, s);
-				trend_writer_put(pl->trends, s);
-			}
+			else
+				sinks_step(pl->sinks, s);
 		}
 		pl->next_step_us += pl->step_us;
 		if (++n == 4 && pl->now_us >= pl->next_step_us)
@@ -421,17 +596,18 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	if (pl->acct != NULL)
 		pipeline_step(pl);
 	flow_table_expire(pl->flows, pl->now_us);
-	if (pl->sinks->nout > 0) {
-		pthread_mutex_lock(&pl->sinks->lock);
-		for (i = 0; i < pl->sinks->nout; i++)
-			if (flow_output_flush(pl->sinks->out[i]) == -1)
-				pl->sinks->error = 1;
-		pthread_mutex_unlock(&pl->sinks->lock);
-	}
-	if (pl->ipfix != NULL)
-		ipfix_out_flush(pl->ipfix);
-	if (pl->violations != NULL && violation_log_flush(pl->violations) == -1)
-		pl->output_error = 1;
+	if (pl->finished)
+		return;
+	pthread_mutex_lock(&pl->sinks->lock);
+	for (i = 0; i < pl->sinks->nout; i++)
+		if (flow_output_flush(pl->sinks->out[i]) == -1)
+			pl->sinks->error = 1;
+	if (pl->sinks->ipfix != NULL)
+		ipfix_out_flush(pl->sinks->ipfix);
+	if (pl->sinks->violations != NULL &&
+	    violation_log_flush(pl->sinks->violations) == -1)
+		pl->sinks->error = 1;
+	pthread_mutex_unlock(&pl->sinks->lock);
 }
 
 /* Zones, sites and exit, once per flow; then the policy's first look. */
@@ -454,8 +630,11 @@ pipeline_place(struct pipeline *pl, struct flow *f, const struct pkt *p)
 	if (pl->policy == NULL)
 		return;
 	policy_eval(pl->policy, f, 0);
-	if (pl->detect != NULL)
-		detect_flow(pl->detect, f, p);
+	if (pl->sinks->detect != NULL) {
+		pthread_mutex_lock(&pl->sinks->lock);
+		detect_flow(pl->sinks->detect, pl->policy, f, p);
+		pthread_mutex_unlock(&pl->sinks->lock);
+	}
 	/* Without DPI there is no second look. */
 	if (pl->no_dpi) {
 		f->policy_done = 1;
@@ -524,35 +703,21 @@ pipeline_decoded(struct pipeline *pl, const struct decode_link *link,
 }
 
 /*
- * Ends every flow (end of input) and closes the outputs, committing them
- * if asked to and if every write succeeded.
+ * Ends every flow (end of input) and closes the outputs if they are the
+ * pipeline's own, committing them if asked to and if every write
+ * succeeded.  Shared ones are closed by their owner, after every
+ * pipeline has finished.
  */
 int
 pipeline_finish(struct pipeline *pl, int commit)
 {
-	int	 rv = pl->output_error ? -1 : 0;
+	int	 rv = 0;
 
 	flow_table_flush(pl->flows, FLOW_END_EOF);
-	if (pl->violations != NULL) {
-		if (violation_log_close(pl->violations) == -1)
-			rv = -1;
-		pl->violations = NULL;
-	}
-	if (pl->own_sinks) {
-		if (pipeline_sinks_close(pl->sinks, rv == 0 && commit) == -1)
-			rv = -1;
-		pl->own_sinks = 0;
-	}
 	/* The pipeline may go on, writing nowhere. */
-	pl->sinks = &pl->no_sinks;
-	if (pl->ipfix != NULL) {
-		const struct ipfix_out_stats *xs = ipfix_out_stats(pl->ipfix);
-
-		ipfix_out_flush(pl->ipfix);
-		if (xs->dropped > 0)
-			log_warnx("ipfix: %llu records not sent",
-			    (unsigned long long)xs->dropped);
-	}
+	pl->finished = 1;
+	if (pl->own_sinks != NULL)
+		rv = pipeline_sinks_close(pl->own_sinks, commit);
 	return rv;
 }
 
@@ -561,21 +726,92 @@ pipeline_free(struct pipeline *pl)
 {
 	if (pl == NULL)
 		return;
-	if (pl->own_sinks)
-		pipeline_sinks_close(pl->sinks, 0);
+	pipeline_sinks_free(pl->own_sinks);
 	flow_table_free(pl->flows);
 	frag_table_free(pl->frags);
-	violation_log_close(pl->violations);
 	evidence_free(pl->evidence);
-	detect_free(pl->detect);
 	accounting_free(pl->acct);
-	rates_free(&pl->rates);
-	ipfix_out_close(pl->ipfix);
 	policy_free(pl->policy);
 	dpi_free(pl->dpi);
 	zone_map_free(pl->zones);
 	free(pl->app_bytes);
 	free(pl);
+}
+
+int
+pipeline_counters_init(struct pipeline_counters *c, const struct pipeline *pl)
+{
+	memset(c, 0, sizeof(*c));
+	c->napps = pl->napps;
+	c->nrules = pl->policy != NULL ? policy_nrules(pl->policy) : 0;
+	if ((c->app_bytes = calloc((size_t)c->napps + 1,
+	    sizeof(*c->app_bytes))) == NULL ||
+	    (c->rule_hits = calloc(c->nrules + 1,
+	    sizeof(*c->rule_hits))) == NULL) {
+		pipeline_counters_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pipeline_counters_take(const struct pipeline *pl, struct pipeline_counters *c)
+{
+	size_t	 i;
+
+	c->pkt = pl->stats;
+	c->flows = *flow_table_stats(pl->flows);
+	c->frags = *frag_table_stats(pl->frags);
+	c->dpi = *dpi_stats(pl->dpi);
+	c->evidence_kept = pl->evidence != NULL;
+	if (pl->evidence != NULL)
+		c->evidence = *evidence_stats(pl->evidence);
+	memcpy(c->app_bytes, pl->app_bytes, ((size_t)c->napps + 1) *
+	    sizeof(*c->app_bytes));
+	for (i = 0; i < c->nrules; i++)
+		(void)policy_rule(pl->policy, i, &c->rule_hits[i]);
+}
+
+static void
+add_u64(void *dst, const void *src, size_t size)
+{
+	uint64_t	*d = dst;
+	const uint64_t	*s = src;
+	size_t		 i;
+
+	for (i = 0; i < size / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
+/*
+ * Counters add up.  So do the gauges (active flows), and the sum of the
+ * per-pipeline peaks bounds the peak of the whole.
+ */
+void
+pipeline_counters_add(struct pipeline_counters *c,
+    const struct pipeline_counters *a)
+{
+	_Static_assert(sizeof(c->pkt) % 8 == 0 && sizeof(c->flows) % 8 == 0 &&
+	    sizeof(c->frags) % 8 == 0 && sizeof(c->dpi) % 8 == 0 &&
+	    sizeof(c->evidence) % 8 == 0, "counters are 64-bit words");
+	add_u64(&c->pkt, &a->pkt, sizeof(c->pkt));
+	add_u64(&c->flows, &a->flows, sizeof(c->flows));
+	add_u64(&c->frags, &a->frags, sizeof(c->frags));
+	add_u64(&c->dpi, &a->dpi, sizeof(c->dpi));
+	add_u64(&c->evidence, &a->evidence, sizeof(c->evidence));
+	c->evidence_kept |= a->evidence_kept;
+	add_u64(c->app_bytes, a->app_bytes, ((size_t)(c->napps < a->napps ?
+	    c->napps : a->napps) + 1) * 8);
+	add_u64(c->rule_hits, a->rule_hits, (c->nrules < a->nrules ?
+	    c->nrules : a->nrules) * 8);
+}
+
+void
+pipeline_counters_free(struct pipeline_counters *c)
+{
+	free(c->app_bytes);
+	free(c->rule_hits);
+	c->app_bytes = c->rule_hits = NULL;
 }
 
 const struct pipeline_stats *
@@ -606,18 +842,6 @@ struct policy *
 pipeline_policy(struct pipeline *pl)
 {
 	return pl->policy;
-}
-
-const struct evidence_stats *
-pipeline_evidence_stats(const struct pipeline *pl)
-{
-	return pl->evidence ? evidence_stats(pl->evidence) : NULL;
-}
-
-const struct detect_stats *
-pipeline_detect_stats(const struct pipeline *pl)
-{
-	return pl->detect ? detect_stats(pl->detect) : NULL;
 }
 
 struct dpi *

@@ -13,23 +13,19 @@
 #include "conf.h"
 #include "decode.h"
 #include "dpi.h"
+#include "evidence.h"
 #include "flow-table.h"
 #include "frag-table.h"
 
 #define PIPELINE_MAX_OUTPUTS	4
 
-struct flow_output;
-
 /*
- * Where flow records go.  Several pipelines (workers) may share one set;
- * a record is written whole under the lock.
+ * What pipelines share: the flow records, the violations log, the IPFIX
+ * exporter, the stateful detectors (a host's flows are spread over
+ * workers by address pair) and the trend steps, which are summed over
+ * the pipelines before they are written.  Opaque; locked inside.
  */
-struct pipeline_sinks {
-	pthread_mutex_t		 lock;
-	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
-	int			 nout;
-	int			 error;		/* a write failed */
-};
+struct pipeline_sinks;
 
 struct pipeline_conf {
 	const struct conf	*conf;		/* zones and sites, or NULL */
@@ -43,6 +39,7 @@ struct pipeline_conf {
 	int			 noutputs;
 	int			 atomic_outputs;
 	struct pipeline_sinks	*sinks;		/* shared; or NULL: own */
+	unsigned int		 nsharing;	/* pipelines on the sinks */
 	const char		*violations;	/* JSON lines, or NULL */
 	struct violation_store	*store;		/* or NULL */
 	struct trend_writer	*trends;	/* or NULL */
@@ -72,14 +69,42 @@ struct pipeline_rates {
 	uint64_t		*zone_total;	/* the same, every step so far */
 };
 
+/*
+ * A pipeline's counters, copied at a moment: a worker copies its own at
+ * each tick, and the status sums the copies of all workers.
+ */
+struct pipeline_counters {
+	struct pipeline_stats	 pkt;
+	struct flow_table_stats	 flows;
+	struct frag_stats	 frags;
+	struct dpi_stats	 dpi;
+	struct evidence_stats	 evidence;
+	int			 evidence_kept;
+	uint16_t		 napps;
+	uint64_t		*app_bytes;	/* [napps + 1] */
+	size_t			 nrules;
+	uint64_t		*rule_hits;	/* [nrules] */
+};
+
 struct ipfix_out_stats;
 struct pipeline;
 struct violation_store;
 struct trend_writer;
 
 void		 pipeline_conf_default(struct pipeline_conf *);
-struct pipeline_sinks *pipeline_sinks_open(const struct pipeline_conf *);
+/* For n pipelines; a trend step is written once all n have given it. */
+struct pipeline_sinks *pipeline_sinks_open(const struct pipeline_conf *,
+		    unsigned int n);
+/* Ends every pending trend step; commits the records if asked to. */
 int		 pipeline_sinks_close(struct pipeline_sinks *, int commit);
+void		 pipeline_sinks_free(struct pipeline_sinks *);
+/* Held while reading the shared figures (rates, detectors, IPFIX). */
+void		 pipeline_sinks_lock(struct pipeline_sinks *);
+void		 pipeline_sinks_unlock(struct pipeline_sinks *);
+struct pipeline_sinks *pipeline_sinks_of(struct pipeline *);
+const struct pipeline_rates *pipeline_sinks_rates(struct pipeline_sinks *);
+const struct ipfix_out_stats *pipeline_sinks_ipfix(struct pipeline_sinks *);
+const struct detect_stats *pipeline_sinks_detect(struct pipeline_sinks *);
 struct pipeline	*pipeline_new(const struct pipeline_conf *);
 void		 pipeline_packet(void *, const struct decode_link *,
 		    struct pkt *, uint64_t now_us);
@@ -87,6 +112,14 @@ void		 pipeline_packet(void *, const struct decode_link *,
 void		 pipeline_decoded(struct pipeline *, const struct decode_link *,
 		    struct pkt *, enum decode_reason r);
 int		 pipeline_finish(struct pipeline *, int commit);
+/* Sized for the pipeline; then take and add copy and sum. */
+int		 pipeline_counters_init(struct pipeline_counters *,
+		    const struct pipeline *);
+void		 pipeline_counters_take(const struct pipeline *,
+		    struct pipeline_counters *);
+void		 pipeline_counters_add(struct pipeline_counters *,
+		    const struct pipeline_counters *);
+void		 pipeline_counters_free(struct pipeline_counters *);
 void		 pipeline_free(struct pipeline *);
 
 const struct pipeline_stats *pipeline_stats(const struct pipeline *);
@@ -95,13 +128,7 @@ const struct frag_stats	*pipeline_frag_stats(const struct pipeline *);
 const struct dpi_stats	*pipeline_dpi_stats(const struct pipeline *);
 struct dpi	*pipeline_dpi(struct pipeline *);
 struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
-const struct evidence_stats *pipeline_evidence_stats(const struct pipeline *);
-const struct detect_stats *pipeline_detect_stats(const struct pipeline *);
 uint64_t	 pipeline_now_us(const struct pipeline *);
-/* NULL when flows are not exported. */
-const struct ipfix_out_stats *pipeline_ipfix_stats(const struct pipeline *);
-/* NULL when no trends are kept. */
-const struct pipeline_rates *pipeline_rates(const struct pipeline *);
 /* Bytes per application since start; ids up to *n. */
 const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);
 

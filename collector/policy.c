@@ -268,6 +268,7 @@ policy_nrules(const struct policy *pol)
 const struct conf_rule *
 policy_rule(const struct policy *pol, size_t i, uint64_t *hits)
 {
-	*hits = pol->rules[i].hits;
+	if (hits != NULL)
+		*hits = pol->rules[i].hits;
 	return pol->rules[i].r;
 }

@@ -35,15 +35,14 @@ app_cmp(const void *a, const void *b)
 
 /* The n applications with the most bytes; returns how many there are. */
 static int
-top_apps(struct pipeline *pl, const uint64_t *since, struct app_row *rows,
-    int n)
+top_apps(const struct pipeline_counters *c, const uint64_t *since,
+    struct app_row *rows, int n)
 {
-	const uint64_t	*bytes;
+	const uint64_t	*bytes = c->app_bytes;
 	struct app_row	*all;
-	uint16_t	 napps, i;
+	uint16_t	 napps = c->napps, i;
 	int		 k = 0;
 
-	bytes = pipeline_app_bytes(pl, &napps);
 	if ((all = calloc((size_t)napps + 1, sizeof(*all))) == NULL)
 		return 0;
 	for (i = 0; i <= napps; i++) {
@@ -66,8 +65,9 @@ top_apps(struct pipeline *pl, const uint64_t *since, struct app_row *rows,
 static void
 status_json_violations(FILE *fp, const struct status_view *v)
 {
-	const struct evidence_stats	*es = pipeline_evidence_stats(v->pl);
-	const struct detect_stats	*ds = pipeline_detect_stats(v->pl);
+	const struct evidence_stats	*es = v->c->evidence_kept ?
+					    &v->c->evidence : NULL;
+	const struct detect_stats	*ds = pipeline_sinks_detect(v->sinks);
 	struct violation_store_stats	 ss;
 
 	if (v->store != NULL) {
@@ -133,10 +133,11 @@ status_json_traffic(FILE *fp, const struct pipeline_rates *r)
 int
 status_write_json(const char *path, const struct status_view *v)
 {
-	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
-	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
-	const struct frag_stats		*gs = pipeline_frag_stats(v->pl);
-	const struct dpi_stats		*ds = pipeline_dpi_stats(v->pl);
+	const struct pipeline_stats	*ps = &v->c->pkt;
+	const struct flow_table_stats	*fs = &v->c->flows;
+	const struct frag_stats		*gs = &v->c->frags;
+	const struct dpi_stats		*ds = &v->c->dpi;
+	const struct pipeline_rates	*rates;
 	const struct ipfix_out_stats	*xs;
 	struct app_row			 top[TOP_APPS];
 	char				*tmp = NULL;
@@ -183,31 +184,31 @@ status_write_json(const char *path, const struct status_view *v)
 	    PRIu64 ",\"alloc_failed\":%" PRIu64 "},\n\"top_apps\":[",
 	    ds->packets, ds->flows_detected, ds->flows_guessed,
 	    ds->flows_unknown, ds->active, ds->alloc_failed);
-	n = top_apps(v->pl, NULL, top, TOP_APPS);
+	n = top_apps(v->c, NULL, top, TOP_APPS);
 	for (i = 0; i < n; i++) {
 		char	 name[256];
 
 		/* Custom protocol names come from a file: escape them. */
-		escape_json(name, sizeof(name),
-		    dpi_app_name(pipeline_dpi(v->pl), top[i].id));
+		escape_json(name, sizeof(name), dpi_app_name(v->dpi,
+		    top[i].id));
 		fprintf(fp, "%s{\"app\":\"%s\",\"bytes\":%" PRIu64 "}",
 		    i ? "," : "", name, top[i].bytes);
 	}
 	fprintf(fp, "],\n\"rules\":[");
-	if (pipeline_policy(v->pl) != NULL)
-		for (i = 0; i < (int)policy_nrules(pipeline_policy(v->pl)); i++) {
+	if (v->policy != NULL)
+		for (i = 0; i < (int)v->c->nrules; i++) {
 			const struct conf_rule	*r;
-			uint64_t		 hits;
 
-			r = policy_rule(pipeline_policy(v->pl), (size_t)i, &hits);
+			/* The hits are those summed, not this policy's. */
+			r = policy_rule(v->policy, (size_t)i, NULL);
 			fprintf(fp, "%s{\"id\":%" PRIu32 ",\"severity\":\"%s\","
 			    "\"hits\":%" PRIu64 "}", i ? "," : "", r->id,
-			    conf_severity_name(r->severity), hits);
+			    conf_severity_name(r->severity), v->c->rule_hits[i]);
 		}
 	fprintf(fp, "]");
-	if (pipeline_rates(v->pl) != NULL)
-		status_json_traffic(fp, pipeline_rates(v->pl));
-	if ((xs = pipeline_ipfix_stats(v->pl)) != NULL)
+	if ((rates = pipeline_sinks_rates(v->sinks)) != NULL)
+		status_json_traffic(fp, rates);
+	if ((xs = pipeline_sinks_ipfix(v->sinks)) != NULL)
 		fprintf(fp, ",\n\"ipfix\":{\"messages\":%" PRIu64 ",\"records\":%"
 		    PRIu64 ",\"dropped\":%" PRIu64 "}", xs->messages,
 		    xs->records, xs->dropped);
@@ -241,8 +242,8 @@ void
 status_print_console(FILE *fp, const struct status_view *v,
     const struct status_view *prev)
 {
-	const struct pipeline_stats	*ps = pipeline_stats(v->pl);
-	const struct flow_table_stats	*fs = pipeline_flow_stats(v->pl);
+	const struct pipeline_stats	*ps = &v->c->pkt;
+	const struct flow_table_stats	*fs = &v->c->flows;
 	struct app_row			 top[TOP_APPS];
 	double				 secs;
 	int				 i, n;
@@ -255,10 +256,9 @@ status_print_console(FILE *fp, const struct status_view *v,
 	    rate(v->bytes, prev->bytes, secs) * 8 / 1e6,
 	    fs->active, fs->created, ps->malformed,
 	    ps->reasons[DECODE_NON_IP] + ps->reasons[DECODE_PPP_NON_IP]);
-	n = top_apps(v->pl, NULL, top, TOP_APPS);
+	n = top_apps(v->c, NULL, top, TOP_APPS);
 	for (i = 0; i < n; i++)
-		fprintf(fp, "  %-24s %12.2f MB\n",
-		    dpi_app_name(pipeline_dpi(v->pl), top[i].id),
+		fprintf(fp, "  %-24s %12.2f MB\n", dpi_app_name(v->dpi, top[i].id),
 		    (double)top[i].bytes / 1e6);
 	fflush(fp);
 }

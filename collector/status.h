@@ -11,8 +11,12 @@
 #include "pipeline.h"
 #include "violation-store.h"
 
+/* The caller holds the sinks' lock while the view is written out. */
 struct status_view {
-	struct pipeline		*pl;
+	const struct pipeline_counters *c;	/* summed over the workers */
+	struct dpi		*dpi;		/* for the names */
+	struct policy		*policy;	/* or NULL */
+	struct pipeline_sinks	*sinks;
 	struct violation_store	*store;		/* or NULL */
 	struct capture_stats	 cap;
 	uint64_t		 packets;	/* pipeline totals at wall_us */

@@ -1,8 +1,10 @@
 /*
- * Workers: one pipeline per thread, fed by a dispatcher through
- * single-producer, single-consumer byte rings.  The dispatcher is worker
- * 0 as well: its share goes straight through, uncopied, so that N
- * workers take N threads, one per core.
+ * Workers: one pipeline per thread.  Live, each worker reads its own
+ * packet socket, joined to the others in a PACKET_FANOUT group (the
+ * kernel spreads the frames; see capture.c).  From files, a dispatcher
+ * feeds them through single-producer, single-consumer byte rings; it is
+ * worker 0 as well: its share goes straight through, uncopied, so that
+ * N workers take N threads, one per core.
  *
  * Results must equal those of one pipeline.  Flows are split by the
  * unordered address pair, so fragments (which carry no ports) go where
@@ -14,6 +16,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,19 +66,32 @@ struct ring {
 #define SHARE_OWN	1
 #define SHARE_OTHER	2
 
+#define PUBLISH_US	1000000
+
 struct worker {
 	struct ring		 ring;
 	struct pipeline		*pl;
+	struct capture		*cap;		/* live: its own socket */
 	pthread_t		 thread;
 	int			 started;
+	_Atomic int		 ended;
+	int			 rv;		/* of capture_run() */
+	char			 err[256];
 	struct workers		*all;
+	/* Its counters as of its last tick, for the status. */
+	pthread_mutex_t		 lock;
+	struct pipeline_counters pub;
+	struct capture_stats	 cap_stats;
+	uint64_t		 next_pub_us;
 };
 
 struct workers {
 	struct worker		*w;
 	unsigned int		 n;
 	struct pipeline_sinks	*sinks;
+	int			 live;
 	_Atomic int		 done;
+	int			 finished;
 	uint64_t		 seed;
 	uint64_t		 now_us;	/* the clock of one pipeline */
 	uint64_t		 next_tick_us;
@@ -84,11 +100,30 @@ struct workers {
 unsigned int
 workers_default(void)
 {
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t	 set;
+	long		 n;
 
+	/* The cores this process may use (taskset, cgroup cpusets). */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	/* One core stays for the kernel, the store and the other daemons. */
+	n--;
 	if (n > WORKERS_MAX)
 		n = WORKERS_MAX;
 	return n > 1 ? (unsigned int)n : 1;
+}
+
+/* A copy of the worker's counters, taken in its own thread. */
+static void
+publish(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	pipeline_counters_take(w->pl, &w->pub);
+	if (w->cap != NULL)
+		capture_stats(w->cap, &w->cap_stats);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* Spin briefly, then yield, then sleep: an idle worker costs nothing. */
@@ -165,6 +200,7 @@ send_tick(struct workers *ws, uint64_t now_us)
 	unsigned int	 i;
 
 	pipeline_packet(ws->w[0].pl, NULL, NULL, now_us);
+	publish(&ws->w[0]);
 	for (i = 1; i < ws->n; i++) {
 		m = (struct rec *)ring_reserve(&ws->w[i].ring, sizeof(*m));
 		memset(m, 0, sizeof(*m));
@@ -269,6 +305,7 @@ consume(struct worker *w, const struct rec *m)
 		break;
 	case REC_TICK:
 		pipeline_packet(w->pl, NULL, NULL, m->ts_us);
+		publish(w);
 		break;
 	default:
 		break;
@@ -307,8 +344,38 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* Live: the worker's own socket, its own clock. */
+static void
+live_packet(void *arg, const struct decode_link *link, struct pkt *p,
+    uint64_t now_us)
+{
+	struct worker	*w = arg;
+
+	pipeline_packet(w->pl, link, p, now_us);
+	if (p == NULL && now_us >= w->next_pub_us) {
+		publish(w);
+		w->next_pub_us = now_us + PUBLISH_US;
+	}
+}
+
+static void *
+live_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	w->rv = capture_run(w->cap, live_packet, w, 0, 0, 0, w->err,
+	    sizeof(w->err));
+	/* One worker's socket failing stops them all. */
+	if (w->rv == -1)
+		capture_request_stop();
+	publish(w);
+	atomic_store_explicit(&w->ended, 1, memory_order_release);
+	return NULL;
+}
+
 struct workers *
-workers_start(const struct pipeline_conf *c, unsigned int n)
+workers_start(const struct pipeline_conf *c, unsigned int n,
+    struct capture **caps)
 {
 	struct workers		*ws;
 	struct pipeline_conf	 wc = *c;
@@ -326,21 +393,27 @@ workers_start(const struct pipeline_conf *c, unsigned int n)
 	}
 	ws->n = n;
 	ws->seed = hash_random_seed();
-	if ((ws->sinks = pipeline_sinks_open(c)) == NULL)
+	for (i = 0; i < n; i++)
+		pthread_mutex_init(&ws->w[i].lock, NULL);
+	if ((ws->sinks = pipeline_sinks_open(c, n)) == NULL)
 		goto fail;
 	wc.sinks = ws->sinks;
+	ws->live = caps != NULL;
 	for (i = 0; i < n; i++) {
 		ws->w[i].all = ws;
-		if ((i > 0 && (ws->w[i].ring.buf = aligned_alloc(64,
-		    RING_BYTES)) == NULL) ||
-		    (ws->w[i].pl = pipeline_new(&wc)) == NULL) {
+		ws->w[i].cap = caps != NULL ? caps[i] : NULL;
+		if ((!ws->live && i > 0 && (ws->w[i].ring.buf =
+		    aligned_alloc(64, RING_BYTES)) == NULL) ||
+		    (ws->w[i].pl = pipeline_new(&wc)) == NULL ||
+		    pipeline_counters_init(&ws->w[i].pub, ws->w[i].pl) == -1) {
 			log_warnx("workers: cannot start worker %u", i);
 			goto fail;
 		}
 	}
-	for (i = 1; i < n; i++) {
-		if ((e = pthread_create(&ws->w[i].thread, NULL, worker_main,
-		    &ws->w[i])) != 0) {
+	/* Live, worker 0 has a thread too; the caller keeps the status. */
+	for (i = ws->live ? 0 : 1; i < n; i++) {
+		if ((e = pthread_create(&ws->w[i].thread, NULL, ws->live ?
+		    live_main : worker_main, &ws->w[i])) != 0) {
 			log_warnx("workers: cannot start thread %u: %s", i,
 			    strerror(e));
 			goto fail;
@@ -360,7 +433,7 @@ workers_finish(struct workers *ws, int commit)
 	unsigned int	 i;
 	int		 rv = 0;
 
-	if (ws == NULL || ws->sinks == NULL)
+	if (ws == NULL || ws->finished)
 		return 0;
 	for (i = 1; i < ws->n; i++)
 		if (ws->w[i].ring.buf != NULL)
@@ -371,38 +444,92 @@ workers_finish(struct workers *ws, int commit)
 			pthread_join(ws->w[i].thread, NULL);
 			ws->w[i].started = 0;
 		}
-	for (i = 0; i < ws->n; i++)
-		if (ws->w[i].pl != NULL &&
-		    pipeline_finish(ws->w[i].pl, commit) == -1)
+	for (i = 0; i < ws->n; i++) {
+		if (ws->w[i].pl == NULL)
+			continue;
+		if (pipeline_finish(ws->w[i].pl, commit) == -1)
 			rv = -1;
+		publish(&ws->w[i]);
+	}
 	if (pipeline_sinks_close(ws->sinks, rv == 0 && commit) == -1)
 		rv = -1;
-	ws->sinks = NULL;
+	ws->finished = 1;
 	return rv;
 }
 
-static void
-add_u64(void *dst, const void *src, size_t size)
+/*
+ * Live: waits while every worker reads, calling back now and then on
+ * the caller's thread; 0 once stopped, -1 if a socket failed.
+ */
+int
+workers_wait(struct workers *ws, void (*each)(void *), void *arg,
+    char *err, size_t errlen)
 {
-	uint64_t	*d = dst;
-	const uint64_t	*s = src;
-	size_t		 i;
+	struct timespec	 ts = { 0, 100000000 };
+	unsigned int	 i, ended;
+	int		 rv = 0;
 
-	for (i = 0; i < size / sizeof(uint64_t); i++)
-		d[i] += s[i];
+	do {
+		nanosleep(&ts, NULL);
+		each(arg);
+		for (i = 0, ended = 0; i < ws->n; i++)
+			ended += atomic_load_explicit(&ws->w[i].ended,
+			    memory_order_acquire);
+	} while (ended < ws->n);
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].rv == -1) {
+			snprintf(err, errlen, "worker %u: %s", i, ws->w[i].err);
+			rv = -1;
+		}
+	return rv;
 }
 
-/*
- * Counters add up.  So do the gauges (active flows), and the sum of the
- * per-worker peaks bounds the peak of the whole.
- */
+/* The counters of every worker as of its last tick, summed. */
+void
+workers_counters(struct workers *ws, struct pipeline_counters *sum,
+    struct capture_stats *cap)
+{
+	struct pipeline_counters	 keep = *sum;
+	unsigned int			 i;
+
+	memset(sum->app_bytes, 0, ((size_t)sum->napps + 1) * 8);
+	memset(sum->rule_hits, 0, sum->nrules * 8);
+	memset(sum, 0, sizeof(*sum));
+	sum->napps = keep.napps;
+	sum->app_bytes = keep.app_bytes;
+	sum->nrules = keep.nrules;
+	sum->rule_hits = keep.rule_hits;
+	memset(cap, 0, sizeof(*cap));
+	for (i = 0; i < ws->n; i++) {
+		pthread_mutex_lock(&ws->w[i].lock);
+		pipeline_counters_add(sum, &ws->w[i].pub);
+		cap->received += ws->w[i].cap_stats.received;
+		cap->bytes += ws->w[i].cap_stats.bytes;
+		cap->kernel_drops += ws->w[i].cap_stats.kernel_drops;
+		cap->iface_drops += ws->w[i].cap_stats.iface_drops;
+		pthread_mutex_unlock(&ws->w[i].lock);
+	}
+}
+
+struct pipeline_sinks *
+workers_sinks(struct workers *ws)
+{
+	return ws->sinks;
+}
+
+/* Worker 0's pipeline: for names, which every pipeline has alike. */
+struct pipeline *
+workers_first(struct workers *ws)
+{
+	return ws->w[0].pl;
+}
+
+/* After workers_finish(): the totals, and each worker's packets. */
 void
 workers_totals(const struct workers *ws, struct workers_totals *t)
 {
 	unsigned int	 i;
 
-	_Static_assert(sizeof(t->pkt) % 8 == 0 && sizeof(t->flows) % 8 == 0 &&
-	    sizeof(t->dpi) % 8 == 0, "counters are 64-bit words");
 	memset(t, 0, sizeof(*t));
 	t->n = ws->n;
 	for (i = 0; i < ws->n; i++) {
@@ -410,11 +537,6 @@ workers_totals(const struct workers *ws, struct workers_totals *t)
 		if (ws->w[i].pl == NULL)
 			continue;
 		t->packets[i] = pipeline_stats(ws->w[i].pl)->packets;
-		add_u64(&t->pkt, pipeline_stats(ws->w[i].pl), sizeof(t->pkt));
-		add_u64(&t->flows, pipeline_flow_stats(ws->w[i].pl),
-		    sizeof(t->flows));
-		add_u64(&t->dpi, pipeline_dpi_stats(ws->w[i].pl),
-		    sizeof(t->dpi));
 	}
 }
 
@@ -428,8 +550,10 @@ workers_free(struct workers *ws)
 	for (i = 0; i < ws->n; i++) {
 		pipeline_free(ws->w[i].pl);
 		free(ws->w[i].ring.buf);
+		pipeline_counters_free(&ws->w[i].pub);
+		pthread_mutex_destroy(&ws->w[i].lock);
 	}
-	pipeline_sinks_close(ws->sinks, 0);
+	pipeline_sinks_free(ws->sinks);
 	free(ws->w);
 	free(ws);
 }

@@ -20,16 +20,24 @@
 struct workers;
 
 struct workers_totals {
-	struct pipeline_stats	 pkt;
-	struct flow_table_stats	 flows;
-	struct dpi_stats	 dpi;
 	unsigned int		 n;
 	uint64_t		 packets[WORKERS_MAX];	/* of each worker */
 	uint64_t		 ring_waits;	/* a ring was full */
 };
 
-/* The pipeline conf is used by each worker; flow records are shared. */
-struct workers	*workers_start(const struct pipeline_conf *, unsigned int n);
+/*
+ * The pipeline conf is used by each worker; the sinks are shared.  With
+ * caps (n live captures in one fanout group), each worker reads its own
+ * in its own thread; without, the caller dispatches with workers_packet().
+ */
+struct workers	*workers_start(const struct pipeline_conf *, unsigned int n,
+		    struct capture **caps);
+int		 workers_wait(struct workers *, void (*each)(void *),
+		    void *arg, char *err, size_t errlen);
+void		 workers_counters(struct workers *, struct pipeline_counters *,
+		    struct capture_stats *);
+struct pipeline_sinks *workers_sinks(struct workers *);
+struct pipeline	*workers_first(struct workers *);
 /* A capture_fn: the arg is the struct workers. */
 void		 workers_packet(void *, const struct decode_link *,
 		    struct pkt *, uint64_t now_us);
@@ -37,7 +45,7 @@ void		 workers_packet(void *, const struct decode_link *,
 int		 workers_finish(struct workers *, int commit);
 void		 workers_totals(const struct workers *, struct workers_totals *);
 void		 workers_free(struct workers *);
-/* The cores available: the dispatcher is a worker too. */
+/* The cores available less one, at least one. */
 unsigned int	 workers_default(void);
 
 #endif

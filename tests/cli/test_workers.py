@@ -7,7 +7,9 @@
   ports), IPv6, VLANs, and flows that go idle and come back under the
   same key, so that the flow table's housekeeping must happen at the
   same traffic times in every worker as in one; every worker gets work;
-- what workers cannot yet serve is refused with a clear message.
+- the outputs that keep state across flows (store with evidence,
+  violations log, trends, status) hold the same figures;
+- a count of frames (-c) live is refused with several workers.
 
 nDPI keeps caches across flows (STUN, for one): a flow classified thanks
 to another flow's packets can be named differently when the two land in
@@ -17,12 +19,16 @@ different workers, as in ndpiReader's threads.  Two captures of nDPI's
 Binary from ZW_COLLECTOR.
 """
 import glob
+import json
 import os
 import re
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -151,22 +157,233 @@ class Workers(unittest.TestCase):
                 '"lower_port":6000' in r]
         self.assertEqual(len(frag), 300)
 
-    def test_refusals(self):
-        store = os.path.join(self.dir, "events.db")
-        for extra in (["--config", DEMO, "--store", store], ["--status",
-                                            os.path.join(self.dir, "s")],
-                      ["--loop", "2"]):
-            r = subprocess.run([COLLECTOR, "--workers", "2", "-r",
-                                CORPUS[0], *extra],
+    def sinks_run(self, n, cap):
+        """A run with every output that keeps state across flows."""
+        d = os.path.join(self.dir, f"run-{n}")
+        os.mkdir(d)
+        r = subprocess.run([COLLECTOR, "--config", DEMO, "--workers", str(n),
+                            "--store", os.path.join(d, "events.db"),
+                            "--violations", os.path.join(d, "v.jsonl"),
+                            "--rrd-dir", os.path.join(d, "rrd"),
+                            "--status", os.path.join(d, "status.json"),
+                            "-r", cap], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = {}
+        with open(os.path.join(d, "v.jsonl")) as fp:
+            out["violations"] = sorted(fp.read().splitlines())
+        db = sqlite3.connect(os.path.join(d, "events.db"))
+        out["store"] = sorted(db.execute(
+            "SELECT rule, severity, l4proto, src_ip, src_port, dst_ip, "
+            "dst_port, src_site, dst_site, app, detail, first_us, last_us, "
+            "flows, packets, bytes FROM violations").fetchall())
+        out["evidence"] = sorted(db.execute(
+            "SELECT v.src_ip, v.dst_ip, e.packets, length(e.pcap) FROM "
+            "evidence e JOIN violations v ON v.id = e.violation").fetchall())
+        db.close()
+        with open(os.path.join(d, "status.json")) as fp:
+            st = json.load(fp)
+        for k in ("time", "uptime"):
+            del st[k]
+        del st["flows"]["max_active"]
+        out["status"] = st
+        rrd = {}
+        for path in sorted(glob.glob(os.path.join(d, "rrd", "**", "*.rrd"),
+                                     recursive=True)):
+            f = subprocess.run(["rrdtool", "fetch", path, "AVERAGE", "-r",
+                                "60", "-s", str(T0 // 1000000), "-e",
+                                str(T0 // 1000000 + 600)],
                                capture_output=True, text=True)
-            self.assertNotEqual(r.returncode, 0)
-            self.assertIn("--workers 2: for reading files", r.stderr)
-        # Refused before anything is opened.
-        self.assertFalse(os.path.exists(store))
+            self.assertEqual(f.returncode, 0, f.stderr)
+            rrd[os.path.relpath(path, d)] = f.stdout
+        out["rrd"] = rrd
+        return out, r.stderr
+
+    def test_sinks(self):
+        """Store, violations log, trends and status with workers: the
+        figures of one pipeline.  Steps are summed over the workers
+        before they are written, the detectors are shared."""
+        cap = os.path.join(self.dir, "sites.pcap")
+        w = pg.PcapWriter(cap)
+        hosts = [f"10.36.17.{i}" for i in range(2, 30)] + \
+                [f"10.36.33.{i}" for i in range(2, 30)]
+        for sec in range(300):
+            for j, h in enumerate(hosts):
+                if (sec + j) % 3:
+                    continue
+                far = f"1.2.{j % 7}.{1 + sec % 9}"
+                t = T0 + sec * 1000000 + j * 1000
+                w.add(t / 1e6, pg.frame(h, far, pg.UDP, pg.udp(
+                    40000 + j, 53, b"q" * (40 + j))))
+                w.add((t + 300) / 1e6, pg.frame(far, h, pg.UDP, pg.udp(
+                    53, 40000 + j, b"a" * (200 + j))))
+                w.add((t + 500) / 1e6, pg.frame(h, hosts[-1 - j], pg.TCP,
+                    pg.tcp(50000 + sec % 50, 8080, pg.ACK, b"x" * 60)))
+        w.close()
+        one, _ = self.sinks_run(1, cap)
+        two, err = self.sinks_run(2, cap)
+        self.assertRegex(err, r"workers 2, packets each: [1-9]\d* [1-9]")
+        self.assertGreater(len(one["violations"]), 50)
+        self.assertGreater(len(one["store"]), 50)
+        self.assertTrue(one["evidence"])
+        self.assertTrue(one["status"]["sites"])
+        self.assertEqual(one["status"]["capture"]["received"], 16800)
+        site = [k for k in one["rrd"] if "nancheng-jianchang" in k]
+        self.assertTrue(site)
+        self.assertRegex(one["rrd"][site[0]], r": [1-9]")
+        for k in ("violations", "store", "evidence", "status"):
+            self.assertEqual(two[k], one[k], k)
+        self.assertEqual(sorted(two["rrd"]), sorted(one["rrd"]))
+        for k in one["rrd"]:
+            self.assertEqual(two["rrd"][k], one["rrd"][k], k)
+
+    def test_refusals(self):
         r = subprocess.run([COLLECTOR, "--workers", "65", "-r", CORPUS[0]],
                            capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--workers 65", r.stderr)
+        r = subprocess.run([COLLECTOR, "--workers", "2", "-c", "5", "-i",
+                            "lo"], capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("-c: with one worker only", r.stderr)
+
+
+TRAFFIC = r"""
+import socket, sys, time
+kind = sys.argv[1]
+if kind == "serve":
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("10.99.0.1", 8000)); t.listen(64)
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u4.bind(("10.99.0.1", 7000))
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u6.bind(("fd00:99::1", 7000))
+    import select
+    print("ready", flush=True)
+    while True:
+        r, _, _ = select.select([t, u4, u6], [], [])
+        for s in r:
+            if s is t:
+                c, _ = t.accept(); d = c.recv(65536); c.sendall(d * 2)
+                c.close()
+            else:
+                d, a = s.recvfrom(65536); s.sendto(d[:100], a)
+else:
+    for i in range(60):
+        c = socket.create_connection(("10.99.0.1", 8000))
+        c.sendall(b"x" * (100 + i)); c.recv(65536); c.close()
+        for fam, addr in ((socket.AF_INET, "10.99.0.1"),
+                          (socket.AF_INET6, "fd00:99::1")):
+            u = socket.socket(fam, socket.SOCK_DGRAM)
+            u.bind((("10.99.0.2" if fam == socket.AF_INET else
+                     "fd00:99::2"), 30000 + i))
+            # 3000 bytes: IPv4 fragments (RFC 791) and IPv6 ones (RFC 8200).
+            u.sendto(b"y" * (3000 if i % 3 == 0 else 50 + i), (addr, 7000))
+            u.settimeout(2); u.recv(65536); u.close()
+        time.sleep(0.01)
+"""
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
+                     "needs root and iproute2")
+class LiveFanout(unittest.TestCase):
+    """A live interface read by two workers (a PACKET_FANOUT group, a
+    socket each) and, at the same time, by one pipeline: the same flows.
+    The interface is a veth pair between two network namespaces the test
+    makes; traffic: TCP connections, UDP over IPv4 and IPv6, fragmented
+    datagrams of both."""
+
+    def sh(self, *cmd, ok=True):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if ok and r.returncode != 0:
+            raise AssertionError(f"{cmd}: {r.stderr}")
+        return r
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-fanout-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        tag = f"{os.getpid() % 100000}"
+        self.a, self.b = f"zwfa{tag}", f"zwfb{tag}"
+        self.addCleanup(self.sh, "ip", "netns", "del", self.a, ok=False)
+        self.addCleanup(self.sh, "ip", "netns", "del", self.b, ok=False)
+        self.sh("ip", "netns", "add", self.a)
+        self.sh("ip", "netns", "add", self.b)
+        self.sh("ip", "link", "add", "zwa", "netns", self.a, "type", "veth",
+                "peer", "name", "zwb", "netns", self.b)
+        for ns, dev, n in ((self.a, "zwa", 1), (self.b, "zwb", 2)):
+            self.sh("ip", "-n", ns, "addr", "add", f"10.99.0.{n}/24", "dev",
+                    dev)
+            self.sh("ip", "-n", ns, "addr", "add", f"fd00:99::{n}/64",
+                    "dev", dev, "nodad")
+            self.sh("ip", "-n", ns, "link", "set", dev, "up")
+
+    def collector(self, n):
+        out = os.path.join(self.dir, f"flows-{n}.json")
+        p = subprocess.Popen(["ip", "netns", "exec", self.a, COLLECTOR,
+                              "-v", "-i", "zwa", "--workers", str(n),
+                              "--no-store", "--no-rrd", "--flows-json", out,
+                              # every flow ends at the stop, in both runs
+                              "--idle-tcp", "600", "--idle-other", "600",
+                              "--closed", "600",
+                              # not the interface's own chatter at start
+                              "-f", "net 10.99.0.0/24 or net fd00:99::/64",
+                              "--status", os.path.join(self.dir, f"st-{n}"),
+                              "--status-interval", "1"],
+                             stderr=subprocess.PIPE, text=True)
+        return p, out
+
+    def test_same_flows(self):
+        server = subprocess.Popen(["ip", "netns", "exec", self.a,
+                                   sys.executable, "-c", TRAFFIC, "serve"],
+                                  stdout=subprocess.PIPE, text=True)
+        self.addCleanup(server.kill)
+        self.assertEqual(server.stdout.readline().strip(), "ready")
+        runs = [self.collector(1), self.collector(2)]
+        for p, _ in runs:
+            self.addCleanup(p.kill)
+        # Both are capturing once their status files appear.
+        for _ in range(100):
+            if all(os.path.exists(os.path.join(self.dir, f"st-{n}"))
+                   for n in (1, 2)):
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        self.sh("ip", "netns", "exec", self.b, sys.executable, "-c",
+                TRAFFIC, "send")
+        time.sleep(1)
+        with open(os.path.join(self.dir, "st-2")) as fp:
+            st = json.load(fp)
+        self.assertGreater(st["decode"]["packets"], 500)
+        records, errs = [], []
+        for p, out in runs:
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=30)
+            self.assertEqual(p.returncode, 0, err)
+            errs.append(err)
+            with open(out) as fp:
+                recs = [json.loads(x) for x in fp]
+            # Each socket stamps its own copy of a frame: the times of
+            # a flow differ by microseconds between the two runs.
+            for r in recs:
+                del r["first_seen"], r["last_seen"]
+            records.append(sorted(json.dumps(r, sort_keys=True)
+                                  for r in recs))
+        self.assertIn("a socket per worker", errs[1])
+        one, two = records
+        if os.environ.get("ZW_KEEP"):
+            for n, recs in ((1, one), (2, two)):
+                with open(f"/tmp/fanout-{n}.txt", "w") as fp:
+                    fp.write("\n".join(recs))
+        self.assertGreater(len(one), 150)
+        self.assertEqual(two, one)
+        each = re.search(r"^workers 2, packets each: (\d+) (\d+);", errs[1],
+                         re.M)
+        self.assertIsNotNone(each, errs[1])
+        a, b = int(each.group(1)), int(each.group(2))
+        self.assertGreater(a, 0)
+        self.assertGreater(b, 0)
+        total = int(re.search(r"^packets (\d+)", errs[0], re.M).group(1))
+        self.assertEqual(a + b, total)
 
 
 if __name__ == "__main__":
