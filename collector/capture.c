@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "capture.h"
+#include "capture-map.h"
 #include "log.h"
 
 #define CAPTURE_SNAPLEN		262144	/* libpcap's maximum: never cut */
@@ -41,6 +42,9 @@ struct capture {
 	uint64_t		 first_us;
 	uint64_t		 last_us;
 	struct capture_stats	 stats;
+	struct capture_map	 map;		/* base NULL: libpcap reads */
+	struct bpf_program	 prog;		/* the filter, for the map */
+	int			 has_prog;
 };
 
 static volatile sig_atomic_t	 stop_requested;
@@ -75,7 +79,9 @@ capture_setup(struct capture *c, const char *filter, char *err,
 		    pcap_geterr(c->pc));
 		return -1;
 	}
-	pcap_freecode(&prog);
+	/* A mapped file is filtered here, with pcap_offline_filter(). */
+	c->prog = prog;
+	c->has_prog = 1;
 	return 0;
 }
 
@@ -151,7 +157,8 @@ capture_open_file(const char *path, const char *filter, char *err,
 		snprintf(err, errlen, "%s: is a directory", path);
 		return NULL;
 	}
-	if (st.st_size == 0) {
+	/* A pipe has no size; it is read as it comes. */
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		snprintf(err, errlen, "%s: empty file, not a capture", path);
 		return NULL;
 	}
@@ -181,10 +188,12 @@ capture_open_file(const char *path, const char *filter, char *err,
 		return NULL;
 	}
 	if (capture_setup(c, filter, err, errlen) == -1) {
-		pcap_close(c->pc);
-		free(c);
+		capture_close(c);
 		return NULL;
 	}
+	/* libpcap has checked the header; a classic file is read in place. */
+	if (S_ISREG(st.st_mode))
+		(void)capture_map_open(&c->map, fileno(fp), (size_t)st.st_size);
 	return c;
 }
 
@@ -299,6 +308,9 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	capture_map_close(&c->map);
+	if (c->has_prog)
+		pcap_freecode(&c->prog);
 	pcap_close(c->pc);
 	free(c);
 }
@@ -374,6 +386,28 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	r->fn(r->arg, r->c->link, &p, ts);
 }
 
+/* The records of a mapped file, as libpcap would hand them over. */
+static int
+run_map(struct capture *c, struct run_ctx *r, uint64_t count, char *err,
+    size_t errlen)
+{
+	struct pcap_pkthdr	 h;
+	const uint8_t		*data;
+	int			 rv;
+
+	while (!stop_requested) {
+		if (count && c->stats.received >= count)
+			return 0;
+		if ((rv = capture_map_next(&c->map, &h, &data, err,
+		    errlen)) <= 0)
+			return rv;
+		if (c->has_prog && !pcap_offline_filter(&c->prog, &h, data))
+			continue;
+		on_frame((u_char *)r, &h, data);
+	}
+	return 1;
+}
+
 int
 capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
     double speed, uint64_t count, char *err, size_t errlen)
@@ -383,6 +417,8 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
 	int		 n, batch;
 
+	if (c->map.base != NULL)
+		return run_map(c, &r, count, err, errlen);
 	while (!stop_requested) {
 		batch = CAPTURE_BATCH;
 		if (count && count - c->stats.received < (uint64_t)batch)
@@ -441,6 +477,12 @@ capture_stats(struct capture *c, struct capture_stats *s)
 		s->kernel_drops = ps.ps_drop;
 		s->iface_drops = ps.ps_ifdrop;
 	}
+}
+
+int
+capture_frames_stay(const struct capture *c)
+{
+	return c->map.base != NULL;
 }
 
 uint64_t

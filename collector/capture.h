@@ -53,6 +53,11 @@ void		 capture_stop(struct capture *);
 int		 capture_stopping(void);
 void		 capture_request_stop(void);
 void		 capture_stats(struct capture *, struct capture_stats *);
+/*
+ * Whether a frame handed to the callback stays where it is until the
+ * capture is closed (a file read in place), rather than only for the call.
+ */
+int		 capture_frames_stay(const struct capture *);
 uint64_t	 capture_first_us(struct capture *);
 uint64_t	 capture_last_us(struct capture *);
 const char	*capture_link_name(struct capture *);

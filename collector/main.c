@@ -691,9 +691,15 @@ run_files(struct run_state *rs)
 				continue;
 			}
 			rs->cap = c;
+			if (rs->wk != NULL)
+				workers_frames_stay(rs->wk,
+				    capture_frames_stay(c));
 			rv = capture_run(c, on_packet, rs,
 			    o->looping ? timeline : 0, o->speed,
 			    o->count, err, sizeof(err));
+			/* Workers may hold pointers into the file. */
+			if (rs->wk != NULL)
+				workers_drain(rs->wk);
 			if (rv == -1) {
 				capture_stats(c, &cs);
 				log_warnx("capture: %s: damaged after %llu "

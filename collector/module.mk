@@ -1,5 +1,5 @@
 # The collector: capture -> decode -> fragments -> flows -> DPI -> records.
-COLLECTOR_SRCS	:= collector/capture.c collector/decode.c \
+COLLECTOR_SRCS	:= collector/capture.c collector/capture-map.c collector/decode.c \
 		   collector/decode-link.c collector/decode-ip.c \
 		   collector/decode-l4.c collector/decode-tunnel.c \
 		   collector/frag-table.c collector/flow-table.c \

@@ -4,7 +4,10 @@
  * kernel spreads the frames; see capture.c).  From files, a dispatcher
  * feeds them through single-producer, single-consumer byte rings; it is
  * worker 0 as well: its share goes straight through, uncopied, so that
- * N workers take N threads, one per core.
+ * N workers take N threads, one per core.  A file read in place (see
+ * capture-map.c) keeps its frames where they are until it is closed:
+ * a worker then gets the packet as the dispatcher decoded it, pointing
+ * into the file, instead of a copy of the frame to decode again.
  *
  * Results must equal those of one pipeline.  Flows are split by the
  * unordered address pair, so fragments (which carry no ports) go where
@@ -30,7 +33,7 @@
 #define FRAME_MAX	262144		/* libpcap's MAXIMUM_SNAPLEN */
 #define TICK_US		1000000		/* the pipeline's */
 
-enum rec_kind { REC_PACKET, REC_TICK, REC_WRAP };
+enum rec_kind { REC_PACKET, REC_DECODED, REC_TICK, REC_WRAP };
 
 /* len and kind first: a wrap marker may be all that fits at the end. */
 struct rec {
@@ -49,8 +52,9 @@ struct rec {
 struct ring {
 	_Alignas(64) _Atomic uint64_t	 head;	/* written by the dispatcher */
 	_Alignas(64) _Atomic uint64_t	 tail;	/* by the worker */
-	_Alignas(64) uint8_t		*buf;
-	uint64_t			 whead;	/* written, not yet published */
+	_Alignas(64) uint8_t		*buf;	/* read by both, set once */
+	/* The dispatcher's own, on a line the worker never reads. */
+	_Alignas(64) uint64_t		 whead;	/* written, not yet published */
 	uint64_t			 seen_tail;
 	unsigned int			 unpublished;
 	uint64_t			 waits;	/* dispatcher found it full */
@@ -60,8 +64,9 @@ struct ring {
 
 /*
  * The dispatcher's share of flows against another worker's.  Reading,
- * decoding and copying cost it about half of what a packet costs a
- * pipeline (make bench), so it takes half a share.
+ * decoding, hashing and handing over every frame cost it about a third
+ * of what a packet costs a pipeline (make bench: shares of 1:1, 2:3 and
+ * 1:2 measured), so it takes half a share.
  */
 #define SHARE_OWN	1
 #define SHARE_OTHER	2
@@ -90,9 +95,11 @@ struct workers {
 	unsigned int		 n;
 	struct pipeline_sinks	*sinks;
 	int			 live;
+	int			 frames_stay;	/* until workers_drain() */
 	_Atomic int		 done;
 	int			 finished;
 	uint64_t		 seed;
+	uint64_t		 range;		/* of pick()'s hash */
 	uint64_t		 now_us;	/* the clock of one pipeline */
 	uint64_t		 next_tick_us;
 };
@@ -234,17 +241,15 @@ clock_advance(struct workers *ws, uint64_t t_us, int always)
 static unsigned int
 pick(const struct workers *ws, const struct pkt *p)
 {
-	uint8_t		 k[33];
-	uint64_t	 h;
-	int		 i;
+	uint64_t	 s[2], d[2], h;
 
-	for (i = 0; i < 16; i++) {
-		k[i] = p->src[i] ^ p->dst[i];
-		k[16 + i] = (uint8_t)(p->src[i] + p->dst[i]);
-	}
-	k[32] = p->ipver;
-	h = hash_bytes(k, sizeof(k), ws->seed) % (SHARE_OTHER * (ws->n - 1) +
-	    SHARE_OWN);
+	memcpy(s, p->src, sizeof(s));
+	memcpy(d, p->dst, sizeof(d));
+	h = hash_mix((s[0] ^ d[0]) + (s[1] + d[1]) + p->ipver,
+	    ws->seed ^ (s[1] ^ d[1]) ^ (s[0] + d[0]));
+	/* h * range / 2^64: a share without a division. */
+	h = (uint64_t)(((__uint128_t)hash_mix(h, 0x8ebc6af09c88c6e3ULL) *
+	    ws->range) >> 64);
 	return h < SHARE_OWN ? 0 : (unsigned int)(h - SHARE_OWN) /
 	    SHARE_OTHER + 1;
 }
@@ -254,7 +259,6 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
     uint64_t now_us)
 {
 	struct workers	*ws = arg;
-	struct pkt		 d;
 	struct rec		*m;
 	enum decode_reason	 r;
 	unsigned int		 i = 0;
@@ -265,15 +269,25 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
 		clock_advance(ws, now_us, 1);
 		return;
 	}
-	d = *p;
-	r = decode_packet(link, &d);
+	r = decode_packet(link, p);
 	/* A frame that does not decode is counted by worker 0, as a drop. */
 	clock_advance(ws, p->ts_us, r != DECODE_OK);
 	if (r == DECODE_OK)
-		i = pick(ws, &d);
+		i = pick(ws, p);
 	if (i == 0) {
 		/* Its own share is decoded already. */
-		pipeline_decoded(ws->w[0].pl, link, &d, r);
+		pipeline_decoded(ws->w[0].pl, link, p, r);
+		return;
+	}
+	if (ws->frames_stay) {
+		/* The frame stays put: the decoded packet points into it. */
+		len = sizeof(*m) + align8(sizeof(*p));
+		m = (struct rec *)ring_reserve(&ws->w[i].ring, len);
+		m->len = (uint32_t)len;
+		m->kind = REC_DECODED;
+		m->link = link;
+		memcpy(m + 1, p, sizeof(*p));
+		ring_commit(&ws->w[i].ring, len);
 		return;
 	}
 	caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
@@ -302,6 +316,10 @@ consume(struct worker *w, const struct rec *m)
 		p.caplen = m->caplen;
 		p.wirelen = m->wirelen;
 		pipeline_packet(w->pl, m->link, &p, m->ts_us);
+		break;
+	case REC_DECODED:
+		memcpy(&p, m + 1, sizeof(p));
+		pipeline_decoded(w->pl, m->link, &p, DECODE_OK);
 		break;
 	case REC_TICK:
 		pipeline_packet(w->pl, NULL, NULL, m->ts_us);
@@ -379,7 +397,7 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 {
 	struct workers		*ws;
 	struct pipeline_conf	 wc = *c;
-	unsigned int		 i;
+	unsigned int		 i, share;
 	int			 e;
 
 	if (n < 1 || n > WORKERS_MAX) {
@@ -392,12 +410,23 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 		return NULL;
 	}
 	ws->n = n;
-	ws->seed = hash_random_seed();
+	ws->seed = hash_random_seed() | 1;
+	ws->range = SHARE_OTHER * (n - 1) + SHARE_OWN;
 	for (i = 0; i < n; i++)
 		pthread_mutex_init(&ws->w[i].lock, NULL);
 	if ((ws->sinks = pipeline_sinks_open(c, n)) == NULL)
 		goto fail;
 	wc.sinks = ws->sinks;
+	/*
+	 * The bound on flows is the appliance's, not each worker's: they
+	 * share it out (the hash spreads flows evenly; a little room more
+	 * for the unevenness of a few thousand).
+	 */
+	share = c->flows.max_flows / n;
+	share += share < 65536 ? share / 8 : 8192;
+	if (share > c->flows.max_flows)
+		share = c->flows.max_flows;
+	wc.flows.max_flows = share > 0 ? share : 1;
 	ws->live = caps != NULL;
 	for (i = 0; i < n; i++) {
 		ws->w[i].all = ws;
@@ -455,6 +484,27 @@ workers_finish(struct workers *ws, int commit)
 		rv = -1;
 	ws->finished = 1;
 	return rv;
+}
+
+void
+workers_frames_stay(struct workers *ws, int stay)
+{
+	ws->frames_stay = stay;
+}
+
+/* Until every worker has taken all that was sent to it. */
+void
+workers_drain(struct workers *ws)
+{
+	unsigned int	 i, spins;
+
+	for (i = 1; i < ws->n && !ws->live; i++) {
+		ring_publish(&ws->w[i].ring);
+		spins = 0;
+		while (atomic_load_explicit(&ws->w[i].ring.tail,
+		    memory_order_acquire) != ws->w[i].ring.whead)
+			backoff(&spins);
+	}
 }
 
 /*

@@ -32,6 +32,12 @@ struct workers_totals {
  */
 struct workers	*workers_start(const struct pipeline_conf *, unsigned int n,
 		    struct capture **caps);
+/*
+ * Reading a file in place (capture_frames_stay()), frames go to workers
+ * decoded, by pointer: the file must stay open until workers_drain().
+ */
+void		 workers_frames_stay(struct workers *, int);
+void		 workers_drain(struct workers *);
 int		 workers_wait(struct workers *, void (*each)(void *),
 		    void *arg, char *err, size_t errlen);
 void		 workers_counters(struct workers *, struct pipeline_counters *,

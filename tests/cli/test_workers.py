@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,106 @@ class Workers(unittest.TestCase):
                             "lo"], capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("-c: with one worker only", r.stderr)
+
+
+class InPlaceReader(unittest.TestCase):
+    """Classic pcap files are read in place (mapped), anything else by
+    libpcap: both ways give the same records, the same totals and the
+    same damage report.  A FIFO makes libpcap read a file it would
+    otherwise map."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-inplace-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def read(self, name, files):
+        out = os.path.join(self.dir, name + ".json")
+        args = [COLLECTOR, "--flows-json", out]
+        for f in files:
+            args += ["-r", f]
+        r = subprocess.run(args, capture_output=True, text=True)
+        with open(out) as fp:
+            return r.returncode, sorted(fp.read().splitlines()), \
+                totals(r.stderr), [ln for ln in r.stderr.splitlines()
+                                   if "damaged" in ln]
+
+    def nsec_copy(self, path):
+        """The same capture with nanosecond timestamps."""
+        with open(path, "rb") as fp:
+            data = bytearray(fp.read())
+        out = bytearray(struct.pack("<I", 0xa1b23c4d)) + data[4:24]
+        off = 24
+        while off + 16 <= len(data):
+            sec, usec, cap, wire = struct.unpack_from("<IIII", data, off)
+            out += struct.pack("<IIII", sec, usec * 1000, cap, wire)
+            out += data[off + 16:off + 16 + cap]
+            off += 16 + cap
+        path = os.path.join(self.dir, "nsec-" + os.path.basename(path))
+        with open(path, "wb") as fp:
+            fp.write(out)
+        return path
+
+    def test_same_as_libpcap(self):
+        classic = []
+        for f in CORPUS:
+            with open(f, "rb") as fp:
+                if fp.read(4) == struct.pack("<I", 0xa1b2c3d4):
+                    classic.append(f)
+        self.assertGreater(len(classic), 30)
+        # One ends in a damaged record: last, as it stops nothing.
+        classic.sort(key=lambda f: "fuzz" in f)
+        mapped = self.read("mapped", classic)
+        fifos, writers = [], []
+        for i, f in enumerate(classic):
+            fifo = os.path.join(self.dir, f"fifo-{i}")
+            os.mkfifo(fifo)
+            fifos.append(fifo)
+            writers.append(subprocess.Popen(
+                ["sh", "-c", f"cat '{f}' > '{fifo}'"]))
+        streamed = self.read("streamed", fifos)
+        for w in writers:
+            w.wait(timeout=30)
+        self.assertEqual(mapped[0], streamed[0])
+        self.assertEqual(mapped[1], streamed[1])
+        self.assertEqual(mapped[2], streamed[2])
+        self.assertEqual(len(mapped[3]), len(streamed[3]))
+        for a, b in zip(mapped[3], streamed[3]):
+            self.assertEqual(a.split(": damaged after")[1],
+                             b.split(": damaged after")[1])
+        self.assertGreater(len(mapped[1]), 300)
+        # Nanosecond timestamps: the same flows, to the microsecond.
+        small = [f for f in classic if "fuzz" not in f][:10]
+        self.assertEqual(self.read("usec", small)[1:3],
+                         self.read("nsec", [self.nsec_copy(f)
+                                            for f in small])[1:3])
+
+    def test_truncated(self):
+        """A record cut short, and one claiming more than libpcap's snap
+        length: the records before it, and the damage named."""
+        src = os.path.join(self.dir, "three.pcap")
+        w = pg.PcapWriter(src)
+        for i in range(3):
+            w.add(T0 / 1e6 + i, pg.frame("10.1.1.1", "10.2.2.2", pg.UDP,
+                                        pg.udp(5000, 53, b"x" * 30)))
+        w.close()
+        with open(src, "rb") as fp:
+            data = fp.read()
+        first = 24 + 16 + struct.unpack_from("<I", data, 24 + 8)[0]
+        cut = os.path.join(self.dir, "cut.pcap")
+        with open(cut, "wb") as fp:
+            fp.write(data[:first + 20])
+        huge = os.path.join(self.dir, "huge.pcap")
+        with open(huge, "wb") as fp:
+            fp.write(data[:first] + struct.pack("<IIII", 1, 0, 300000,
+                                                300000) + bytes(64))
+        for path, msg in ((cut, "truncated dump file"),
+                          (huge, "invalid packet capture length 300000")):
+            rc, recs, tot, dmg = self.read("t", [path])
+            self.assertEqual(rc, 3)
+            self.assertEqual(len(recs), 1)
+            self.assertEqual(len(dmg), 1)
+            self.assertIn("damaged after 1 records", dmg[0])
+            self.assertIn(msg, dmg[0])
 
 
 TRAFFIC = r"""
