@@ -24,6 +24,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ZW = os.path.join(ROOT, "collector", "zw-collector")
@@ -251,13 +252,26 @@ def instructions(cmd):
     return int(m.group(1)) if m else None
 
 
+def pair_wall(cmd):
+    """Wall seconds for two copies of cmd run at once."""
+    t0 = time.monotonic()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for _ in range(2)]
+    for p in procs:
+        if p.wait() != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed")
+    return time.monotonic() - t0
+
+
 def measure_workers(cap):
     """Packets per second with 1, 2 (4, 8 where there are the cores)
-    workers on the mixed capture; ndpiReader reads a file on one thread."""
+    workers on the mixed capture; ndpiReader reads a file on one thread.
+    Two independent single-pipeline runs at once show what the machine
+    gives two threads that share nothing."""
     cores = os.cpu_count() or 1
     counts = [n for n in (1, 2, 4, 8) if n <= max(2, cores)]
     runs = {n: [] for n in counts}
-    nd, bare = [], []
+    nd, bare, pair = [], [], []
     pk = 0
     for _ in range(REPEAT):
         for n in counts:
@@ -266,19 +280,26 @@ def measure_workers(cap):
             pk = int(re.search(r"^packets (\d+)", err, re.M).group(1))
         nd.append(timed(["ndpiReader", "-q", "-i", cap])[0])
         bare.append(timed([ZW, "--no-dpi", "-r", cap])[0])
+        pair.append(pair_wall([ZW, "-q", "-r", cap]))
     one = statistics.median(runs[1])
     ndpi = statistics.median(nd)
-    print(f"workers: the mixed capture, {pk:,} packets, {cores} cores; a "
-          f"reading thread spreads the frames and is a worker too")
+    print(f"workers: the mixed capture, {pk:,} packets, {cores} cores; the "
+          f"reading thread reads the file in place, decodes and hashes "
+          f"every frame, hands the others' to their rings by pointer, and "
+          f"is a worker too")
     print(f"  {'workers':>8} {'packets/s':>12} {'x 1 worker':>11} "
           f"{'x ndpiReader':>13}")
     for n in counts:
         w = statistics.median(runs[n])
         print(f"  {n:8} {pk / w:12,.0f} {one / w:11.2f} {ndpi / w:13.2f}")
     two = one / statistics.median(runs[2])
+    both = 2 * one / statistics.median(pair)
+    print(f"  two single-pipeline runs at once: {both:.2f}x one run's "
+          f"packets/s (what this machine gives two threads that share "
+          f"nothing)")
     # The estimate takes the per-core gain seen here to 16 workers.
     per_core = two / 2
-    # The dispatcher reads, decodes and copies: less than the whole
+    # The dispatcher reads, decodes and hands over: less than the whole
     # pipeline without nDPI does on one core, which bounds it from below.
     ceiling = pk / statistics.median(bare)
     est = min(pk / one * 16 * per_core, ceiling)
