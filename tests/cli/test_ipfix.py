@@ -8,7 +8,7 @@
   (version 10, lengths, sets, templates 256 and 257), the sequence
   numbers count the records, and each record names its application as
   applicationId (RFC 6759, engine 6) and applicationName, as the flow
-  records do;
+  records do; two workers send through one exporter the records of one;
 - a collector that is not there costs records, counted, not the capture.
 
 Binary from ZW_COLLECTOR.
@@ -151,7 +151,7 @@ class Ipfix(unittest.TestCase):
         self.assertGreater(len(want), 20)
         self.assertEqual(sorted(got), want)
 
-    def receive(self, tcp):
+    def receive(self, tcp, extra=()):
         """A receiver of the test's own: the messages, as sent."""
         kind = socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM
         srv = socket.socket(socket.AF_INET, kind)
@@ -185,7 +185,7 @@ class Ipfix(unittest.TestCase):
         t = threading.Thread(target=loop)
         t.start()
         flows, _ = self.export(f"{'tcp' if tcp else 'udp'}:127.0.0.1:"
-                               f"{port}")
+                               f"{port}", extra)
         t.join(30)
         return flows, msgs
 
@@ -235,6 +235,17 @@ class Ipfix(unittest.TestCase):
         self.assertEqual(sum(1 for m in msgs if m[16:18] == b"\x00\x02"),
                          1)
         self.check_records(flows, msgs)
+
+    def test_workers_share_one_exporter(self):
+        """Two workers export through one stream: one template set, one
+        run of sequence numbers, and every record of the flows."""
+        flows, msgs = self.receive(tcp=True, extra=("--workers", "2"))
+        self.assertEqual(sum(1 for m in msgs if m[16:18] == b"\x00\x02"),
+                         1)
+        self.check_records(flows, msgs)
+        one, msgs1 = self.receive(tcp=True)
+        self.assertEqual(sorted(parse(msgs)[1], key=repr),
+                         sorted(parse(msgs1)[1], key=repr))
 
     def test_no_collector_costs_records_only(self):
         status = os.path.join(self.dir, "status.json")
