@@ -111,6 +111,14 @@ main(int argc, char *argv[])
 
 	conf = load_config(&opt);
 	opt.pipe.conf = conf;
+	/*
+	 * Live, as configured, or a worker per core but one; a file is read
+	 * by one pipeline unless asked, as nDPI's caches link flows (STUN)
+	 * that workers would see apart.
+	 */
+	if (opt.workers == 0)
+		opt.workers = opt.iface == NULL ? 1 : conf != NULL &&
+		    conf->workers > 0 ? conf->workers : workers_default();
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
 	/* Live: the capture is what needs root; then root goes. */
@@ -383,13 +391,6 @@ parse_options(int argc, char **argv, struct options *o)
 		log_warnx("give either -i interface or -r file");
 		usage();
 	}
-	/*
-	 * Live, a worker per core but one; a file is read by one pipeline
-	 * unless asked, as nDPI's caches link flows (STUN) that workers
-	 * would see apart.
-	 */
-	if (o->workers == 0)
-		o->workers = o->iface != NULL ? workers_default() : 1;
 	/* A file read once is written in one piece; a live capture streams. */
 	o->pipe.atomic_outputs = o->iface == NULL && !o->looping;
 }

@@ -177,6 +177,13 @@ conf_agent_ipfix(struct conf_parser *ps, int argc, char **argv)
 	    argv[0]);
 }
 
+/* The collector's pipelines on a live interface (zw-collector --workers). */
+int
+conf_agent_workers(struct conf_parser *ps, int argc, char **argv)
+{
+	return conf_number(ps, "workers", argv[0], 0, 64, &ps->conf->workers);
+}
+
 int
 conf_agent_ipfix_domain(struct conf_parser *ps, int argc, char **argv)
 {

@@ -78,6 +78,7 @@ int	 conf_agent_user(struct conf_parser *, int, char **);
 int	 conf_agent_rrd_prefix(struct conf_parser *, int, char **);
 int	 conf_agent_ipfix(struct conf_parser *, int, char **);
 int	 conf_agent_ipfix_domain(struct conf_parser *, int, char **);
+int	 conf_agent_workers(struct conf_parser *, int, char **);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;

@@ -696,6 +696,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
 	{ "webui-request-rate",	1, conf_agent_request_rate, NULL },
 	{ "webui-metrics-token", 1, conf_agent_metrics_token, NULL },
+	{ "workers",		1, conf_agent_workers,	NULL },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
 };

@@ -295,6 +295,7 @@ struct conf {
 	char		 rrd_prefix[CONF_NAME_MAX];	/* under a central rrdcached */
 	char		 ipfix[CONF_TEXT_MAX];		/* "": no export */
 	unsigned int	 ipfix_domain;			/* observation domain */
+	unsigned int	 workers;			/* live; 0: cores less one */
 	unsigned int	 poll_interval_s;		/* the RRD step too */
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */

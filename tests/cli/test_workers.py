@@ -389,7 +389,8 @@ else:
                      "needs root and iproute2")
 class LiveFanout(unittest.TestCase):
     """A live interface read by two workers (a PACKET_FANOUT group, a
-    socket each) and, at the same time, by one pipeline: the same flows.
+    socket each; `workers 2` in the configuration) and, at the same time,
+    by one pipeline: the same flows.
     The interface is a veth pair between two network namespaces the test
     makes; traffic: TCP connections, UDP over IPv4 and IPv6, fragmented
     datagrams of both."""
@@ -419,9 +420,14 @@ class LiveFanout(unittest.TestCase):
             self.sh("ip", "-n", ns, "link", "set", dev, "up")
 
     def collector(self, n):
+        """One pipeline by the command line; two by the configuration."""
         out = os.path.join(self.dir, f"flows-{n}.json")
+        conf = os.path.join(self.dir, f"zw-{n}.conf")
+        with open(conf, "w") as fp:
+            fp.write(f"workers {n}\n")
         p = subprocess.Popen(["ip", "netns", "exec", self.a, COLLECTOR,
-                              "-v", "-i", "zwa", "--workers", str(n),
+                              "-v", "-i", "zwa", "--config", conf,
+                              *(["--workers", "1"] if n == 1 else []),
                               "--no-store", "--no-rrd", "--flows-json", out,
                               # every flow ends at the stop, in both runs
                               "--idle-tcp", "600", "--idle-other", "600",
