@@ -5,7 +5,7 @@ COLLECTOR_SRCS	:= collector/capture.c collector/capture-map.c collector/decode.c
 		   collector/frag-table.c collector/flow-table.c \
 		   collector/hash.c collector/dpi.c collector/flow-output.c \
 		   collector/ipfix-out.c \
-		   collector/pipeline.c collector/status.c collector/zone-map.c collector/policy.c \
+		   collector/pipeline.c collector/pipeline-sinks.c collector/status.c collector/zone-map.c collector/policy.c \
 		   collector/violation-log.c collector/violation-store.c \
 		   collector/evidence.c collector/detect.c collector/accounting.c \
 		   collector/trend-writer.c collector/workers.c
