@@ -21,6 +21,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 RECS = os.path.join(ROOT, "tests", "snmprec")
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import command  # noqa: E402
 POLLER = os.path.abspath(os.environ.get("ZW_POLLER",
                                         "build/check/zw-poller"))
 SNMPSIMD = shutil.which("snmpsimd") or shutil.which("snmpsimd.py")
@@ -494,10 +496,7 @@ class RealAgent(unittest.TestCase):
     real traffic between them and a link set down."""
 
     def sh(self, *cmd, ok=True):
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if ok and r.returncode != 0:
-            raise AssertionError(f"{cmd}: {r.stderr}")
-        return r
+        return command.sh(*cmd, ok=ok)
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zw-agent-")

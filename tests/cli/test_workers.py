@@ -35,6 +35,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import command  # noqa: E402
 import pcapgen as pg  # noqa: E402
 
 COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
@@ -385,21 +386,12 @@ else:
 """
 
 
-@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
-                     "needs root and iproute2")
-class LiveFanout(unittest.TestCase):
-    """A live interface read by two workers (a PACKET_FANOUT group, a
-    socket each; `workers 2` in the configuration) and, at the same time,
-    by one pipeline: the same flows.
-    The interface is a veth pair between two network namespaces the test
-    makes; traffic: TCP connections, UDP over IPv4 and IPv6, fragmented
-    datagrams of both."""
+class NetnsPair(unittest.TestCase):
+    """Two network namespaces the test makes, joined by a veth pair: the
+    collector captures zwa in the first, traffic comes from the second."""
 
     def sh(self, *cmd, ok=True):
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if ok and r.returncode != 0:
-            raise AssertionError(f"{cmd}: {r.stderr}")
-        return r
+        return command.sh(*cmd, ok=ok)
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zw-fanout-")
@@ -418,6 +410,17 @@ class LiveFanout(unittest.TestCase):
             self.sh("ip", "-n", ns, "addr", "add", f"fd00:99::{n}/64",
                     "dev", dev, "nodad")
             self.sh("ip", "-n", ns, "link", "set", dev, "up")
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
+                     "needs root and iproute2")
+class LiveFanout(NetnsPair):
+    """A live interface read by two workers (a PACKET_FANOUT group, a
+    socket each; `workers 2` in the configuration) and, at the same time,
+    by one pipeline: the same flows.
+    The interface is a veth pair between two network namespaces the test
+    makes; traffic: TCP connections, UDP over IPv4 and IPv6, fragmented
+    datagrams of both."""
 
     def collector(self, n):
         """One pipeline by the command line; two by the configuration."""
@@ -491,6 +494,117 @@ class LiveFanout(unittest.TestCase):
         self.assertGreater(b, 0)
         total = int(re.search(r"^packets (\d+)", errs[0], re.M).group(1))
         self.assertEqual(a + b, total)
+
+
+STEADY = r"""
+import socket, sys, time
+# Ten datagrams a second from each of eight addresses for the seconds
+# asked, each answered (the server echoes).
+end = time.monotonic() + float(sys.argv[1])
+socks = []
+for i in range(2, 10):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind((f"10.99.0.{i}", 31000 + i))
+    u.settimeout(1)
+    socks.append(u)
+while time.monotonic() < end:
+    t = time.monotonic()
+    for u in socks:
+        u.sendto(b"z" * 200, ("10.99.0.1", 7000))
+    for u in socks:
+        try:
+            u.recv(65536)
+        except socket.timeout:
+            pass
+    time.sleep(max(0, 0.1 - (time.monotonic() - t)))
+"""
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
+                     "needs root and iproute2")
+class LiveTrends(NetnsPair):
+    """Live workers on their own clocks give each trend step their counts;
+    the step is written summed, once: the site's traffic, step by step as
+    the status shows it, is what one pipeline's shows.  (A worker's share
+    alone, or one written over another, would be far less.)"""
+
+    def setUp(self):
+        super().setUp()
+        for i in range(3, 10):
+            self.sh("ip", "-n", self.b, "addr", "add", f"10.99.0.{i}/24",
+                    "dev", "zwb")
+
+    def test_steps_summed(self):
+        server = subprocess.Popen(["ip", "netns", "exec", self.a,
+                                   sys.executable, "-c", TRAFFIC, "serve"],
+                                  stdout=subprocess.PIPE, text=True)
+        self.addCleanup(server.kill)
+        self.assertEqual(server.stdout.readline().strip(), "ready")
+        procs, status = [], []
+        for n in (1, 2):
+            conf = os.path.join(self.dir, f"zw-{n}.conf")
+            with open(conf, "w") as fp:
+                fp.write("zone external {\n\tnetwork 10.99.0.0/24\n}\n"
+                         "site lab {\n\tname-zh \"实验室\"\n\tname-en \"Lab\"\n"
+                         "\tlevel city\n\tnetwork 10.99.0.1/32\n"
+                         "\tbandwidth 100M\n}\n"
+                         f"poll-interval 10\nworkers {n}\n")
+            self.sh(COLLECTOR, "-n", "--config", conf)
+            status.append(os.path.join(self.dir, f"status-{n}.json"))
+            p = subprocess.Popen(["ip", "netns", "exec", self.a, COLLECTOR,
+                                  "-i", "zwa", "--config", conf,
+                                  "--no-store", "--rrd-dir",
+                                  os.path.join(self.dir, f"rrd-{n}"),
+                                  "--status", status[-1],
+                                  "--status-interval", "1",
+                                  "-f", "udp and net 10.99.0.0/24"],
+                                 stderr=subprocess.PIPE, text=True)
+            self.addCleanup(p.kill)
+            procs.append(p)
+        time.sleep(1.5)
+        sender = subprocess.Popen(["ip", "netns", "exec", self.b,
+                                   sys.executable, "-c", STEADY, "45"])
+        self.addCleanup(sender.kill)
+        steps = [{}, {}]
+        while sender.poll() is None:
+            time.sleep(1)
+            for k in (0, 1):
+                try:
+                    with open(status[k]) as fp:
+                        st = json.load(fp)
+                except (OSError, ValueError):
+                    continue
+                if "step" in st:
+                    lab = [x for x in st["sites"] if x["name"] == "lab"][0]
+                    steps[k][st["step"]["end"]] = (lab["in_bps"],
+                                                   lab["out_bps"])
+        errs = []
+        for p in procs:
+            p.send_signal(signal.SIGINT)
+            errs.append(p.communicate(timeout=30)[1])
+            self.assertEqual(p.returncode, 0, errs[-1])
+        # The steps both saw whole, with the traffic on throughout.
+        common = sorted(set(steps[0]) & set(steps[1]))[1:-1]
+        self.assertGreaterEqual(len(common), 2, steps)
+        self.assertIn("workers 2, packets each:", errs[1])
+        each = re.search(r"packets each: (\d+) (\d+);", errs[1])
+        self.assertGreater(int(each.group(1)), 0)
+        self.assertGreater(int(each.group(2)), 0)
+        # 80 frames a second in, of 242 bytes (155 kbit/s), and out, of
+        # 142 (91 kbit/s).  A step ends at the first tick (once a second)
+        # past its end, in each process: a step may take up to a second
+        # of traffic more or less than the other process's, the next one
+        # the rest; over the steps the sums agree within the two edges.
+        for end in common:
+            for x, y, low in zip(steps[0][end], steps[1][end],
+                                 (120000, 70000)):
+                self.assertGreater(x, low, steps)
+                self.assertGreater(y, low, steps)
+        for d in (0, 1):
+            x = sum(steps[0][e][d] for e in common)
+            y = sum(steps[1][e][d] for e in common)
+            self.assertAlmostEqual(y, x, delta=x * 0.06, msg=steps)
+        self.assertNotIn("came after their step", errs[1])
 
 
 if __name__ == "__main__":
