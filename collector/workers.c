@@ -29,7 +29,15 @@
 #include "log.h"
 #include "workers.h"
 
-#define RING_BYTES	(4u << 20)	/* a power of two */
+/*
+ * A ring absorbs the bursts of a flow that all go to one worker: 64 MB
+ * (some 400,000 packets handed over decoded) to each of a few workers,
+ * 256 MB in all among more, 16 MB at the least (make bench: 4 MB rings
+ * filled and held the reader up; 64 MB did not).
+ */
+#define RING_MAX	(64u << 20)
+#define RING_MIN	(16u << 20)
+#define RINGS_TOTAL	(256u << 20)
 #define FRAME_MAX	262144		/* libpcap's MAXIMUM_SNAPLEN */
 #define TICK_US		1000000		/* the pipeline's */
 
@@ -53,6 +61,7 @@ struct ring {
 	_Alignas(64) _Atomic uint64_t	 head;	/* written by the dispatcher */
 	_Alignas(64) _Atomic uint64_t	 tail;	/* by the worker */
 	_Alignas(64) uint8_t		*buf;	/* read by both, set once */
+	size_t				 size;	/* a power of two */
 	/* The dispatcher's own, on a line the worker never reads. */
 	_Alignas(64) uint64_t		 whead;	/* written, not yet published */
 	uint64_t			 seen_tail;
@@ -148,6 +157,16 @@ backoff(unsigned int *spins)
 }
 
 static size_t
+ring_size(unsigned int n)
+{
+	size_t	 size = RING_MAX;
+
+	while (size > RING_MIN && size * (n - 1) > RINGS_TOTAL)
+		size >>= 1;
+	return size;
+}
+
+static size_t
 align8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
@@ -165,15 +184,15 @@ static uint8_t *
 ring_reserve(struct ring *r, size_t len)
 {
 	uint64_t	 head = r->whead;
-	size_t		 off = head & (RING_BYTES - 1);
-	size_t		 skip = RING_BYTES - off < len ? RING_BYTES - off : 0;
+	size_t		 off = head & (r->size - 1);
+	size_t		 skip = r->size - off < len ? r->size - off : 0;
 	unsigned int	 spins = 0;
 	int		 waited = 0;
 
-	if (RING_BYTES - (head - r->seen_tail) < len + skip) {
+	if (r->size - (head - r->seen_tail) < len + skip) {
 		/* The worker may be waiting for what is not yet published. */
 		ring_publish(r);
-		while (RING_BYTES - (head - (r->seen_tail =
+		while (r->size - (head - (r->seen_tail =
 		    atomic_load_explicit(&r->tail, memory_order_acquire))) <
 		    len + skip) {
 			waited = 1;
@@ -352,7 +371,7 @@ worker_main(void *arg)
 		spins = 0;
 		while (tail != head) {
 			const struct rec *m = (const struct rec *)(r->buf +
-			    (tail & (RING_BYTES - 1)));
+			    (tail & (r->size - 1)));
 
 			consume(w, m);
 			tail += m->len;
@@ -431,8 +450,9 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 	for (i = 0; i < n; i++) {
 		ws->w[i].all = ws;
 		ws->w[i].cap = caps != NULL ? caps[i] : NULL;
+		ws->w[i].ring.size = ring_size(n);
 		if ((!ws->live && i > 0 && (ws->w[i].ring.buf =
-		    aligned_alloc(64, RING_BYTES)) == NULL) ||
+		    aligned_alloc(64, ws->w[i].ring.size)) == NULL) ||
 		    (ws->w[i].pl = pipeline_new(&wc)) == NULL ||
 		    pipeline_counters_init(&ws->w[i].pub, ws->w[i].pl) == -1) {
 			log_warnx("workers: cannot start worker %u", i);
