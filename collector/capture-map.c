@@ -25,6 +25,8 @@
 #define FILE_HEADER	24
 #define RECORD_HEADER	16
 #define MAX_SNAPLEN	262144		/* libpcap's MAXIMUM_SNAPLEN */
+#define KEEP_MIN	(1u << 20)	/* the last record, and more */
+#define DROP_EVERY	(8u << 20)
 
 static uint32_t
 get32(const uint8_t *p)
@@ -95,6 +97,7 @@ capture_map_open(struct capture_map *m, int fd, size_t len)
 		return -1;
 	}
 	m->mapped = 1;
+	m->keep = KEEP_MIN;
 	(void)madvise(p, len, MADV_SEQUENTIAL | MADV_WILLNEED);
 	if (!guarded) {
 		struct sigaction	 sa;
@@ -107,6 +110,8 @@ capture_map_open(struct capture_map *m, int fd, size_t len)
 	}
 	return 0;
 }
+
+static void	drop_behind(struct capture_map *);
 
 int
 capture_map_next(struct capture_map *m, struct pcap_pkthdr *h,
@@ -141,7 +146,33 @@ capture_map_next(struct capture_map *m, struct pcap_pkthdr *h,
 	}
 	*data = r + RECORD_HEADER;
 	m->off += RECORD_HEADER + h->caplen;
+	if (m->mapped && m->off - m->dropped > m->keep + DROP_EVERY)
+		drop_behind(m);
 	return 1;
+}
+
+/*
+ * What the walk has left behind leaves the process's memory: a file
+ * read once would otherwise count whole in its resident size.  The
+ * pages stay in the page cache.
+ */
+static void
+drop_behind(struct capture_map *m)
+{
+	long	 pg = sysconf(_SC_PAGESIZE);
+	size_t	 upto = (m->off - m->keep) & ~((size_t)pg - 1);
+
+	if (upto <= m->dropped)
+		return;
+	(void)madvise((void *)(uintptr_t)(m->base + m->dropped),
+	    upto - m->dropped, MADV_DONTNEED);
+	m->dropped = upto;
+}
+
+void
+capture_map_keep(struct capture_map *m, size_t bytes)
+{
+	m->keep = bytes > KEEP_MIN ? bytes : KEEP_MIN;
 }
 
 void

@@ -479,6 +479,13 @@ capture_stats(struct capture *c, struct capture_stats *s)
 	}
 }
 
+void
+capture_keep(struct capture *c, size_t bytes)
+{
+	if (c->map.base != NULL)
+		capture_map_keep(&c->map, bytes);
+}
+
 int
 capture_frames_stay(const struct capture *c)
 {

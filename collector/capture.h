@@ -58,6 +58,8 @@ void		 capture_stats(struct capture *, struct capture_stats *);
  * capture is closed (a file read in place), rather than only for the call.
  */
 int		 capture_frames_stay(const struct capture *);
+/* How far behind the reading frames may still be used (see capture-map.h). */
+void		 capture_keep(struct capture *, size_t bytes);
 uint64_t	 capture_first_us(struct capture *);
 uint64_t	 capture_last_us(struct capture *);
 const char	*capture_link_name(struct capture *);

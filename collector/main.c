@@ -692,9 +692,11 @@ run_files(struct run_state *rs)
 				continue;
 			}
 			rs->cap = c;
-			if (rs->wk != NULL)
+			if (rs->wk != NULL) {
 				workers_frames_stay(rs->wk,
 				    capture_frames_stay(c));
+				capture_keep(c, workers_lag_bytes(rs->wk));
+			}
 			rv = capture_run(c, on_packet, rs,
 			    o->looping ? timeline : 0, o->speed,
 			    o->count, err, sizeof(err));

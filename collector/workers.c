@@ -512,6 +512,18 @@ workers_frames_stay(struct workers *ws, int stay)
 	ws->frames_stay = stay;
 }
 
+/*
+ * How far in the file a worker may lag behind the reader: a full ring
+ * of decoded packets, some 160 bytes each, of frames of some 400 bytes
+ * (the mixed capture's mean), with room to spare.  Further is possible,
+ * and costs the worker page faults, never a wrong frame.
+ */
+size_t
+workers_lag_bytes(const struct workers *ws)
+{
+	return ws->n > 1 ? ws->w[1].ring.size * 4 : 0;
+}
+
 /* Until every worker has taken all that was sent to it. */
 void
 workers_drain(struct workers *ws)

@@ -37,6 +37,7 @@ struct workers	*workers_start(const struct pipeline_conf *, unsigned int n,
  * decoded, by pointer: the file must stay open until workers_drain().
  */
 void		 workers_frames_stay(struct workers *, int);
+size_t		 workers_lag_bytes(const struct workers *);
 void		 workers_drain(struct workers *);
 int		 workers_wait(struct workers *, void (*each)(void *),
 		    void *arg, char *err, size_t errlen);
