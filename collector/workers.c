@@ -253,9 +253,9 @@ clock_advance(struct workers *ws, uint64_t t_us, int always)
 }
 
 /*
- * Both directions hash alike: the XOR and the bytewise sum of the two
- * addresses do not depend on their order.  The dispatcher, which also
- * reads, decodes and copies, takes a smaller share than another worker.
+ * Both directions hash alike: the XOR and the sum of the two addresses'
+ * words do not depend on their order.  The dispatcher, which also reads,
+ * decodes and hands over, takes a smaller share than another worker.
  */
 static unsigned int
 pick(const struct workers *ws, const struct pkt *p)

@@ -1,11 +1,13 @@
 /*
- * Worker threads for reading capture files on several cores.  A
- * dispatcher (the caller of workers_packet()) decodes just enough of each
- * frame to hash its address pair symmetrically, so that both directions
- * of a flow, and every fragment of a datagram, reach the same worker; the
- * frame is copied into that worker's single-producer ring, or handed
- * straight to the dispatcher's own pipeline when the share is its own.  Each worker
- * owns a whole pipeline: flow table, fragment table, nDPI state.
+ * Pipelines on several cores.  Each worker owns a whole pipeline: flow
+ * table, fragment table, nDPI state; the outputs are shared (see
+ * pipeline.h).  Live, each reads its own socket of a fanout group.  From
+ * files, a dispatcher (the caller of workers_packet()) decodes each frame
+ * and hashes its address pair symmetrically, so that both directions of
+ * a flow, and every fragment of a datagram, reach the same worker; it
+ * hands the frame to that worker's single-producer ring (decoded, by
+ * pointer, when the file is read in place; else a copy), or straight to
+ * its own pipeline when the share is its own.
  */
 #ifndef ZW_WORKERS_H
 #define ZW_WORKERS_H
