@@ -24,8 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture.h"
 #include "capture-map.h"
+#include "capture.h"
+#include "clock.h"
 #include "log.h"
 
 #define CAPTURE_SNAPLEN		262144	/* libpcap's maximum: never cut */
@@ -52,10 +53,7 @@ static volatile sig_atomic_t	 stop_requested;
 uint64_t
 capture_now_us(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return (uint64_t)clock_wall_us();
 }
 
 static int

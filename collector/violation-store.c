@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "log.h"
 #include "syslog-out.h"
 #include "violation-store.h"
@@ -59,15 +60,6 @@ struct violation_store {
 	int			 stop;
 	struct violation_store_stats stats;	/* under lock */
 };
-
-static int64_t
-wall_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void
 event_free(struct event *e)
@@ -230,7 +222,7 @@ commit_batch(struct violation_store *vs, struct event *batch)
 {
 	struct violation_store_stats d;
 	struct event	*e, *last = NULL;
-	int64_t		 now_us = wall_us();
+	int64_t		 now_us = clock_wall_us();
 	int		 rc, created;
 	size_t		 i, nbatch = 0;
 
@@ -323,8 +315,8 @@ writer(void *arg)
 			failed = commit_batch(vs, batch) == -1;
 		else
 			failed = 0;
-		if (wall_us() >= vs->next_purge_us && !failed)
-			purge(vs, wall_us());
+		if (clock_wall_us() >= vs->next_purge_us && !failed)
+			purge(vs, clock_wall_us());
 		for (i = 0; i < vs->nsyslog; i++) {
 			const struct syslog_out_stats *s =
 			    syslog_out_stats(vs->syslog[i]);
@@ -374,7 +366,7 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	pthread_cond_init(&vs->wake, NULL);
 	pthread_cond_init(&vs->room, NULL);
 	/* Retention is applied at start, then every hour. */
-	purge(vs, wall_us());
+	purge(vs, clock_wall_us());
 	vs->service = c->service;
 	if (vs->service != NULL)
 		audit_log(vs->store, "system", "system", "localhost",

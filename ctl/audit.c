@@ -11,6 +11,7 @@
 
 #include "afile.h"
 #include "audit.h"
+#include "clock.h"
 #include "escape.h"
 #include "log.h"
 #include "parse.h"
@@ -267,7 +268,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 		    RETENTION_MIN_DAYS;
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
-	rc = audit_purge(s, zwctl_now_us() - (int64_t)a.days * DAY_US,
+	rc = audit_purge(s, clock_wall_us() - (int64_t)a.days * DAY_US,
 	    a.by ? a.by : "root", &removed);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));

@@ -18,6 +18,7 @@
 
 #include "afile.h"
 #include "audit.h"
+#include "clock.h"
 #include "log.h"
 #include "report.h"
 #include "sign.h"
@@ -218,7 +219,7 @@ sub_one(struct zwctl *ctx, int argc, char **argv, enum report_kind kind)
 		return ZWCTL_USAGE;
 	/* The last whole day by default. */
 	if (a.until_us == 0)
-		a.until_us = midnight(zwctl_now_us(), 0);
+		a.until_us = midnight(clock_wall_us(), 0);
 	if (a.since_us == 0)
 		a.since_us = midnight(a.until_us - 1, 0);
 	if (a.since_us >= a.until_us) {
@@ -303,7 +304,7 @@ sub_scheduled(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_FAILED;
 	dir = a.dir ? a.dir : c->report_dir;
 	if (a.at_us == 0)
-		a.at_us = zwctl_now_us();
+		a.at_us = clock_wall_us();
 	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
 		log_warn("%s", dir);
 		return ZWCTL_FAILED;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
@@ -453,7 +454,7 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_review(s, id, (enum store_state)state, by, comment,
-	    zwctl_now_us());
+	    clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);
 	audit_log(s, by, "secadmin", "console", "violation-review", object,
 	    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
@@ -602,7 +603,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 		days = c->retention_days;
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
-	rc = store_purge(s, zwctl_now_us() - (int64_t)days * DAY_US, &removed);
+	rc = store_purge(s, clock_wall_us() - (int64_t)days * DAY_US, &removed);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	else

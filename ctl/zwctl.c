@@ -102,45 +102,54 @@ zwctl_conf(struct zwctl *ctx, int required)
 	return ctx->conf;
 }
 
-/* The store named by -s, or by the configuration; it must exist. */
-struct store *
-zwctl_store(struct zwctl *ctx, int flags)
+/* The store's path: named by -s, or by the configuration; NULL if neither. */
+static const char *
+named_store(struct zwctl *ctx)
+{
+	struct conf	*c;
+
+	if (ctx->store != NULL)
+		return ctx->store;
+	if ((c = zwctl_conf(ctx, 1)) == NULL)
+		return NULL;
+	return c->store_path;
+}
+
+static struct store *
+open_store(const char *path, int flags)
 {
 	struct store	*s;
-	struct conf	*c;
-	const char	*path = ctx->store;
 	char		 err[CONF_ERR_MAX + 128];
 
-	if (path == NULL) {
-		if ((c = zwctl_conf(ctx, 1)) == NULL)
-			return NULL;
-		path = c->store_path;
-	}
-	if (access(path, F_OK) == -1) {
-		log_warn("store %s", path);
-		return NULL;
-	}
 	if ((s = store_open(path, flags, err, sizeof(err))) == NULL)
 		log_warnx("%s", err);
 	return s;
 }
 
+/* The store; it must exist. */
+struct store *
+zwctl_store(struct zwctl *ctx, int flags)
+{
+	const char	*path;
+
+	if ((path = named_store(ctx)) == NULL)
+		return NULL;
+	if (access(path, F_OK) == -1) {
+		log_warn("store %s", path);
+		return NULL;
+	}
+	return open_store(path, flags);
+}
+
+/* The store, made if it is not there yet. */
 struct store *
 zwctl_store_create(struct zwctl *ctx)
 {
-	struct store	*s;
-	struct conf	*c;
-	const char	*path = ctx->store;
-	char		 err[CONF_ERR_MAX + 128];
+	const char	*path;
 
-	if (path == NULL) {
-		if ((c = zwctl_conf(ctx, 1)) == NULL)
-			return NULL;
-		path = c->store_path;
-	}
-	if ((s = store_open(path, STORE_CREATE, err, sizeof(err))) == NULL)
-		log_warnx("%s", err);
-	return s;
+	if ((path = named_store(ctx)) == NULL)
+		return NULL;
+	return open_store(path, STORE_CREATE);
 }
 
 int
@@ -151,15 +160,6 @@ zwctl_check(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_FAILED;
 	printf("configuration OK\n");
 	return 0;
-}
-
-int64_t
-zwctl_now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */

@@ -44,7 +44,6 @@ struct store	*zwctl_store_create(struct zwctl *);
 int		 zwctl_subcommand(struct zwctl *,
 		    const struct zwctl_command *, const char *command,
 		    const char *footer, int argc, char **argv);
-int64_t		 zwctl_now_us(void);
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
 int		 zwctl_parse_time(const char *, int64_t *us);
 /* Local time; RFC 3339 with iso. */

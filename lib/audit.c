@@ -15,11 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "store-db.h"
 
 static const char zero_hash[AUDIT_HASH_HEX + 1] =
@@ -106,15 +106,6 @@ col(sqlite3_stmt *st, int i, char *dst, size_t len)
 	snprintf(dst, len, "%s", t ? (const char *)t : "");
 }
 
-static int64_t
-now_us(void)
-{
-	struct timeval	 tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
-
 static int
 one_row(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
@@ -154,7 +145,7 @@ append_locked(sqlite3 *db, struct audit_record *r)
 	sqlite3_finalize(st);
 	r->id = seq + 1;
 	if (r->at_us == 0)
-		r->at_us = now_us();
+		r->at_us = clock_wall_us();
 	if (record_hash(r, r->prev, r->hash) == -1)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO audit (id, at_us, actor, role,"

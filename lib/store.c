@@ -773,6 +773,22 @@ row_violation(sqlite3_stmt *st, struct store_violation *v)
 	v->nevidence = sqlite3_column_int64(st, i++);
 }
 
+/* Each row of a prepared selection of violations, until fn says stop. */
+static int
+walk_violations(sqlite3_stmt *st, store_violation_fn fn, void *arg)
+{
+	struct store_violation	 v;
+	int			 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_violation(st, &v);
+		if (fn(arg, &v) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+}
+
 void
 store_filter_init(struct store_filter *f)
 {
@@ -789,9 +805,7 @@ int
 store_violations(struct store *s, const struct store_filter *f,
     store_violation_fn fn, void *arg)
 {
-	struct store_violation	 v;
 	sqlite3_stmt		*st;
-	int			 rc;
 
 	if (sqlite3_prepare_v2(s->db, SELECT_VIOLATION
 	    " WHERE (?1 = 0 OR last_us >= ?1) AND (?2 = 0 OR v.first_us < ?2)"
@@ -821,13 +835,7 @@ store_violations(struct store *s, const struct store_filter *f,
 	/* Always a bound on the id, so that pages walk the rowid. */
 	sqlite3_bind_int64(st, 11, f->before_id > 0 ? f->before_id :
 	    INT64_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_violation(st, &v);
-		if (fn(arg, &v) != 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+	return walk_violations(st, fn, arg);
 }
 
 int
@@ -929,9 +937,7 @@ int
 store_violations_after(struct store *s, int64_t after_id, int64_t upto_id,
     int max_severity, int64_t limit, store_violation_fn fn, void *arg)
 {
-	struct store_violation	 v;
 	sqlite3_stmt		*st;
-	int			 rc;
 
 	if (sqlite3_prepare_v2(s->db, SELECT_VIOLATION " WHERE v.id > ?1"
 	    " AND v.id <= ?2 AND severity <= ?3 ORDER BY v.id LIMIT ?4", -1,
@@ -941,11 +947,5 @@ store_violations_after(struct store *s, int64_t after_id, int64_t upto_id,
 	sqlite3_bind_int64(st, 2, upto_id);
 	sqlite3_bind_int(st, 3, max_severity);
 	sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_violation(st, &v);
-		if (fn(arg, &v) != 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc_of(rc);
+	return walk_violations(st, fn, arg);
 }

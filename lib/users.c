@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "store-db.h"
 #include "users.h"
 
@@ -156,13 +156,17 @@ users_hash_check(const char *hash, const char *pw)
 	return CRYPTO_memcmp(got, want, KEY_LEN) == 0;
 }
 
-static int64_t
-now_us(void)
+/* Runs a prepared change of one row: 0, or what went wrong. */
+static int
+step_change(struct store *s, sqlite3_stmt *st)
 {
-	struct timeval	 tv;
+	int	 rc = sqlite3_step(st);
 
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_INVALID :
+		    STORE_ERR;
+	return sqlite3_changes(store_db(s)) > 0 ? 0 : STORE_NOTFOUND;
 }
 
 static int
@@ -170,7 +174,6 @@ exec_user(struct store *s, const char *sql, const char *name,
     const char *text, int64_t a, int64_t b)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
 		return STORE_ERR;
@@ -180,12 +183,7 @@ exec_user(struct store *s, const char *sql, const char *name,
 	else
 		sqlite3_bind_int64(st, 2, a);
 	sqlite3_bind_int64(st, 3, b);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_INVALID :
-		    STORE_ERR;
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : STORE_NOTFOUND;
+	return step_change(s, st);
 }
 
 /* Sets a user's hash, by insert (a new user) or update. */
@@ -194,21 +192,15 @@ put_hash(struct store *s, const char *sql, const char *name,
     enum user_role role, const char *hash, int must_change)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now_us());
+	sqlite3_bind_int64(st, 3, clock_wall_us());
 	sqlite3_bind_int(st, 4, must_change != 0);
 	sqlite3_bind_int(st, 5, role);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_INVALID :
-		    STORE_ERR;
-	return sqlite3_changes(store_db(s)) > 0 ? 0 : STORE_NOTFOUND;
+	return step_change(s, st);
 }
 
 int

@@ -17,6 +17,7 @@
 #include <event2/http.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "privdrop.h"
@@ -65,7 +66,7 @@ main(int argc, char *argv[])
 	w.conf = conf;
 	w.rrd_dir = opt.rrd_dir ? opt.rrd_dir : conf->rrd_dir;
 	w.metrics_token = conf->metrics_token;
-	w.started_us = server_now_us();
+	w.started_us = clock_wall_us();
 	if ((w.store = store_open(opt.store ? opt.store : conf->store_path,
 	    STORE_CREATE, err, sizeof(err))) == NULL)
 		fatalx("%s", err);

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "form.h"
 #include "pages.h"
 
@@ -118,7 +119,7 @@ page_login(struct req *r)
 		login_failed(r, 401, "bad_login", name, 0);
 		return;
 	}
-	rc = users_login(r->w->store, name, pw, code, server_now_us(), &u);
+	rc = users_login(r->w->store, name, pw, code, clock_wall_us(), &u);
 	switch (rc) {
 	case LOGIN_OK:
 	case LOGIN_EXPIRED:

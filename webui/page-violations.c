@@ -12,6 +12,7 @@
 
 #include <event2/buffer.h>
 
+#include "clock.h"
 #include "pages.h"
 #include "parse.h"
 
@@ -434,7 +435,7 @@ page_review(struct req *r)
 	if ((k != STORE_RESOLVED && k != STORE_FALSE_POSITIVE) ||
 	    comment != NULL)
 		rc = store_review(r->w->store, id, (enum store_state)k,
-		    r->session->user, comment, server_now_us());
+		    r->session->user, comment, clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);
 	webui_audit(r, "violation-review", object, rc == 0 ? "ok" : "failed",
 	    "%s%s%s", state, comment ? ": " : "", comment ? comment : "");

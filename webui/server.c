@@ -11,7 +11,6 @@
  * goes first.
  */
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -31,6 +30,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "clock.h"
 #include "log.h"
 #include "webui.h"
 
@@ -50,15 +50,6 @@ struct conn {
 static struct client	 clients[WEBUI_CLIENTS];
 static struct conn	 conns[WEBUI_MAX_CONNS];
 static int		 tls_index = -1;	/* SSL ex_data slot */
-
-int64_t
-server_now_us(void)
-{
-	struct timeval	 tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
 
 /* The entry of an address, made if need be (evicting the stalest idle). */
 static struct client *
@@ -269,7 +260,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	const char		*path, *q, *token;
 	char			*host = NULL;
 	ev_uint16_t		 port;
-	int64_t			 now = server_now_us();
+	int64_t			 now = clock_wall_us();
 	int			 method = evhttp_request_get_command(ev);
 
 	memset(&r, 0, sizeof(r));

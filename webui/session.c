@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "webui.h"
 
 static int
@@ -38,7 +39,7 @@ session_new(struct webui *w, const struct user *u, int must_change,
     const char *ip)
 {
 	struct session	*s, *pick = NULL;
-	int64_t		 now = server_now_us();
+	int64_t		 now = clock_wall_us();
 	size_t		 i;
 
 	for (i = 0; i < WEBUI_SESSIONS; i++) {
@@ -68,7 +69,7 @@ struct session *
 session_find(struct webui *w, const char *id)
 {
 	struct session	*s;
-	int64_t		 now = server_now_us();
+	int64_t		 now = clock_wall_us();
 	size_t		 i;
 
 	if (id == NULL || strlen(id) != 64)

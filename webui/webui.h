@@ -97,7 +97,6 @@ extern const struct page webui_pages[];
 /* server.c */
 int		 server_listen(struct webui *, const char *addr, char *err,
 		    size_t errlen);
-int64_t		 server_now_us(void);
 
 /* session.c */
 struct session	*session_new(struct webui *, const struct user *,

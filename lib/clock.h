@@ -1,0 +1,21 @@
+/*
+ * The wall clock in microseconds since the epoch, as every record of
+ * the project stores time.  Not for measuring intervals: it jumps when
+ * the clock is set (see CLOCK_MONOTONIC for that).
+ */
+#ifndef ZW_CLOCK_H
+#define ZW_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline int64_t
+clock_wall_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+#endif
