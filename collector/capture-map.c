@@ -69,16 +69,26 @@ capture_map_init(struct capture_map *m, const uint8_t *base, size_t len)
  * A mapped file that shrinks while it is read faults on the pages it
  * lost.  That is not a record to skip: the program says so and ends
  * with the status of a damaged input, its outputs left uncommitted.
+ * A fault anywhere else is not this one, and ends as it would have.
  */
+static const uint8_t *volatile	 guard_base;	/* the file mapped now */
+static volatile size_t		 guard_len;
+
 static void
-on_sigbus(int sig)
+on_sigbus(int sig, siginfo_t *si, void *ctx)
 {
 	static const char msg[] =
 	    "zw-collector: a capture file shrank while it was read\n";
+	const uint8_t	*a = si->si_addr;
 
-	(void)sig;
-	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	_exit(3);
+	(void)ctx;
+	if (guard_base != NULL && a >= guard_base &&
+	    a < guard_base + guard_len) {
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		_exit(3);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 int
@@ -103,11 +113,14 @@ capture_map_open(struct capture_map *m, int fd, size_t len)
 		struct sigaction	 sa;
 
 		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_sigbus;
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGBUS, &sa, NULL);
 		guarded = 1;
 	}
+	guard_len = len;
+	guard_base = p;
 	return 0;
 }
 
@@ -178,7 +191,10 @@ capture_map_keep(struct capture_map *m, size_t bytes)
 void
 capture_map_close(struct capture_map *m)
 {
-	if (m->mapped)
+	if (m->mapped) {
+		if (guard_base == m->base)
+			guard_base = NULL;
 		munmap((void *)(uintptr_t)m->base, m->len);
+	}
 	memset(m, 0, sizeof(m[0]));
 }

@@ -40,7 +40,6 @@ struct capture {
 	const struct decode_link *link;
 	int			 live;
 	int			 fd;		/* live: to poll */
-	uint64_t		 first_us;
 	uint64_t		 last_us;
 	struct capture_stats	 stats;
 	struct capture_map	 map;		/* base NULL: libpcap reads */
@@ -370,8 +369,6 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 		ts = (uint64_t)((int64_t)ts + r->shift_us);
 	if (r->speed > 0 && ts >= r->ts0)
 		pace(r, ts);
-	if (r->c->first_us == 0)
-		r->c->first_us = ts;
 	if (ts > r->c->last_us)
 		r->c->last_us = ts;
 	r->c->stats.received++;
@@ -458,14 +455,6 @@ capture_stopping(void)
 }
 
 void
-capture_stop(struct capture *c)
-{
-	stop_requested = 1;
-	if (c != NULL)
-		pcap_breakloop(c->pc);
-}
-
-void
 capture_stats(struct capture *c, struct capture_stats *s)
 {
 	struct pcap_stat	 ps;
@@ -488,12 +477,6 @@ int
 capture_frames_stay(const struct capture *c)
 {
 	return c->map.base != NULL;
-}
-
-uint64_t
-capture_first_us(struct capture *c)
-{
-	return c->first_us;
 }
 
 uint64_t

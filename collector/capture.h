@@ -49,7 +49,6 @@ void		 capture_close(struct capture *);
 int		 capture_run(struct capture *, capture_fn, void *arg,
 		    uint64_t rebase_us, double speed, uint64_t count,
 		    char *err, size_t errlen);
-void		 capture_stop(struct capture *);
 int		 capture_stopping(void);
 void		 capture_request_stop(void);
 void		 capture_stats(struct capture *, struct capture_stats *);
@@ -60,7 +59,6 @@ void		 capture_stats(struct capture *, struct capture_stats *);
 int		 capture_frames_stay(const struct capture *);
 /* How far behind the reading frames may still be used (see capture-map.h). */
 void		 capture_keep(struct capture *, size_t bytes);
-uint64_t	 capture_first_us(struct capture *);
 uint64_t	 capture_last_us(struct capture *);
 const char	*capture_link_name(struct capture *);
 uint64_t	 capture_now_us(void);

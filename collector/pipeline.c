@@ -540,24 +540,6 @@ pipeline_stats(const struct pipeline *pl)
 	return &pl->stats;
 }
 
-const struct flow_table_stats *
-pipeline_flow_stats(const struct pipeline *pl)
-{
-	return flow_table_stats(pl->flows);
-}
-
-const struct frag_stats *
-pipeline_frag_stats(const struct pipeline *pl)
-{
-	return frag_table_stats(pl->frags);
-}
-
-const struct dpi_stats *
-pipeline_dpi_stats(const struct pipeline *pl)
-{
-	return dpi_stats(pl->dpi);
-}
-
 struct policy *
 pipeline_policy(struct pipeline *pl)
 {
@@ -568,17 +550,4 @@ struct dpi *
 pipeline_dpi(struct pipeline *pl)
 {
 	return pl->dpi;
-}
-
-uint64_t
-pipeline_now_us(const struct pipeline *pl)
-{
-	return pl->now_us;
-}
-
-const uint64_t *
-pipeline_app_bytes(const struct pipeline *pl, uint16_t *n)
-{
-	*n = pl->napps;
-	return pl->app_bytes;
 }

@@ -123,13 +123,7 @@ void		 pipeline_counters_free(struct pipeline_counters *);
 void		 pipeline_free(struct pipeline *);
 
 const struct pipeline_stats *pipeline_stats(const struct pipeline *);
-const struct flow_table_stats *pipeline_flow_stats(const struct pipeline *);
-const struct frag_stats	*pipeline_frag_stats(const struct pipeline *);
-const struct dpi_stats	*pipeline_dpi_stats(const struct pipeline *);
 struct dpi	*pipeline_dpi(struct pipeline *);
 struct policy	*pipeline_policy(struct pipeline *);	/* NULL: no rules */
-uint64_t	 pipeline_now_us(const struct pipeline *);
-/* Bytes per application since start; ids up to *n. */
-const uint64_t	*pipeline_app_bytes(const struct pipeline *, uint16_t *n);
 
 #endif

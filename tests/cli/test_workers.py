@@ -320,6 +320,26 @@ class InPlaceReader(unittest.TestCase):
                          self.read("nsec", [self.nsec_copy(f)
                                             for f in small])[1:3])
 
+    def test_shrinks_while_read(self):
+        """A file cut short while it is read (mapped): the program says so
+        and ends with the status of a damaged input, no records written."""
+        path = os.path.join(self.dir, "shrinks.pcap")
+        w = pg.PcapWriter(path)
+        for i in range(40):
+            w.add(T0 / 1e6 + i * 0.25, pg.frame("10.1.1.1", "10.2.2.2", pg.UDP,
+                                               pg.udp(5000, 53, bytes(1400))))
+        w.close()
+        out = os.path.join(self.dir, "shrinks.json")
+        p = subprocess.Popen([COLLECTOR, "--speed", "1", "--flows-json", out,
+                              "-r", path], stderr=subprocess.PIPE, text=True)
+        self.addCleanup(p.kill)
+        time.sleep(1.5)
+        os.truncate(path, 8192)
+        _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 3, err)
+        self.assertIn("a capture file shrank while it was read", err)
+        self.assertFalse(os.path.exists(out))
+
     def test_truncated(self):
         """A record cut short, and one claiming more than libpcap's snap
         length: the records before it, and the damage named."""
