@@ -114,11 +114,13 @@ main(int argc, char *argv[])
 	/*
 	 * Live, as configured, or a worker per core but one; a file is read
 	 * by one pipeline unless asked, as nDPI's caches link flows (STUN)
-	 * that workers would see apart.
+	 * that workers would see apart; so is a count of frames (-c).
 	 */
+	check_workers(&opt);
 	if (opt.workers == 0)
-		opt.workers = opt.iface == NULL ? 1 : conf != NULL &&
-		    conf->workers > 0 ? conf->workers : workers_default();
+		opt.workers = opt.iface == NULL || opt.count > 0 ? 1 :
+		    conf != NULL && conf->workers > 0 ? conf->workers :
+		    workers_default();
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
 	/* Live: the capture is what needs root; then root goes. */
@@ -127,7 +129,6 @@ main(int argc, char *argv[])
 		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
-	check_workers(&opt);
 	rs.store = opt.pipe.store = start_store(&opt, conf);
 	rs.trends = opt.pipe.trends = start_trends(&opt, conf);
 	start_pipelines(&rs);
@@ -726,7 +727,10 @@ run_files(struct run_state *rs)
 	return failed ? EXIT_FAILED : damaged ? EXIT_DAMAGED : 0;
 }
 
-/* A count of frames has no meaning over several sockets. */
+/*
+ * A count of frames has no meaning over several sockets: refused when
+ * asked for, before anything is opened.
+ */
 static void
 check_workers(const struct options *o)
 {

@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import struct
 import subprocess
@@ -243,10 +244,34 @@ class Workers(unittest.TestCase):
                            capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--workers 65", r.stderr)
-        r = subprocess.run([COLLECTOR, "--workers", "2", "-c", "5", "-i",
-                            "lo"], capture_output=True, text=True)
+        r = subprocess.run([COLLECTOR, "-v", "--workers", "2", "-c", "5",
+                            "-i", "lo"], capture_output=True, text=True)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("-c: with one worker only", r.stderr)
+        self.assertNotIn("capturing on", r.stderr)     # refused first
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to capture")
+    def test_count_takes_one_pipeline(self):
+        """-c without --workers reads with one pipeline, whatever the
+        configuration says."""
+        conf = os.path.join(self.dir, "w.conf")
+        with open(conf, "w") as fp:
+            fp.write("workers 2\n")
+        p = subprocess.Popen([COLLECTOR, "-v", "--config", conf, "-i", "lo",
+                              "--no-store", "--no-rrd", "-c", "3", "-f",
+                              "udp port 9"],
+                             stderr=subprocess.PIPE, text=True)
+        self.addCleanup(p.kill)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            for _ in range(100):
+                u.sendto(b"x", ("127.0.0.1", 9))
+                time.sleep(0.1)
+                if p.poll() is not None:
+                    break
+        _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertRegex(err, r"(?m)^packets 3,")
+        self.assertNotIn("workers 2", err)
 
 
 class InPlaceReader(unittest.TestCase):
