@@ -526,6 +526,21 @@ pipeline_counters_add(struct pipeline_counters *c,
 	    c->nrules : a->nrules) * 8);
 }
 
+/* Every count to zero; the arrays stay. */
+void
+pipeline_counters_clear(struct pipeline_counters *c)
+{
+	struct pipeline_counters	 k = *c;
+
+	memset(k.app_bytes, 0, ((size_t)k.napps + 1) * sizeof(*k.app_bytes));
+	memset(k.rule_hits, 0, k.nrules * sizeof(*k.rule_hits));
+	memset(c, 0, sizeof(*c));
+	c->napps = k.napps;
+	c->app_bytes = k.app_bytes;
+	c->nrules = k.nrules;
+	c->rule_hits = k.rule_hits;
+}
+
 void
 pipeline_counters_free(struct pipeline_counters *c)
 {

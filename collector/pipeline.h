@@ -119,6 +119,7 @@ void		 pipeline_counters_take(const struct pipeline *,
 		    struct pipeline_counters *);
 void		 pipeline_counters_add(struct pipeline_counters *,
 		    const struct pipeline_counters *);
+void		 pipeline_counters_clear(struct pipeline_counters *);
 void		 pipeline_counters_free(struct pipeline_counters *);
 void		 pipeline_free(struct pipeline *);
 

@@ -571,16 +571,9 @@ void
 workers_counters(struct workers *ws, struct pipeline_counters *sum,
     struct capture_stats *cap)
 {
-	struct pipeline_counters	 keep = *sum;
-	unsigned int			 i;
+	unsigned int	 i;
 
-	memset(sum->app_bytes, 0, ((size_t)sum->napps + 1) * 8);
-	memset(sum->rule_hits, 0, sum->nrules * 8);
-	memset(sum, 0, sizeof(*sum));
-	sum->napps = keep.napps;
-	sum->app_bytes = keep.app_bytes;
-	sum->nrules = keep.nrules;
-	sum->rule_hits = keep.rule_hits;
+	pipeline_counters_clear(sum);
 	memset(cap, 0, sizeof(*cap));
 	for (i = 0; i < ws->n; i++) {
 		pthread_mutex_lock(&ws->w[i].lock);
