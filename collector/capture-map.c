@@ -108,7 +108,9 @@ capture_map_open(struct capture_map *m, int fd, size_t len)
 	}
 	m->mapped = 1;
 	m->keep = KEEP_MIN;
-	(void)madvise(p, len, MADV_SEQUENTIAL | MADV_WILLNEED);
+	/* Advice values are not flags: one call each. */
+	(void)madvise(p, len, MADV_SEQUENTIAL);
+	(void)madvise(p, len, MADV_WILLNEED);
 	if (!guarded) {
 		struct sigaction	 sa;
 
