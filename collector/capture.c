@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -40,6 +42,7 @@ struct capture {
 	const struct decode_link *link;
 	int			 live;
 	int			 fd;		/* live: to poll */
+	int			 wake_fd;	/* or -1: polled too */
 	uint64_t		 last_us;
 	struct capture_stats	 stats;
 	struct capture_map	 map;		/* base NULL: libpcap reads */
@@ -95,6 +98,7 @@ capture_open_live(const char *iface, unsigned int buffer_mb,
 		return NULL;
 	}
 	c->live = 1;
+	c->wake_fd = -1;
 	if ((c->pc = pcap_create(iface, ebuf)) == NULL) {
 		snprintf(err, errlen, "%s: %s", iface, ebuf);
 		free(c);
@@ -163,6 +167,7 @@ capture_open_file(const char *path, const char *filter, char *err,
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
+	c->wake_fd = -1;
 	/*
 	 * libpcap reads each record with two fread() calls; a large stdio
 	 * buffer turns a read(2) per 4 KB into one per CAPTURE_FILE_BUFFER,
@@ -255,6 +260,29 @@ static const struct sock_filter fanout_prog[] = {
 	/* 41 */ BPF_STMT(BPF_RET | BPF_A, 0),
 	/* 42 */ BPF_STMT(BPF_RET | BPF_K, 0),
 };
+
+/*
+ * The program's choice, computed here: the worker of a flow whose frames
+ * came through a tunnel, named by the inner pair the kernel did not see.
+ * For any other frame it is the member the frame came to.
+ */
+unsigned int
+capture_fanout_member(const uint8_t src[16], const uint8_t dst[16],
+    uint8_t ipver, unsigned int members)
+{
+	uint32_t	 a = 0, s, d;
+	int		 i;
+
+	for (i = 0; i < (ipver == 6 ? 16 : 4); i += 4) {
+		memcpy(&s, src + i, 4);
+		memcpy(&d, dst + i, 4);
+		a ^= ntohl(s) ^ ntohl(d);
+	}
+	a ^= a >> 16;
+	a *= 0x45d9f3b;
+	a ^= a >> 16;
+	return members > 0 ? a % members : 0;
+}
 
 int
 capture_fanout(struct capture *c, uint16_t group, unsigned int members,
@@ -409,7 +437,9 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 {
 	struct run_ctx	 r = { c, fn, arg, rebase_us, rebase_us != 0, 0, 0, speed,
 	    0, 0 };
-	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
+	struct pollfd	 pfd[2] = { { c->fd, POLLIN, 0 },
+	    { c->wake_fd, POLLIN, 0 } };
+	uint64_t	 woken;
 	int		 n, batch;
 
 	if (c->map.base != NULL)
@@ -427,12 +457,14 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 			break;
 		if (c->live) {
 			/* Nothing now: wait, a signal cuts the wait short. */
-			if (n == 0 && poll(&pfd, 1, CAPTURE_TIMEOUT_MS) == -1 &&
-			    errno != EINTR) {
+			if (n == 0 && poll(pfd, c->wake_fd >= 0 ? 2 : 1,
+			    CAPTURE_TIMEOUT_MS) == -1 && errno != EINTR) {
 				snprintf(err, errlen, "poll: %s",
 				    strerror(errno));
 				return -1;
 			}
+			if (c->wake_fd >= 0 && (pfd[1].revents & POLLIN))
+				(void)read(c->wake_fd, &woken, sizeof(woken));
 			fn(arg, NULL, NULL, capture_now_us());
 		} else if (n == 0)
 			return 0;
@@ -440,6 +472,17 @@ capture_run(struct capture *c, capture_fn fn, void *arg, uint64_t rebase_us,
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Live: a descriptor polled with the socket (an eventfd), so that a
+ * wait for frames also ends when it is written to; the callback is then
+ * called with no frame.
+ */
+void
+capture_wake_on(struct capture *c, int fd)
+{
+	c->wake_fd = fd;
 }
 
 void

@@ -18,6 +18,7 @@ struct capture_stats {
 	uint64_t	 bytes;
 	uint64_t	 kernel_drops;	/* ring full (live) */
 	uint64_t	 iface_drops;	/* dropped by the NIC or driver */
+	uint64_t	 handover_drops; /* live workers: a ring was full */
 };
 
 /* Called per frame; and with p == NULL when time moves on (now_us). */
@@ -36,6 +37,9 @@ struct capture	*capture_open_file(const char *path, const char *filter,
 int		 capture_fanout(struct capture *, uint16_t group,
 		    unsigned int members, char *err, size_t errlen);
 void		 capture_drain(struct capture *);
+/* The member the fanout program gives a frame of this address pair. */
+unsigned int	 capture_fanout_member(const uint8_t src[16],
+		    const uint8_t dst[16], uint8_t ipver, unsigned int members);
 void		 capture_close(struct capture *);
 
 /*
@@ -51,6 +55,8 @@ int		 capture_run(struct capture *, capture_fn, void *arg,
 		    char *err, size_t errlen);
 int		 capture_stopping(void);
 void		 capture_request_stop(void);
+/* Live: an eventfd polled with the socket, to end a wait for frames. */
+void		 capture_wake_on(struct capture *, int fd);
 void		 capture_stats(struct capture *, struct capture_stats *);
 /*
  * Whether a frame handed to the callback stays where it is until the

@@ -778,5 +778,9 @@ summary(const struct run_state *rs, double elapsed_s)
 	fprintf(stderr, "workers %u, packets each:", t.n);
 	for (i = 0; i < t.n; i++)
 		fprintf(stderr, " %" PRIu64, t.packets[i]);
-	fprintf(stderr, "; rings full %" PRIu64 " times\n", t.ring_waits);
+	fprintf(stderr, "; rings full %" PRIu64 " times", t.ring_waits);
+	if (rs->opt->iface != NULL)
+		fprintf(stderr, "; passed on by their tunnel %" PRIu64
+		    ", lost %" PRIu64, t.handed, t.lost);
+	fputc('\n', stderr);
 }

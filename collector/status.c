@@ -158,9 +158,10 @@ status_write_json(const char *path, const struct status_view *v)
 	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
 	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
 	fprintf(fp, "\"capture\":{\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
-	    ",\"kernel_drops\":%" PRIu64 ",\"iface_drops\":%" PRIu64 "},\n",
-	    v->cap.received, v->cap.bytes, v->cap.kernel_drops,
-	    v->cap.iface_drops);
+	    ",\"kernel_drops\":%" PRIu64 ",\"iface_drops\":%" PRIu64
+	    ",\"handover_drops\":%" PRIu64 "},\n", v->cap.received,
+	    v->cap.bytes, v->cap.kernel_drops, v->cap.iface_drops,
+	    v->cap.handover_drops);
 	fprintf(fp, "\"decode\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"decoded\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"malformed\":%"
 	    PRIu64 ",\"reasons\":{", ps->packets, ps->bytes, ps->decoded,

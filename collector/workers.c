@@ -11,11 +11,17 @@
  *
  * Results must equal those of one pipeline.  Flows are split by the
  * unordered address pair, so fragments (which carry no ports) go where
- * their first fragment went.  Housekeeping must also happen at the same
- * moments of traffic time: the dispatcher keeps the clock a single
- * pipeline would keep and sends every worker a tick whenever that
- * pipeline would have ticked.
+ * their first fragment went.  The kernel spreads live frames by their
+ * outermost pair; a flow inside a tunnel is named by its inner pair and
+ * may come through several tunnels (its two directions through two, a
+ * broadcast through each access point), so a worker passes such a frame
+ * on to the worker its inner pair belongs to, by the same hash.
+ * Housekeeping must also happen at the same moments of traffic time: the
+ * dispatcher keeps the clock a single pipeline would keep and sends
+ * every worker a tick whenever that pipeline would have ticked.
  */
+#include <sys/eventfd.h>
+
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -39,6 +45,13 @@
 #define RING_MIN	(16u << 20)
 #define RINGS_TOTAL	(256u << 20)
 #define FRAME_MAX	262144		/* libpcap's MAXIMUM_SNAPLEN */
+/*
+ * Live, a ring from one worker to another carries only frames whose
+ * tunnel names another worker's flow: 4 MB, made when first needed.  A
+ * worker never waits for another: a frame that finds it full is lost,
+ * and counted.
+ */
+#define HANDOVER_RING	(4u << 20)
 #define TICK_US		1000000		/* the pipeline's */
 
 enum rec_kind { REC_PACKET, REC_DECODED, REC_TICK, REC_WRAP };
@@ -86,6 +99,14 @@ struct worker {
 	struct ring		 ring;
 	struct pipeline		*pl;
 	struct capture		*cap;		/* live: its own socket */
+	unsigned int		 index;
+	/* Live: a ring from each other worker, once it has passed one on. */
+	struct ring *_Atomic	*from;
+	_Atomic uint64_t	 handed;	/* frames it passed on */
+	_Atomic uint64_t	 lost;		/* ... that found a ring full */
+	_Atomic uint64_t	 pending;	/* frames passed to it, ever */
+	uint64_t		 taken;		/* ... as of its last look */
+	int			 wake;		/* an eventfd its capture polls */
 	pthread_t		 thread;
 	int			 started;
 	_Atomic int		 ended;
@@ -179,9 +200,12 @@ ring_publish(struct ring *r)
 	r->unpublished = 0;
 }
 
-/* Room for len bytes contiguous; the tail end is skipped if too short. */
+/*
+ * Room for len bytes contiguous; the tail end is skipped if too short.
+ * Without wait, NULL when there is none now.
+ */
 static uint8_t *
-ring_reserve(struct ring *r, size_t len)
+ring_room(struct ring *r, size_t len, int wait)
 {
 	uint64_t	 head = r->whead;
 	size_t		 off = head & (r->size - 1);
@@ -195,6 +219,8 @@ ring_reserve(struct ring *r, size_t len)
 		while (r->size - (head - (r->seen_tail =
 		    atomic_load_explicit(&r->tail, memory_order_acquire))) <
 		    len + skip) {
+			if (!wait)
+				return NULL;
 			waited = 1;
 			backoff(&spins);
 		}
@@ -209,6 +235,12 @@ ring_reserve(struct ring *r, size_t len)
 		off = 0;
 	}
 	return r->buf + off;
+}
+
+static uint8_t *
+ring_reserve(struct ring *r, size_t len)
+{
+	return ring_room(r, len, 1);
 }
 
 static void
@@ -349,6 +381,23 @@ consume(struct worker *w, const struct rec *m)
 	}
 }
 
+/* A ring's records from its last tail on, handed to the worker. */
+static uint64_t
+ring_take(struct worker *w, struct ring *r, uint64_t tail)
+{
+	uint64_t	 head;
+
+	head = atomic_load_explicit(&r->head, memory_order_acquire);
+	while (tail != head) {
+		const struct rec *m = (const struct rec *)(r->buf +
+		    (tail & (r->size - 1)));
+
+		consume(w, m);
+		tail += m->len;
+	}
+	return tail;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -369,30 +418,117 @@ worker_main(void *arg)
 			continue;
 		}
 		spins = 0;
-		while (tail != head) {
-			const struct rec *m = (const struct rec *)(r->buf +
-			    (tail & (r->size - 1)));
-
-			consume(w, m);
-			tail += m->len;
-		}
+		tail = ring_take(w, r, tail);
 		atomic_store_explicit(&r->tail, tail, memory_order_release);
 	}
 	return NULL;
 }
 
-/* Live: the worker's own socket, its own clock. */
+/* Live: what other workers have passed on to this one. */
+static void
+take_handed(struct worker *w)
+{
+	struct ring	*r;
+	unsigned int	 i;
+
+	w->taken = atomic_load_explicit(&w->pending, memory_order_acquire);
+	for (i = 0; i < w->all->n; i++) {
+		r = atomic_load_explicit(&w->from[i], memory_order_acquire);
+		if (r == NULL)
+			continue;
+		atomic_store_explicit(&r->tail, ring_take(w, r,
+		    atomic_load_explicit(&r->tail, memory_order_relaxed)),
+		    memory_order_release);
+	}
+}
+
+static struct ring *
+handover_ring(struct worker *from, struct worker *to)
+{
+	struct ring	*r;
+
+	r = atomic_load_explicit(&to->from[from->index],
+	    memory_order_acquire);
+	if (r != NULL)
+		return r;
+	if ((r = aligned_alloc(64, sizeof(*r))) == NULL)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	r->size = HANDOVER_RING;
+	if ((r->buf = aligned_alloc(64, r->size)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	atomic_store_explicit(&to->from[from->index], r,
+	    memory_order_release);
+	return r;
+}
+
+/* A copy of the frame to the worker of its flow, never waiting. */
+static void
+hand_on(struct worker *w, unsigned int to, const struct decode_link *link,
+    const struct pkt *p)
+{
+	struct ring	*r;
+	struct rec	*m;
+	uint32_t	 caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
+	size_t		 len = sizeof(*m) + align8(caplen);
+	uint64_t	 one = 1;
+
+	if ((r = handover_ring(w, &w->all->w[to])) == NULL ||
+	    (m = (struct rec *)ring_room(r, len, 0)) == NULL) {
+		atomic_fetch_add_explicit(&w->lost, 1, memory_order_relaxed);
+		return;
+	}
+	m->len = (uint32_t)len;
+	m->kind = REC_PACKET;
+	m->caplen = caplen;
+	m->wirelen = p->wirelen;
+	m->ts_us = p->ts_us;
+	m->link = link;
+	memcpy(m + 1, p->frame, caplen);
+	r->whead += len;
+	ring_publish(r);
+	atomic_fetch_add_explicit(&w->handed, 1, memory_order_relaxed);
+	/* Taken before its next frame, or at once if it waits for one. */
+	atomic_fetch_add_explicit(&w->all->w[to].pending, 1,
+	    memory_order_release);
+	(void)write(w->all->w[to].wake, &one, sizeof(one));
+}
+
+/*
+ * Live: the worker's own socket, its own clock.  A frame whose decoded
+ * pair the fanout program would give another worker came through a
+ * tunnel: it is passed on.
+ */
 static void
 live_packet(void *arg, const struct decode_link *link, struct pkt *p,
     uint64_t now_us)
 {
-	struct worker	*w = arg;
+	struct worker		*w = arg;
+	enum decode_reason	 r;
+	unsigned int		 to;
 
-	pipeline_packet(w->pl, link, p, now_us);
-	if (p == NULL && now_us >= w->next_pub_us) {
-		publish(w);
-		w->next_pub_us = now_us + PUBLISH_US;
+	if (p == NULL) {
+		take_handed(w);
+		pipeline_packet(w->pl, NULL, NULL, now_us);
+		if (now_us >= w->next_pub_us) {
+			publish(w);
+			w->next_pub_us = now_us + PUBLISH_US;
+		}
+		return;
 	}
+	/* Frames passed on to it keep their place among its own. */
+	if (atomic_load_explicit(&w->pending, memory_order_relaxed) !=
+	    w->taken)
+		take_handed(w);
+	r = decode_packet(link, p);
+	if (r == DECODE_OK && (to = capture_fanout_member(p->src, p->dst,
+	    p->ipver, w->all->n)) != w->index) {
+		hand_on(w, to, link, p);
+		return;
+	}
+	pipeline_decoded(w->pl, link, p, r);
 }
 
 static void *
@@ -431,8 +567,10 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 	ws->n = n;
 	ws->seed = hash_random_seed() | 1;
 	ws->range = SHARE_OTHER * (n - 1) + SHARE_OWN;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		pthread_mutex_init(&ws->w[i].lock, NULL);
+		ws->w[i].wake = -1;
+	}
 	if ((ws->sinks = pipeline_sinks_open(c, n)) == NULL)
 		goto fail;
 	wc.sinks = ws->sinks;
@@ -449,7 +587,14 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 	ws->live = caps != NULL;
 	for (i = 0; i < n; i++) {
 		ws->w[i].all = ws;
+		ws->w[i].index = i;
 		ws->w[i].cap = caps != NULL ? caps[i] : NULL;
+		if (ws->live && ((ws->w[i].from = calloc(n,
+		    sizeof(*ws->w[i].from))) == NULL || (ws->w[i].wake =
+		    eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1))
+			goto fail;
+		if (ws->live)
+			capture_wake_on(caps[i], ws->w[i].wake);
 		ws->w[i].ring.size = ring_size(n);
 		if ((!ws->live && i > 0 && (ws->w[i].ring.buf =
 		    aligned_alloc(64, ws->w[i].ring.size)) == NULL) ||
@@ -493,6 +638,10 @@ workers_finish(struct workers *ws, int commit)
 			pthread_join(ws->w[i].thread, NULL);
 			ws->w[i].started = 0;
 		}
+	/* Every worker has stopped: what one passed on to another is taken. */
+	for (i = 0; i < ws->n; i++)
+		if (ws->w[i].from != NULL && ws->w[i].pl != NULL)
+			take_handed(&ws->w[i]);
 	for (i = 0; i < ws->n; i++) {
 		if (ws->w[i].pl == NULL)
 			continue;
@@ -582,6 +731,8 @@ workers_counters(struct workers *ws, struct pipeline_counters *sum,
 		cap->bytes += ws->w[i].cap_stats.bytes;
 		cap->kernel_drops += ws->w[i].cap_stats.kernel_drops;
 		cap->iface_drops += ws->w[i].cap_stats.iface_drops;
+		cap->handover_drops += atomic_load_explicit(&ws->w[i].lost,
+		    memory_order_relaxed);
 		pthread_mutex_unlock(&ws->w[i].lock);
 	}
 }
@@ -609,6 +760,8 @@ workers_totals(const struct workers *ws, struct workers_totals *t)
 	t->n = ws->n;
 	for (i = 0; i < ws->n; i++) {
 		t->ring_waits += ws->w[i].ring.waits;
+		t->handed += ws->w[i].handed;
+		t->lost += ws->w[i].lost;
 		if (ws->w[i].pl == NULL)
 			continue;
 		t->packets[i] = pipeline_stats(ws->w[i].pl)->packets;
@@ -618,11 +771,19 @@ workers_totals(const struct workers *ws, struct workers_totals *t)
 void
 workers_free(struct workers *ws)
 {
-	unsigned int	 i;
+	unsigned int	 i, j;
 
 	if (ws == NULL)
 		return;
 	for (i = 0; i < ws->n; i++) {
+		for (j = 0; ws->w[i].from != NULL && j < ws->n; j++)
+			if (ws->w[i].from[j] != NULL) {
+				free(ws->w[i].from[j]->buf);
+				free(ws->w[i].from[j]);
+			}
+		free(ws->w[i].from);
+		if (ws->w[i].wake != -1)
+			close(ws->w[i].wake);
 		pipeline_free(ws->w[i].pl);
 		free(ws->w[i].ring.buf);
 		pipeline_counters_free(&ws->w[i].pub);

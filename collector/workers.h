@@ -25,6 +25,8 @@ struct workers_totals {
 	unsigned int		 n;
 	uint64_t		 packets[WORKERS_MAX];	/* of each worker */
 	uint64_t		 ring_waits;	/* a ring was full */
+	uint64_t		 handed;	/* live: passed on, by tunnel */
+	uint64_t		 lost;		/* ... finding the ring full */
 };
 
 /*

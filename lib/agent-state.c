@@ -241,7 +241,9 @@ agent_state_read_status(struct agent_state *st, const char *path)
 	st->collector_uptime = u64(root, "uptime");
 	st->packets = u64(dec, "packets");
 	st->octets = u64(dec, "bytes");
-	st->drops = u64(cap, "kernel_drops") + u64(cap, "iface_drops");
+	/* Frames lost between live workers are lost to the capture too. */
+	st->drops = u64(cap, "kernel_drops") + u64(cap, "iface_drops") +
+	    u64(cap, "handover_drops");
 	st->malformed = u64(dec, "malformed");
 	st->flows_active = u64(flows, "active");
 	st->flows_created = u64(flows, "created");
