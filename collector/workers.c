@@ -251,6 +251,28 @@ ring_commit(struct ring *r, size_t len)
 		ring_publish(r);
 }
 
+/* A copy of the frame as the next record; -1 if full and not to wait. */
+static int
+ring_put_frame(struct ring *r, const struct decode_link *link,
+    const struct pkt *p, int wait)
+{
+	struct rec	*m;
+	uint32_t	 caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
+	size_t		 len = sizeof(*m) + align8(caplen);
+
+	if ((m = (struct rec *)ring_room(r, len, wait)) == NULL)
+		return -1;
+	m->len = (uint32_t)len;
+	m->kind = REC_PACKET;
+	m->caplen = caplen;
+	m->wirelen = p->wirelen;
+	m->ts_us = p->ts_us;
+	m->link = link;
+	memcpy(m + 1, p->frame, caplen);
+	ring_commit(r, len);
+	return 0;
+}
+
 static void
 send_tick(struct workers *ws, uint64_t now_us)
 {
@@ -313,7 +335,6 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	struct rec		*m;
 	enum decode_reason	 r;
 	unsigned int		 i = 0;
-	uint32_t		 caplen;
 	size_t			 len;
 
 	if (p == NULL) {
@@ -341,17 +362,7 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
 		ring_commit(&ws->w[i].ring, len);
 		return;
 	}
-	caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
-	len = sizeof(*m) + align8(caplen);
-	m = (struct rec *)ring_reserve(&ws->w[i].ring, len);
-	m->len = (uint32_t)len;
-	m->kind = REC_PACKET;
-	m->caplen = caplen;
-	m->wirelen = p->wirelen;
-	m->ts_us = p->ts_us;
-	m->link = link;
-	memcpy(m + 1, p->frame, caplen);
-	ring_commit(&ws->w[i].ring, len);
+	(void)ring_put_frame(&ws->w[i].ring, link, p, 1);
 }
 
 static void
@@ -470,24 +481,13 @@ hand_on(struct worker *w, unsigned int to, const struct decode_link *link,
     const struct pkt *p)
 {
 	struct ring	*r;
-	struct rec	*m;
-	uint32_t	 caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
-	size_t		 len = sizeof(*m) + align8(caplen);
 	uint64_t	 one = 1;
 
 	if ((r = handover_ring(w, &w->all->w[to])) == NULL ||
-	    (m = (struct rec *)ring_room(r, len, 0)) == NULL) {
+	    ring_put_frame(r, link, p, 0) == -1) {
 		atomic_fetch_add_explicit(&w->lost, 1, memory_order_relaxed);
 		return;
 	}
-	m->len = (uint32_t)len;
-	m->kind = REC_PACKET;
-	m->caplen = caplen;
-	m->wirelen = p->wirelen;
-	m->ts_us = p->ts_us;
-	m->link = link;
-	memcpy(m + 1, p->frame, caplen);
-	r->whead += len;
 	ring_publish(r);
 	atomic_fetch_add_explicit(&w->handed, 1, memory_order_relaxed);
 	/* Taken before its next frame, or at once if it waits for one. */

@@ -609,22 +609,23 @@ def gtp(a, b, teid, inner):
                len(inner), teid) + inner))
 
 flows = []
+
+def exchange(there, back):
+    # Three questions and their answers, each way through its tunnel.
+    flows.append([there, back] * 3)
+
 for k in range(16):
     up, down = f"10.99.0.{20 + k}", f"10.99.0.{40 + k}"
     c, v = f"10.200.{k}.1", f"10.200.{k}.2"
-    flows.append([])
-    for i in range(3):
-        flows[-1].append(ip4(up, "10.99.0.100", 4,
-                             ip4(c, v, 17, udp(5000 + k, 6000, b"q" * 40))))
-        flows[-1].append(ip4("10.99.0.101", down, 4,
-                             ip4(v, c, 17, udp(6000, 5000 + k, b"r" * 60))))
-    c6, v6 = f"fd00:200::{k}:1", f"fd00:200::{k}:2"
-    flows.append([])
-    for i in range(3):
-        flows[-1].append(ip4(up, "10.99.0.100", 41,
-                             ip6(c6, v6, 17, udp(5100 + k, 6100, b"q" * 30))))
-        flows[-1].append(ip4("10.99.0.101", down, 41,
-                             ip6(v6, c6, 17, udp(6100, 5100 + k, b"r" * 50))))
+    exchange(ip4(up, "10.99.0.100", 4,
+                 ip4(c, v, 17, udp(5000 + k, 6000, b"q" * 40))),
+             ip4("10.99.0.101", down, 4,
+                 ip4(v, c, 17, udp(6000, 5000 + k, b"r" * 60))))
+    c, v = f"fd00:200::{k}:1", f"fd00:200::{k}:2"
+    exchange(ip4(up, "10.99.0.100", 41,
+                 ip6(c, v, 17, udp(5100 + k, 6100, b"q" * 30))),
+             ip4("10.99.0.101", down, 41,
+                 ip6(v, c, 17, udp(6100, 5100 + k, b"r" * 50))))
     c, v = f"10.202.{k}.1", f"10.202.{k}.2"
     a, b = f"10.99.0.{60 + k}", f"10.99.0.{80 + k}"
     flows.append([])
@@ -642,12 +643,10 @@ for k in range(16):
             flows[-1].append(vxlan(41000 + k, "10.99.0.103", b,
                                    ip4(v, c, 6, seg)))
     c, v = f"10.203.{k}.1", f"10.203.{k}.2"
-    flows.append([])
-    for i in range(3):
-        flows[-1].append(gtp(f"10.99.0.{120 + k}", "10.99.0.104", 1000 + k,
-                             ip4(c, v, 17, udp(5200 + k, 53, b"q" * 30))))
-        flows[-1].append(gtp("10.99.0.105", f"10.99.0.{140 + k}", 2000 + k,
-                             ip4(v, c, 17, udp(53, 5200 + k, b"r" * 90))))
+    exchange(gtp(f"10.99.0.{120 + k}", "10.99.0.104", 1000 + k,
+                 ip4(c, v, 17, udp(5200 + k, 53, b"q" * 30))),
+             gtp("10.99.0.105", f"10.99.0.{140 + k}", 2000 + k,
+                 ip4(v, c, 17, udp(53, 5200 + k, b"r" * 90))))
 # The n-th frame of every flow, then the next ones well after: each
 # socket hands its frames over in blocks, up to 250 ms after they came,
 # so only frames further apart than that keep their order across
