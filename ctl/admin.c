@@ -25,6 +25,7 @@
 
 #include <sqlite3.h>
 
+#include "afile.h"
 #include "audit.h"
 #include "log.h"
 #include "store.h"
@@ -191,21 +192,6 @@ copy_file(const char *from, const char *to, int lock)
 	return rv;
 }
 
-static int
-mkdirs(const char *path)
-{
-	char	 buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0750) == -1 && errno != EEXIST ? -1 : 0;
-}
-
 /* SQLite's online backup: a consistent copy while others write. */
 static int
 copy_db(const char *from, const char *to)
@@ -253,13 +239,8 @@ keep(struct manifest *m, const char *kind, const char *original,
 	if (access(original, R_OK) == -1)
 		return;
 	snprintf(to, sizeof(to), "%s/%s", m->dir, name);
-	if (strchr(name, '/') != NULL) {
-		char dir[PATH_MAX * 2];
-
-		snprintf(dir, sizeof(dir), "%s", to);
-		*strrchr(dir, '/') = '\0';
-		mkdirs(dir);
-	}
+	if (strchr(name, '/') != NULL)
+		(void)afile_mkdirs(to);
 	if (copy_file(original, to, lock) == -1) {
 		log_warn("%s", original);
 		m->failed++;
@@ -401,13 +382,8 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 				n++;
 			continue;
 		}
-		if (strchr(original, '/') != NULL) {
-			char dir[PATH_MAX * 2];
-
-			snprintf(dir, sizeof(dir), "%s", original);
-			*strrchr(dir, '/') = '\0';
-			mkdirs(dir);
-		}
+		if (strchr(original, '/') != NULL)
+			(void)afile_mkdirs(original);
 		if (copy_file(from, original, 0) == -1) {
 			log_warn("%s", original);
 			failed++;

@@ -115,3 +115,21 @@ afile_own_like_dir(const char *path)
 	    chown(path, sb.st_uid, sb.st_gid) == -1)
 		return;		/* the daemons will say what they cannot open */
 }
+
+int
+afile_mkdirs(const char *path)
+{
+	char	 buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}

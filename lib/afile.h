@@ -22,5 +22,7 @@ void		 afile_abort(struct afile *);
  * running as zonewatch, must then write or read).
  */
 void		 afile_own_like_dir(const char *path);
+/* The directories the file goes in, made as needed (mode 0750); 0 or -1. */
+int		 afile_mkdirs(const char *path);
 
 #endif

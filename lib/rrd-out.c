@@ -18,6 +18,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "afile.h"
 #include "log.h"
 #include "rrd-out.h"
 
@@ -124,22 +125,6 @@ rrd_out_path(const struct rrd_out *r, const char *name, char *buf,
 		snprintf(buf, len, "/nonexistent/too-long.rrd");
 }
 
-/* mkdir -p of the file's directories, below the RRD directory. */
-static int
-make_dirs(const char *path)
-{
-	char	 buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 /*
  * An RRD has its whole size from the start and never grows, so the disk
  * is guarded here only: a file is not created if it would leave less
@@ -215,12 +200,12 @@ create(struct rrd_out *r, const struct rrd_out_kind *k, const char *path,
 	if (!room_for(r, k))
 		return -2;
 	if (r->cached) {
-		if (!r->remote && make_dirs(path) == -1)
+		if (!r->remote && afile_mkdirs(path) == -1)
 			return -1;
 		rv = rrdc_create(path, r->step, t - 1, 1, n, argv);
 	}
 	else {
-		if (make_dirs(path) == -1)
+		if (afile_mkdirs(path) == -1)
 			return -1;
 		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 		rv = rrd_create_r(tmp, r->step, t - 1, n, argv);

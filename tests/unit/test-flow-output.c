@@ -12,6 +12,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "afile.h"
 #include "dpi.h"
 #include "escape.h"
 #include "flow-output.h"
@@ -165,6 +171,43 @@ test_records(void **state)
 	dpi_free(d);
 }
 
+/* The directories a file goes in: made, again without harm, not past. */
+static void
+test_mkdirs(void **state)
+{
+	char		 top[] = "/tmp/zw-mkdirs-XXXXXX", path[256], d[256];
+	char		 huge[5000];
+	struct stat	 sb;
+	mode_t		 um = umask(0);
+
+	(void)state;
+	umask(um);
+	assert_non_null(mkdtemp(top));
+	snprintf(path, sizeof(path), "%s/a/b/c/file.rrd", top);
+	assert_int_equal(afile_mkdirs(path), 0);
+	snprintf(d, sizeof(d), "%s/a/b/c", top);
+	assert_int_equal(stat(d, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0750 & ~um);
+	/* The file itself is not made, as a directory or at all. */
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(afile_mkdirs(path), 0);
+	/* A file where a directory must go. */
+	snprintf(d, sizeof(d), "%s/a/plain", top);
+	fclose(fopen(d, "w"));
+	snprintf(path, sizeof(path), "%s/a/plain/x/y", top);
+	assert_int_equal(afile_mkdirs(path), -1);
+	memset(huge, 'a', sizeof(huge) - 1);
+	huge[0] = '/';
+	huge[sizeof(huge) - 1] = '\0';
+	errno = 0;
+	assert_int_equal(afile_mkdirs(huge), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	unlink(d);
+	snprintf(d, sizeof(d), "rm -rf '%s'", top);
+	assert_int_equal(system(d), 0);
+}
+
 int
 main(void)
 {
@@ -173,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_mkdirs),
 	};
 
 	return cmocka_run_group_tests_name("flow-output", tests, NULL, NULL);
