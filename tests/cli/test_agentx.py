@@ -24,12 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pcapgen as pg  # noqa: E402
+from command import AGENTX, COLLECTOR, DEMO  # noqa: E402
 
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-AGENTX = os.path.abspath(os.environ.get("ZW_AGENTX",
-                                        "build/check/zw-agentx"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
 SNMPD = shutil.which("snmpd") or "/usr/sbin/snmpd"
 TRAPD = shutil.which("snmptrapd") or "/usr/sbin/snmptrapd"
 

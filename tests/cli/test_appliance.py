@@ -30,11 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pcapgen as pg  # noqa: E402
+from command import COLLECTOR, DEMO, ZWCTL  # noqa: E402
 
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-ZWCTL = os.path.abspath(os.environ.get("ZW_ZWCTL", "build/check/zwctl"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
 
 
 def run(args, **kw):

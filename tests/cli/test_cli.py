@@ -19,9 +19,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import pcapgen as pg  # noqa: E402
+from command import AGENTX, COLLECTOR, POLLER, WEBUI, ZWCTL  # noqa: E402
 
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
 PCAPS = os.path.join(HERE, "..", "pcap", "ndpi")
 
 
@@ -390,14 +389,8 @@ class Demo(Base):
         env = dict(os.environ, ZW_DEMO_DIR=self.dir, ZW_DEMO_SPEED="50",
                    ZW_DEMO_LISTEN=f"127.0.0.1:{web}",
                    ZW_DEMO_SNMPSIM=str(port()), ZW_DEMO_SNMPD=str(port()),
-                   ZW_COLLECTOR=COLLECTOR, ZW_WEBUI=os.path.abspath(
-                       os.environ.get("ZW_WEBUI", "build/check/zw-webui")),
-                   ZW_POLLER=os.path.abspath(os.environ.get(
-                       "ZW_POLLER", "build/check/zw-poller")),
-                   ZW_AGENTX=os.path.abspath(os.environ.get(
-                       "ZW_AGENTX", "build/check/zw-agentx")),
-                   ZW_ZWCTL=os.path.abspath(os.environ.get(
-                       "ZW_ZWCTL", "build/check/zwctl")))
+                   ZW_COLLECTOR=COLLECTOR, ZW_WEBUI=WEBUI, ZW_POLLER=POLLER,
+                   ZW_AGENTX=AGENTX, ZW_ZWCTL=ZWCTL)
         root = os.path.join(HERE, "..", "..")
         out_path = os.path.join(tempfile.mkdtemp(), "demo.out")
         out_fp = open(out_path, "w")

@@ -20,6 +20,7 @@ import shutil
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -27,9 +28,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from command import COLLECTOR, DEMO  # noqa: E402
 PCAPS = [os.path.join(ROOT, "tests", "pcap", "ndpi", p)
          for p in ("tor.pcap", "http_ipv6.pcap", "dns_doh.pcap")]
 

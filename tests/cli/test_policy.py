@@ -16,10 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import pcapgen as pg  # noqa: E402
+from command import COLLECTOR, DEMO  # noqa: E402
 
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
 REAL = os.path.join(ROOT, "tests", "policy", "real.conf")
 REAL_EXIT = os.path.join(ROOT, "tests", "policy", "real-exit.conf")
 PCAPS = os.path.join(ROOT, "tests", "pcap", "ndpi")

@@ -23,8 +23,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 RECS = os.path.join(ROOT, "tests", "snmprec")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import command  # noqa: E402
-POLLER = os.path.abspath(os.environ.get("ZW_POLLER",
-                                        "build/check/zw-poller"))
+from command import POLLER, ZWCTL  # noqa: E402
 SNMPSIMD = shutil.which("snmpsimd") or shutil.which("snmpsimd.py")
 
 IF = "1.3.6.1.2.1.2.2.1."
@@ -423,7 +422,7 @@ class Events(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         _, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, err)
-        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+        r = subprocess.run([ZWCTL,
                             "-s", db, "events", "list", "--format", "json"],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -616,7 +615,7 @@ class RealAgent(unittest.TestCase):
         self.sh("ip", "-n", self.sw, "link", "set", "uplink0p", "down")
         _, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, err)
-        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+        r = subprocess.run([ZWCTL,
                             "-s", db, "events", "list", "--format", "json"],
                            capture_output=True, text=True)
         events = [json.loads(x) for x in r.stdout.splitlines()]
@@ -655,7 +654,7 @@ class Trends(unittest.TestCase):
                            check=True)
 
     def query(self, *args):
-        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+        r = subprocess.run([ZWCTL,
                             "-c", os.path.join(self.dir, "zw.conf"),
                             "trends", *args, "--rrd-dir",
                             os.path.join(self.dir, "rrd"),
@@ -715,7 +714,7 @@ class Trends(unittest.TestCase):
         self.assertAlmostEqual(q["in"]["peak_pct"], 99.0, 6)
         self.assertAlmostEqual(q["out"]["mean_pct"], 2.0, 6)
         # Asked for the switches' view, it has none.
-        r = subprocess.run([os.environ.get("ZW_ZWCTL", "build/check/zwctl"),
+        r = subprocess.run([ZWCTL,
                             "-c", os.path.join(self.dir, "zw.conf"),
                             "trends", "site", "nancheng", "--source", "snmp",
                             "--rrd-dir", os.path.join(self.dir, "rrd")],

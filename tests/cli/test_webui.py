@@ -42,13 +42,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, HERE)
 import pcapgen as pg  # noqa: E402
 from test_poller import Snmpsim, SNMPSIMD  # noqa: E402
+from command import COLLECTOR, DEMO, POLLER, WEBUI, ZWCTL  # noqa: E402
 
-WEBUI = os.path.abspath(os.environ.get("ZW_WEBUI", "build/check/zw-webui"))
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-ZWCTL = os.path.abspath(os.environ.get("ZW_ZWCTL", "build/check/zwctl"))
-POLLER = os.path.abspath(os.environ.get("ZW_POLLER", "build/check/zw-poller"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
 BROWSER = os.path.join(ROOT, "tests", "browser")
 SHOTS = os.path.join(ROOT, "tests", "out", "browser")
 CHROMIUM = "/usr/bin/chromium"

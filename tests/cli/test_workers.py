@@ -38,10 +38,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import command  # noqa: E402
 import pcapgen as pg  # noqa: E402
+from command import COLLECTOR, DEMO  # noqa: E402
 
-COLLECTOR = os.path.abspath(os.environ.get("ZW_COLLECTOR",
-                                           "build/check/zw-collector"))
-DEMO = os.path.join(ROOT, "conf", "zonewatch.conf")
 CORPUS = sorted(glob.glob(os.path.join(ROOT, "tests", "pcap", "ndpi", "*")))
 T0 = 1767225600 * 1000000
 
@@ -456,6 +454,14 @@ class NetnsPair(unittest.TestCase):
                     "dev", dev, "nodad")
             self.sh("ip", "-n", ns, "link", "set", dev, "up")
 
+    def serve(self):
+        """The TCP and UDP echo server of TRAFFIC, in the first namespace."""
+        server = subprocess.Popen(["ip", "netns", "exec", self.a,
+                                   sys.executable, "-c", TRAFFIC, "serve"],
+                                  stdout=subprocess.PIPE, text=True)
+        self.addCleanup(server.kill)
+        self.assertEqual(server.stdout.readline().strip(), "ready")
+
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
                      "needs root and iproute2")
@@ -546,11 +552,7 @@ class LiveFanout(LiveBoth):
     datagrams of both."""
 
     def test_same_flows(self):
-        server = subprocess.Popen(["ip", "netns", "exec", self.a,
-                                   sys.executable, "-c", TRAFFIC, "serve"],
-                                  stdout=subprocess.PIPE, text=True)
-        self.addCleanup(server.kill)
-        self.assertEqual(server.stdout.readline().strip(), "ready")
+        self.serve()
         one, two, (a, b, handed) = self.both(lambda: self.sh(
             "ip", "netns", "exec", self.b, sys.executable, "-c", TRAFFIC,
             "send"), 500)
@@ -730,11 +732,7 @@ class LiveTrends(NetnsPair):
                     "dev", "zwb")
 
     def test_steps_summed(self):
-        server = subprocess.Popen(["ip", "netns", "exec", self.a,
-                                   sys.executable, "-c", TRAFFIC, "serve"],
-                                  stdout=subprocess.PIPE, text=True)
-        self.addCleanup(server.kill)
-        self.assertEqual(server.stdout.readline().strip(), "ready")
+        self.serve()
         procs, status = [], []
         for n in (1, 2):
             conf = os.path.join(self.dir, f"zw-{n}.conf")
