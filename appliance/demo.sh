@@ -92,6 +92,7 @@ CONF
 # Four logins, one a role, with passwords made now.
 : >"$DIR/logins.txt"
 chmod 600 "$DIR/logins.txt"
+printf '  %-10s %-11s %s\n' user role password >>"$DIR/logins.txt"
 for u in admin:sysadmin secadmin:secadmin auditor:auditadmin viewer:viewer; do
 	pw="Zw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 	printf '%s\n' "$pw" | "$ZWCTL" -c "$DIR/zonewatch.conf" user add \

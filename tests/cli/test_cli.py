@@ -408,23 +408,31 @@ class Demo(Base):
             if seen > 1000:
                 break
         ctx = ssl._create_unverified_context()
-        login = re.search(r"secadmin\s+secadmin\s+(\S+)", read(out_path))
-        self.assertTrue(login, read(out_path))
+        # The logins as printed, under their heading: each one works.
+        banner = read(out_path)
+        table = re.search(r"\n  user +role +password\n((?:  \S+ +\S+ +Zw-\S+\n)+)",
+                          banner)
+        self.assertTrue(table, banner)
+        logins = [line.split() for line in table.group(1).splitlines()]
+        self.assertEqual([(u, r) for u, r, _ in logins],
+                         [("admin", "sysadmin"), ("secadmin", "secadmin"),
+                          ("auditor", "auditadmin"), ("viewer", "viewer")])
         conn = http.client.HTTPSConnection("127.0.0.1", web, context=ctx,
                                            timeout=20)
-        conn.request("POST", "/api/login",
-                     body=f"user=secadmin&password={login.group(1)}",
-                     headers={"X-Zonewatch-Login": "1", "Content-Type":
-                              "application/x-www-form-urlencoded"})
-        r = conn.getresponse()
-        cookie = r.getheader("Set-Cookie", "").split(";")[0]
-        r.read()
-        self.assertEqual(r.status, 200)
-        conn.request("GET", "/", headers={"Cookie": cookie})
-        r = conn.getresponse()
-        page = r.read().decode()
-        self.assertEqual(r.status, 200)
-        self.assertIn("概览", page)
+        for user, _, password in logins:
+            conn.request("POST", "/api/login",
+                         body=f"user={user}&password={password}",
+                         headers={"X-Zonewatch-Login": "1", "Content-Type":
+                                  "application/x-www-form-urlencoded"})
+            r = conn.getresponse()
+            cookie = r.getheader("Set-Cookie", "").split(";")[0]
+            r.read()
+            self.assertEqual(r.status, 200, user)
+            conn.request("GET", "/", headers={"Cookie": cookie})
+            r = conn.getresponse()
+            page = r.read().decode()
+            self.assertEqual(r.status, 200, user)
+            self.assertIn("概览", page)
         conn.close()
         proc.send_signal(2)
         try:
