@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "totp.h"
 
 #define USER_NAME_MAX		32
 #define USER_PASSWORD_MIN	10
@@ -20,7 +21,7 @@
 #define USER_MAX_FAILURES	5		/* then locked */
 #define USER_LOCK_S		(15 * 60)
 #define USER_EXPIRY_DAYS	90
-#define USER_TOTP_SECRET	32		/* base32 characters, 160 bits */
+#define USER_TOTP_SECRET	TOTP_SECRET_LEN
 
 #define USER_ROLES(X)							\
 	X(SYSADMIN,	"sysadmin",	"系统管理员",	"System administrator")	\
@@ -93,11 +94,5 @@ int		 users_unlock(struct store *, const char *name);
 enum user_login	 users_login(struct store *, const char *name,
 		    const char *password, const char *code, int64_t now_us,
 		    struct user *);
-
-/* TOTP (RFC 6238): HMAC-SHA1, 30-second steps, 6 digits. */
-int		 totp_secret_new(char out[USER_TOTP_SECRET + 1]);
-int		 totp_code(const char *secret, int64_t t, char out[7]);
-/* Accepts the step of now and one either side (clock drift). */
-int		 totp_check(const char *secret, const char *code, int64_t t);
 
 #endif
