@@ -72,7 +72,7 @@ Q		:=
 say		=
 endif
 
-.PHONY: all deps run check bench fuzz install deb clean distclean
+.PHONY: all deps headers run check bench fuzz install deb clean distclean
 .PRECIOUS: $(O)/%.o
 
 all:
@@ -118,7 +118,7 @@ run: deps
 	$(Q)appliance/demo.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=check test-binaries
+	$(Q)$(MAKE) --no-print-directory BUILD=check headers test-binaries
 	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-binaries
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh

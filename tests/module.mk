@@ -40,3 +40,19 @@ $(O)/fuzz/fuzz-form: $(O)/tests/fuzz/fuzz-form.o $(O)/webui/form.o
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^
 
 $(O)/tests/fuzz/fuzz-form.o: ALL_CFLAGS += -Iwebui
+
+# Every header compiles on its own, first in a file: it includes what it
+# uses.  A stamp per header, so only changed ones are compiled again.
+HEADERS		:= $(wildcard lib/*.h collector/*.h poller/*.h snmpd-ext/*.h \
+		   webui/*.h ctl/*.h tests/unit/*.h)
+HEADER_STAMPS	:= $(HEADERS:%.h=$(O)/headers/%.ok)
+HEADER_CFLAGS	= $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Wno-unused-function \
+		  $(REPORT_CFLAGS) $(patsubst -I%,-isystem %,$(shell \
+		  pkg-config --cflags libevent jansson 2>/dev/null))
+
+$(O)/headers/%.ok: %.h
+	@mkdir -p $(@D)
+	$(call say,HDR,$<)$(CC) $(HEADER_CFLAGS) -fsyntax-only -include $< \
+	    -x c /dev/null && touch $@
+
+headers: $(HEADER_STAMPS)

@@ -5,6 +5,12 @@
 #ifndef ZW_TEST_TMPSTORE_H
 #define ZW_TEST_TMPSTORE_H
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
