@@ -150,7 +150,7 @@ capture_map_next(struct capture_map *m, struct pcap_pkthdr *h,
 	h->len = get32(r + 12);
 	if (h->caplen > MAX_SNAPLEN) {
 		snprintf(err, errlen, "invalid packet capture length %u, "
-		    "bigger than maximum of %u", h->caplen, MAX_SNAPLEN);
+		    "bigger than maximum of %d", h->caplen, MAX_SNAPLEN);
 		return -1;
 	}
 	if (left - RECORD_HEADER < h->caplen) {

@@ -294,6 +294,8 @@ network_categories(struct report *r, const struct report_sources *src)
 		}
 		closedir(dir);
 	}
+	/* The first n are set: cppcheck cannot tell. */
+	/* cppcheck-suppress uninitvar */
 	qsort(tot, n, sizeof(tot[0]), by_bytes);
 	for (k = 0; k < n; k++)
 		all += tot[k].bytes;
