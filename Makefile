@@ -122,7 +122,8 @@ run: deps
 # such lists say so (sentinel), so the compiler checks their calls.
 # unknownMacro: Jansson's json_*_foreach, which cppcheck is not shown.
 # variableScope is not asked for: declarations go at the top (KNF).
-LINT_DIRS	:= lib collector poller snmpd-ext webui ctl
+LINT_DIRS	:= lib collector poller snmpd-ext webui ctl tests/unit tests/fuzz \
+		   bench
 lint: deps
 	$(call say,LINT,cppcheck)cppcheck -q -j2 --error-exitcode=1 \
 	    --enable=warning,portability,performance --inline-suppr \

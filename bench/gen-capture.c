@@ -115,7 +115,8 @@ build(uint8_t *b, uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
 		b[o++] = (uint8_t)((8 + plen) >> 8); b[o++] = (uint8_t)(8 + plen);
 		b[o++] = 0; b[o++] = 0;
 	}
-	memcpy(b + o, pl, plen);
+	if (plen > 0)
+		memcpy(b + o, pl, plen);
 	return o + plen;
 }
 
