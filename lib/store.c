@@ -559,25 +559,15 @@ fail:
 	return rc;
 }
 
-int
-store_purge(struct store *s, int64_t before_us, int64_t *removed)
+/* Deletes the rows sql names as older than before_us; adds how many. */
+static int
+delete_before(struct store *s, const char *sql, int64_t before_us,
+    int64_t *removed)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	*removed = 0;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM violations WHERE"
-	    " updated_us < ?", -1, &st, NULL) != SQLITE_OK)
-		return rc_of(sqlite3_errcode(s->db));
-	sqlite3_bind_int64(st, 1, before_us);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return rc_of(rc);
-	*removed = sqlite3_changes64(s->db);
-	/* Events are kept as long, from when they were written. */
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM events WHERE"
-	    " max(created_us, reviewed_us) < ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return rc_of(sqlite3_errcode(s->db));
 	sqlite3_bind_int64(st, 1, before_us);
 	rc = sqlite3_step(st);
@@ -586,6 +576,20 @@ store_purge(struct store *s, int64_t before_us, int64_t *removed)
 		return rc_of(rc);
 	*removed += sqlite3_changes64(s->db);
 	return 0;
+}
+
+int
+store_purge(struct store *s, int64_t before_us, int64_t *removed)
+{
+	int	 rc;
+
+	*removed = 0;
+	if ((rc = delete_before(s, "DELETE FROM violations WHERE updated_us"
+	    " < ?", before_us, removed)) != 0)
+		return rc;
+	/* Events are kept as long, from when they were written. */
+	return delete_before(s, "DELETE FROM events WHERE max(created_us,"
+	    " reviewed_us) < ?", before_us, removed);
 }
 
 /* Events --------------------------------------------------------------- */
