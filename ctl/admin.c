@@ -5,8 +5,13 @@
  * (a consistent snapshot while the collector writes), the configuration
  * files, the RRDs (each read under the lock librrd takes to write it),
  * the report key and the web UI's certificate, and a MANIFEST naming
- * where each came from.  Restore puts them back where the manifest says,
- * once the daemons are stopped.
+ * where each came from.  Restore puts them back, once the daemons are
+ * stopped.  A backup may have lain anywhere: the manifest is read whole
+ * and checked before anything is written, and it chooses no place
+ * outside the appliance's own.  A configuration file goes back where it
+ * was if the configuration names it or it is in the configuration's
+ * directory; the store, keys and RRDs go where the configuration, as
+ * restored, puts them.
  */
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -323,6 +328,8 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 		    + 1 : c->files.v[i]);
 		keep(&m, "config", c->files.v[i], name, 0);
 	}
+	if (c->protos_path[0] != '\0')
+		keep(&m, "config", c->protos_path, "etc/protos.txt", 0);
 	keep(&m, "key", c->report_key, "keys/report-key.pem", 0);
 	keep(&m, "key", c->webui_cert, "keys/webui.crt", 0);
 	keep(&m, "key", c->webui_key, "keys/webui.key", 0);
@@ -339,17 +346,240 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 	return m.failed ? ZWCTL_FAILED : 0;
 }
 
+/* What a manifest line may name, by kind: a row each. */
+static const struct {
+	const char	*kind;
+	const char	*prefix;	/* of the name in the backup */
+	int		 exact;		/* the name is the prefix */
+} restore_kinds[] = {
+	{ "config",	"etc/",			0 },
+	{ "store",	"events.db",		1 },
+	{ "key",	"keys/report-key.pem",	1 },
+	{ "key",	"keys/webui.crt",	1 },
+	{ "key",	"keys/webui.key",	1 },
+	{ "rrd",	"rrd/",			0 },
+};
+
+#define RESTORE_MAX	100000		/* files in one backup */
+
+struct restore_item {
+	char	 kind[8];
+	char	 name[PATH_MAX];
+	char	 original[PATH_MAX];
+	int	 line;
+};
+
+/* A relative path without "." or ".." components, or an empty one. */
+static int
+plain_relative(const char *p)
+{
+	const char	*c = p;
+	size_t		 len;
+
+	if (*p == '\0' || *p == '/')
+		return 0;
+	for (;;) {
+		len = strcspn(c, "/");
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		if (c[len] == '\0')
+			return 1;
+		c += len + 1;
+	}
+}
+
+/* The line's three fields, checked; NULL if good, else why not. */
+static const char *
+restore_parse(char *line, const char *dir, struct restore_item *it)
+{
+	char		 src[PATH_MAX * 2], *f[3], *p = line;
+	struct stat	 sb;
+	size_t		 i, k, len;
+
+	for (i = 0; i < 3; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '\t')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	if (i != 2)
+		return "not three fields separated by tabs";
+	for (k = 0; k < sizeof(restore_kinds) / sizeof(restore_kinds[0]);
+	    k++) {
+		len = strlen(restore_kinds[k].prefix);
+		if (strcmp(f[0], restore_kinds[k].kind) == 0 &&
+		    (restore_kinds[k].exact ? strcmp(f[1],
+		    restore_kinds[k].prefix) == 0 : strncmp(f[1],
+		    restore_kinds[k].prefix, len) == 0))
+			break;
+	}
+	if (k == sizeof(restore_kinds) / sizeof(restore_kinds[0]))
+		return "an unknown kind, or a name not of its kind";
+	if (!plain_relative(f[1]))
+		return "the name is not a plain relative path";
+	if (f[2][0] != '/')
+		return "the original is not an absolute path";
+	if (strlen(f[0]) >= sizeof(it->kind) || strlen(f[1]) >=
+	    sizeof(it->name) || strlen(f[2]) >= sizeof(it->original))
+		return "a field too long";
+	snprintf(src, sizeof(src), "%s/%s", dir, f[1]);
+	if (lstat(src, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return "the backup has no such file";
+	snprintf(it->kind, sizeof(it->kind), "%s", f[0]);
+	snprintf(it->name, sizeof(it->name), "%s", f[1]);
+	snprintf(it->original, sizeof(it->original), "%s", f[2]);
+	return NULL;
+}
+
+/*
+ * The manifest, whole; NULL after saying file:line what is wrong with
+ * it, or that it cannot be read.
+ */
+static struct restore_item *
+restore_read(const char *dir, size_t *n)
+{
+	struct restore_item	*v = NULL, *nv;
+	char			 path[PATH_MAX * 2], line[PATH_MAX * 3];
+	const char		*why = NULL;
+	size_t			 cap = 0, len;
+	int			 lineno = 0;
+	FILE			*fp;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/MANIFEST", dir);
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_warn("%s", path);
+		return NULL;
+	}
+	while (why == NULL && fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(fp)) {
+			why = "a line too long";
+			break;
+		}
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (*n == RESTORE_MAX) {
+			why = "too many files";
+			break;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				why = "out of memory";
+				break;
+			}
+			v = nv;
+		}
+		v[*n].line = lineno;
+		if ((why = restore_parse(line, dir, &v[*n])) == NULL)
+			(*n)++;
+	}
+	if (why == NULL && ferror(fp))
+		why = strerror(errno);
+	fclose(fp);
+	if (why != NULL) {
+		log_warnx("%s:%d: %s", path, lineno, why);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Whether path's directory is dir or below it, both resolved. */
+static int
+in_directory(const char *path, const char *dir)
+{
+	char	 pd[PATH_MAX], rp[PATH_MAX], rd[PATH_MAX], *slash;
+	size_t	 len;
+
+	snprintf(pd, sizeof(pd), "%s", path);
+	if ((slash = strrchr(pd, '/')) == NULL)
+		return 0;
+	*slash = '\0';
+	if (realpath(pd[0] ? pd : "/", rp) == NULL ||
+	    realpath(dir, rd) == NULL)
+		return 0;
+	len = strlen(rd);
+	return strncmp(rp, rd, len) == 0 && (rp[len] == '\0' ||
+	    rp[len] == '/' || len == 1);
+}
+
+/* A configuration file's place: one the configuration names or beside it. */
+static int
+config_place(struct zwctl *ctx, const struct conf *c, const char *original)
+{
+	char	 dir[PATH_MAX], *slash;
+	size_t	 i;
+
+	for (i = 0; c != NULL && i < c->files.n; i++)
+		if (strcmp(c->files.v[i], original) == 0)
+			return 1;
+	if (c != NULL && strcmp(c->protos_path, original) == 0)
+		return 1;
+	snprintf(dir, sizeof(dir), "%s", ctx->config);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		*slash = '\0';
+	return in_directory(original, dir[0] ? dir : "/");
+}
+
+/* Where the item goes, by the configuration as restored; NULL if nowhere. */
+static const char *
+restore_place(const struct conf *c, const struct restore_item *it,
+    char *buf, size_t len)
+{
+	if (strcmp(it->kind, "store") == 0)
+		return c->store_path;
+	if (strcmp(it->name, "keys/report-key.pem") == 0)
+		return c->report_key[0] ? c->report_key : NULL;
+	if (strcmp(it->name, "keys/webui.crt") == 0)
+		return c->webui_cert[0] ? c->webui_cert : NULL;
+	if (strcmp(it->name, "keys/webui.key") == 0)
+		return c->webui_key[0] ? c->webui_key : NULL;
+	if (strcmp(it->kind, "rrd") == 0 && c->rrd_dir[0] != '\0' &&
+	    snprintf(buf, len, "%s/%s", c->rrd_dir, it->name + 4) < (int)len)
+		return buf;
+	return NULL;
+}
+
+/* Puts one file back; 0, or -1 having said why. */
+static int
+restore_one(const char *dir, const struct restore_item *it, const char *to)
+{
+	char	 from[PATH_MAX * 2];
+
+	snprintf(from, sizeof(from), "%s/%s", dir, it->name);
+	if (strcmp(it->kind, "store") == 0)
+		/* Into the store in place, in one transaction. */
+		return copy_db(from, to);
+	if (strchr(to, '/') != NULL)
+		(void)afile_mkdirs(to);
+	if (copy_file(from, to, 0) == -1) {
+		log_warn("%s", to);
+		return -1;
+	}
+	return 0;
+}
+
 int
 zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 {
 	const char *const *d;
-	struct store	*s;
-	char		 line[PATH_MAX * 3], from[PATH_MAX * 2], *kind, *name;
-	char		 *original, *save;
-	FILE		*fp;
-	uid_t		 uid;
-	int		 n = 0, failed = 0, force = argc == 2 &&
-			    strcmp(argv[1], "--force") == 0;
+	struct restore_item	*v;
+	struct store		*s;
+	struct conf		*c;
+	char			 buf[PATH_MAX * 2];
+	const char		*to;
+	size_t			 i, nitems;
+	uid_t			 uid;
+	int			 n = 0, failed = 0, force = argc == 2 &&
+				    strcmp(argv[1], "--force") == 0;
 
 	if (argc != 1 && !force) {
 		fprintf(stderr, "usage: zwctl restore DIR [--force]\n");
@@ -361,36 +591,48 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 			    "(systemctl stop 'zonewatch-*')", *d);
 			return ZWCTL_FAILED;
 		}
-	snprintf(from, sizeof(from), "%s/MANIFEST", argv[0]);
-	if ((fp = fopen(from, "r")) == NULL) {
-		log_warn("%s", from);
+	if ((v = restore_read(argv[0], &nitems)) == NULL)
+		return ZWCTL_FAILED;
+	/* Nothing is written unless every configuration file has its place. */
+	c = zwctl_conf(ctx, 0);
+	for (i = 0; i < nitems; i++)
+		if (strcmp(v[i].kind, "config") == 0 &&
+		    !config_place(ctx, c, v[i].original)) {
+			log_warnx("%s/MANIFEST:%d: %s is not a file of this "
+			    "appliance's configuration", argv[0], v[i].line,
+			    v[i].original);
+			free(v);
+			return ZWCTL_FAILED;
+		}
+	for (i = 0; i < nitems; i++)
+		if (strcmp(v[i].kind, "config") == 0) {
+			if (restore_one(argv[0], &v[i], v[i].original) == 0)
+				n++;
+			else
+				failed++;
+		}
+	/* The rest goes where the restored configuration says. */
+	conf_free(ctx->conf);
+	ctx->conf = NULL;
+	if ((c = zwctl_conf(ctx, 1)) == NULL) {
+		log_warnx("%s: the configuration as restored does not load; "
+		    "the store, keys and RRDs are not restored", ctx->config);
+		free(v);
 		return ZWCTL_FAILED;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || (kind = strtok_r(line, "\t", &save)) ==
-		    NULL || (name = strtok_r(NULL, "\t", &save)) == NULL ||
-		    (original = strtok_r(NULL, "\t", &save)) == NULL ||
-		    strstr(name, "..") != NULL)
+	for (i = 0; i < nitems; i++) {
+		if (strcmp(v[i].kind, "config") == 0)
 			continue;
-		snprintf(from, sizeof(from), "%s/%s", argv[0], name);
-		if (strcmp(kind, "store") == 0) {
-			/* Into the store in place, in one transaction. */
-			if (copy_db(from, original) == -1)
-				failed++;
-			else
-				n++;
-			continue;
-		}
-		if (strchr(original, '/') != NULL)
-			(void)afile_mkdirs(original);
-		if (copy_file(from, original, 0) == -1) {
-			log_warn("%s", original);
+		if ((to = restore_place(c, &v[i], buf, sizeof(buf))) == NULL) {
+			log_warnx("%s/MANIFEST:%d: %s: the configuration names "
+			    "no place for it", argv[0], v[i].line, v[i].name);
 			failed++;
-		} else
+		} else if (restore_one(argv[0], &v[i], to) == 0)
 			n++;
+		else
+			failed++;
 	}
-	fclose(fp);
+	free(v);
 	if ((s = zwctl_store(ctx, 0)) != NULL) {
 		audit_log(s, getlogin() ? getlogin() : "root", "sysadmin",
 		    "console", "restore", argv[0], failed ? "failed" : "ok",

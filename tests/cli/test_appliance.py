@@ -258,6 +258,62 @@ class BackupRestore(unittest.TestCase):
         acts = [a for (a,) in db.execute("SELECT action FROM audit")]
         db.close()
         self.assertIn("restore", acts)
+        with open(os.path.join(bk, "MANIFEST")) as fp:
+            self.assertIn("/signatures/protos.txt", fp.read())
+
+    def test_tampered_manifest_is_refused(self):
+        """A backup may have lain anywhere: a manifest that names a place
+        outside the appliance's, or that is malformed, is refused with
+        its file and line before anything is written."""
+        self.replay(1767225600, 50)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = os.path.join(bk, "MANIFEST")
+        with open(manifest) as fp:
+            good = fp.read()
+        outside = tempfile.mkdtemp(prefix="zw-outside-")
+        self.addCleanup(shutil.rmtree, outside, True)
+        evil = os.path.join(outside, "evil.conf")
+        with open(self.conf, "a") as fp:
+            fp.write("retention-days 400\n")
+        with open(self.conf) as fp:
+            changed = fp.read()
+        lines = good.count("\n")
+        cases = {
+            "a place outside": (f"config\tetc/0-zw.conf\t{evil}\n",
+                                "is not a file of this appliance's "
+                                "configuration"),
+            "a name climbing out": ("rrd\trrd/../../etc/0-zw.conf\t"
+                                    f"{evil}\n", "not a plain relative"),
+            "an unknown kind": (f"script\tetc/0-zw.conf\t{evil}\n",
+                                "unknown kind"),
+            "two fields": ("config\tetc/0-zw.conf\n", "three fields"),
+            "a relative original": ("config\tetc/0-zw.conf\tzw.conf\n",
+                                    "not an absolute path"),
+            "a file not in the backup": (f"rrd\trrd/none.rrd\t{evil}\n",
+                                         "no such file"),
+        }
+        for what, (line, why) in cases.items():
+            with self.subTest(what):
+                with open(manifest, "w") as fp:
+                    fp.write(good + line)
+                r = run([ZWCTL, "-c", self.conf, "restore", bk])
+                self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+                self.assertIn(f"{manifest}:{lines + 1}:", r.stderr)
+                self.assertIn(why, r.stderr)
+                self.assertFalse(os.path.exists(evil))
+                with open(self.conf) as fp:
+                    self.assertEqual(fp.read(), changed)
+        # The store goes where the configuration puts it, whatever the
+        # manifest says was its place.
+        moved = good.replace(os.path.join(self.dir, "events.db"), evil)
+        self.assertIn(f"store\tevents.db\t{evil}\n", moved)
+        with open(manifest, "w") as fp:
+            fp.write(moved)
+        r = run([ZWCTL, "-c", self.conf, "restore", bk])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(evil))
 
 
 class Package(unittest.TestCase):
