@@ -335,13 +335,18 @@ agent_state_p95(struct agent_state *st, const char *rrd_dir, size_t n)
 		snprintf(path, sizeof(path), "%s/site/%s.rrd", rrd_dir,
 		    c->sites.v[i].name);
 		st->sites[i].p95_in = st->sites[i].p95_out = 0;
+		st->sites[i].p95_known = 0;
 		if (access(path, R_OK) == -1 || st->now - midnight < 300 ||
 		    rrd_query_files(files, 1, midnight, st->now, &q, err,
 		    sizeof(err)) == -1 || q.samples == 0)
 			continue;
-		if (!isnan(q.p95[0]))
+		if (!isnan(q.p95[0])) {
 			st->sites[i].p95_in = (uint64_t)llround(q.p95[0]);
-		if (!isnan(q.p95[1]))
+			st->sites[i].p95_known |= AGENT_P95_IN;
+		}
+		if (!isnan(q.p95[1])) {
 			st->sites[i].p95_out = (uint64_t)llround(q.p95[1]);
+			st->sites[i].p95_known |= AGENT_P95_OUT;
+		}
 	}
 }

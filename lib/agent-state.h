@@ -27,7 +27,10 @@ struct agent_site {
 	uint64_t	 out_bps;
 	uint64_t	 p95_in;		/* since midnight */
 	uint64_t	 p95_out;
+	unsigned int	 p95_known;		/* AGENT_P95_*: not before 5 min */
 };
+#define AGENT_P95_IN	0x1
+#define AGENT_P95_OUT	0x2
 
 struct agent_zone_pair {
 	int		 from, to;		/* zone indexes; unknown last */

@@ -33,6 +33,8 @@ static const struct word {
 	{ "bandwidth",		"带宽",		"Bandwidth" },
 	{ "bytes",		"字节",		"Bytes" },
 	{ "capture",		"采集",		"Capture" },
+	{ "city",		"市",		"City" },
+	{ "county",		"县",		"County" },
 	{ "change_password",	"修改密码",	"Change password" },
 	{ "code",		"动态口令",	"One-time code" },
 	{ "comment",		"说明",		"Comment" },
@@ -97,6 +99,8 @@ static const struct word {
 	{ "resolved",		"已解决",	"resolved" },
 	{ "review",		"审核",		"Review" },
 	{ "role",		"角色",		"Role" },
+	{ "port",		"端口",		"Port" },
+	{ "region",		"省级",		"Region" },
 	{ "rule",		"规则",		"Rule" },
 	{ "save",		"保存",		"Save" },
 	{ "settings",		"设置",		"Settings" },
@@ -109,12 +113,14 @@ static const struct word {
 	{ "status",		"状态",		"Status" },
 	{ "time",		"时间",		"Time" },
 	{ "too_many",		"请求过多，请稍后再试",	"Too many requests; try later" },
+	{ "township",		"乡镇",		"Township" },
 	{ "top_sites",		"利用率最高的站点",	"Sites with the highest utilisation" },
 	{ "totp",		"双因素认证",	"Two-factor authentication" },
 	{ "unlock",		"解锁",		"Unlock" },
 	{ "user",		"用户",		"User" },
 	{ "users",		"用户",		"Users" },
 	{ "utilisation",	"利用率",	"Utilisation" },
+	{ "village",		"村",		"Village" },
 	{ "violations",		"违规",		"Violations" },
 	{ "zones",		"区域",		"Zones" },
 	{ NULL,			NULL,		NULL }
@@ -129,6 +135,22 @@ T(const struct req *r, const char *id)
 		if (strcmp(w->id, id) == 0)
 			return r->en ? w->en : w->zh;
 	return id;
+}
+
+/* A site as people name it, in the page's language; its id if unknown. */
+const char *
+html_site(const struct req *r, const char *id)
+{
+	const struct conf_site	*s;
+	int			 k;
+
+	if (id == NULL || *id == '\0' || (k = conf_site_index(r->w->conf,
+	    id)) < 0)
+		return id;
+	s = &r->w->conf->sites.v[k];
+	if (r->en)
+		return s->name_en[0] != '\0' ? s->name_en : id;
+	return s->name_zh[0] != '\0' ? s->name_zh : id;
 }
 
 void

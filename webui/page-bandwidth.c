@@ -97,16 +97,19 @@ tree(const struct conf *c, const struct agent_state *st, const json_t *poller,
 		}
 		peak = fmax(in, o);
 		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,"
-		    "s:o,s:o,s:o,s:I,s:I,s:s}", "name", s->name, "name_zh",
+		    "s:o,s:o,s:o,s:o,s:o,s:s}", "name", s->name, "name_zh",
 		    s->name_zh, "name_en", s->name_en, "level",
 		    conf_level_name(s->level), "depth", depth_of(c, (int)i),
 		    "bandwidth_bps", (json_int_t)s->bandwidth_bps, "in_bps",
 		    isnan(in) ? json_null() : json_real(in), "out_bps", isnan(o) ?
 		    json_null() : json_real(o), "util_pct", s->bandwidth_bps &&
 		    !isnan(peak) ? json_real(peak / (double)s->bandwidth_bps *
-		    100) : json_null(), "p95_in_today", (json_int_t)
-		    st->sites[i].p95_in, "p95_out_today", (json_int_t)
-		    st->sites[i].p95_out, "source", s->nuplinks ? "snmp" :
+		    100) : json_null(), "p95_in_today", st->sites[i].p95_known &
+		    AGENT_P95_IN ? json_integer((json_int_t)st->sites[i].p95_in) :
+		    json_null(), "p95_out_today", st->sites[i].p95_known &
+		    AGENT_P95_OUT ? json_integer((json_int_t)
+		    st->sites[i].p95_out) : json_null(), "source", s->nuplinks ?
+		    "snmp" :
 		    "capture"));
 		tree(c, st, poller, (int)i, out);
 	}
@@ -185,10 +188,10 @@ page_bandwidth_view(struct req *r, json_t *m)
 		    "depth")));
 		html_esc(b, json_string_value(json_object_get(s, "name")));
 		evbuffer_add_printf(b, "\">");
-		html_esc(b, json_string_value(json_object_get(s, r->en ?
-		    "name" : "name_zh")));
-		evbuffer_add_printf(b, "</a></td><td>%s</td>",
-		    json_string_value(json_object_get(s, "level")));
+		html_esc(b, html_site(r, json_string_value(json_object_get(s,
+		    "name"))));
+		evbuffer_add_printf(b, "</a></td><td>%s</td>", T(r,
+		    json_string_value(json_object_get(s, "level"))));
 		cell_bps(b, json_object_get(s, "bandwidth_bps"));
 		cell_bps(b, json_object_get(s, "in_bps"));
 		cell_bps(b, json_object_get(s, "out_bps"));
@@ -402,6 +405,7 @@ page_site_view(struct req *r, json_t *m)
 	double		*in, *out;
 	size_t		 n, n2, i;
 	json_t		*p;
+	const char	*title;
 	static const char *const figs[][2] = { { "mean_in", "mean_out" },
 	    { "peak_in", "peak_out" }, { "p95_in", "p95_out" } };
 	static const char *const fig_words[][2] = { { "平均", "Mean" },
@@ -409,8 +413,10 @@ page_site_view(struct req *r, json_t *m)
 
 	if (b == NULL)
 		return;
-	html_begin(r, b, json_string_value(json_object_get(m, r->en ?
-	    "name" : "name_zh")));
+	title = json_string_value(json_object_get(m, r->en ? "name_en" :
+	    "name_zh"));
+	html_begin(r, b, title != NULL && *title != '\0' ? title :
+	    json_string_value(json_object_get(m, "name")));
 	evbuffer_add_printf(b, "<form method=\"get\" class=\"filters\"><label>"
 	    "%s <select name=\"range\" data-submit>", T(r, "range"));
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)

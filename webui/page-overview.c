@@ -161,8 +161,8 @@ page_overview_view(struct req *r, json_t *m)
 		evbuffer_add_printf(b, "<tr><td><a href=\"/bandwidth/");
 		html_esc(b, json_string_value(json_object_get(v, "name")));
 		evbuffer_add_printf(b, "\">");
-		html_esc(b, json_string_value(json_object_get(v, r->en ?
-		    "name" : "name_zh")));
+		html_esc(b, html_site(r, json_string_value(json_object_get(v,
+		    "name"))));
 		evbuffer_add_printf(b, "</a></td><td><meter min=\"0\" max=\"100\" "
 		    "value=\"%.1f\"></meter> %.1f%%</td><td>",
 		    json_real_value(json_object_get(v, "util_pct")),

@@ -213,8 +213,8 @@ page_violations_view(struct req *r, json_t *m)
 		html_esc(b, json_string_value(json_object_get(v, "app")));
 		evbuffer_add_printf(b, "</td><td>");
 		fv = json_string_value(json_object_get(v, "src_site"));
-		html_esc(b, fv && *fv ? fv : json_string_value(
-		    json_object_get(v, "dst_site")));
+		html_esc(b, html_site(r, fv && *fv ? fv : json_string_value(
+		    json_object_get(v, "dst_site"))));
 		evbuffer_add_printf(b, "</td><td>%s</td><td>%s</td></tr>",
 		    html_time(json_integer_value(json_object_get(v, "last")) *
 		    1000000, when, sizeof(when)), T(r, json_string_value(
@@ -325,7 +325,8 @@ page_violation_view(struct req *r, json_t *m)
 	row(b, T(r, "destination"), num);
 	row(b, T(r, "zones"), json_string_value(json_object_get(v,
 	    "src_zone")));
-	row(b, T(r, "site"), json_string_value(json_object_get(v, "src_site")));
+	row(b, T(r, "site"), html_site(r, json_string_value(json_object_get(v,
+	    "src_site"))));
 	row(b, T(r, "app"), json_string_value(json_object_get(v, "app")));
 	row(b, "Host", json_string_value(json_object_get(v, "host")));
 	row(b, T(r, "first_seen"), html_time(json_integer_value(

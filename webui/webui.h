@@ -117,6 +117,7 @@ void		 reply_page(struct req *, const struct page *);
 
 /* html.c */
 const char	*T(const struct req *, const char *id);
+const char	*html_site(const struct req *, const char *id);
 void		 html_begin(struct req *, struct evbuffer *, const char *title);
 void		 html_end(struct req *, struct evbuffer *);
 void		 html_esc(struct evbuffer *, const char *);

@@ -259,8 +259,10 @@ class WebUI(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         rc = cls.app.stop()
+        with open(os.path.join(cls.app.dir, "webui.log")) as fp:
+            log = fp.read()
         cls.app.close()
-        assert rc == 0, f"zw-webui exited {rc}"
+        assert rc == 0, f"zw-webui exited {rc}:\n{log[-4000:]}"
 
     def client(self, user=None):
         c = Client(self.app)
@@ -436,6 +438,32 @@ class WebUI(unittest.TestCase):
         self.assertGreater(trend["samples"], 0)
         s, _, html = c.request("GET", "/bandwidth/nancheng-jianchang")
         self.assertIn(b"<svg class=\"chart\"", html)
+        # Sites as people name them, levels in the page's language.
+        s, _, html = c.request("GET", "/bandwidth")
+        self.assertIn(">建昌镇</a></td><td>乡镇</td>", html.decode())
+        self.assertIn(">南城县</a></td><td>县</td>", html.decode())
+        s, _, html = c.request("GET", "/bandwidth?lang=en")
+        self.assertIn(">Jianchang Town</a></td><td>Township</td>",
+                      html.decode())
+        s, _, html = c.request("GET", "/violations?lang=zh&site="
+                               "nancheng-jianchang")
+        self.assertIn("<td>建昌镇</td>", html.decode())
+        self.assertNotIn("<td>nancheng-jianchang</td>", html.decode())
+        # The day's 95th percentile: none without a trend (not 0), and
+        # the fed township's once its averages are in (fed from 20 to 5
+        # minutes ago: today, unless the test runs just after midnight).
+        have = {f[:-4] for f in os.listdir(os.path.join(self.app.dir, "rrd",
+                                                        "site"))}
+        self.assertIn("nancheng-jianchang", have)
+        self.assertLess(len(have), len(sites))     # some have no trend
+        for name, site in sites.items():
+            if name not in have:
+                self.assertIsNone(site["p95_in_today"], name)
+                self.assertIsNone(site["p95_out_today"], name)
+        lt = time.localtime()
+        if lt.tm_hour * 60 + lt.tm_min >= 25:
+            self.assertGreater(sites["nancheng-jianchang"]["p95_out_today"],
+                               0)
         s, _, data = c.request("GET", "/api/violations?severity=high")
         rows = json.loads(data)["rows"]
         self.assertTrue(rows)
