@@ -50,6 +50,7 @@ static const struct word {
 	{ "download",		"下载",		"Download" },
 	{ "drops",		"丢包",		"Drops" },
 	{ "enable",		"启用",		"Enable" },
+	{ "external",		"政务外网",	"extranet" },
 	{ "evidence",		"证据",		"Evidence" },
 	{ "expired",		"密码已过期或须修改，请先修改密码",	"Your password has expired or must change: change it first" },
 	{ "failed",		"操作失败",	"Failed" },
@@ -63,7 +64,10 @@ static const struct word {
 	{ "forbidden",		"无权访问",	"Not allowed for your role" },
 	{ "format",		"格式",		"Format" },
 	{ "generate",		"生成",		"Generate" },
+	{ "host",		"主机名",	"Host" },
 	{ "in",			"入",		"In" },
+	{ "internal",		"政务内网",	"internal" },
+	{ "internet",		"互联网",	"internet" },
 	{ "interfaces",		"端口",		"Ports" },
 	{ "kind",		"类型",		"Kind" },
 	{ "last_seen",		"最后发现",	"Last seen" },
@@ -116,6 +120,7 @@ static const struct word {
 	{ "township",		"乡镇",		"Township" },
 	{ "top_sites",		"利用率最高的站点",	"Sites with the highest utilisation" },
 	{ "totp",		"双因素认证",	"Two-factor authentication" },
+	{ "unknown",		"未知",		"unknown" },
 	{ "unlock",		"解锁",		"Unlock" },
 	{ "user",		"用户",		"User" },
 	{ "users",		"用户",		"Users" },
@@ -131,6 +136,8 @@ T(const struct req *r, const char *id)
 {
 	const struct word	*w;
 
+	if (id == NULL)
+		return "";
 	for (w = words; w->id != NULL; w++)
 		if (strcmp(w->id, id) == 0)
 			return r->en ? w->en : w->zh;

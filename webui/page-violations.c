@@ -286,6 +286,17 @@ row(struct evbuffer *b, const char *label, const char *value)
 	evbuffer_add_printf(b, "</dd>");
 }
 
+/* Source and destination: "a → b", or the one known. */
+static void
+both(struct evbuffer *b, const char *label, const char *src, const char *dst)
+{
+	evbuffer_add_printf(b, "<dt>%s</dt><dd>", label);
+	html_esc(b, src != NULL && *src != '\0' ? src : "-");
+	evbuffer_add_printf(b, " → ");
+	html_esc(b, dst != NULL && *dst != '\0' ? dst : "-");
+	evbuffer_add_printf(b, "</dd>");
+}
+
 void
 page_violation_view(struct req *r, json_t *m)
 {
@@ -323,12 +334,14 @@ page_violation_view(struct req *r, json_t *m)
 	    v, "dst")), (int)json_integer_value(json_object_get(v,
 	    "dst_port")));
 	row(b, T(r, "destination"), num);
-	row(b, T(r, "zones"), json_string_value(json_object_get(v,
-	    "src_zone")));
-	row(b, T(r, "site"), html_site(r, json_string_value(json_object_get(v,
-	    "src_site"))));
+	both(b, T(r, "zones"), T(r, json_string_value(json_object_get(v,
+	    "src_zone"))), T(r, json_string_value(json_object_get(v,
+	    "dst_zone"))));
+	both(b, T(r, "site"), html_site(r, json_string_value(json_object_get(v,
+	    "src_site"))), html_site(r, json_string_value(json_object_get(v,
+	    "dst_site"))));
 	row(b, T(r, "app"), json_string_value(json_object_get(v, "app")));
-	row(b, "Host", json_string_value(json_object_get(v, "host")));
+	row(b, T(r, "host"), json_string_value(json_object_get(v, "host")));
 	row(b, T(r, "first_seen"), html_time(json_integer_value(
 	    json_object_get(v, "first")) * 1000000, when, sizeof(when)));
 	row(b, T(r, "last_seen"), html_time(json_integer_value(

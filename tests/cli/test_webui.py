@@ -449,6 +449,13 @@ class WebUI(unittest.TestCase):
                                "nancheng-jianchang")
         self.assertIn("<td>建昌镇</td>", html.decode())
         self.assertNotIn("<td>nancheng-jianchang</td>", html.decode())
+        s, _, data = c.request("GET", "/api/violations?site="
+                               "nancheng-jianchang")
+        vid = json.loads(data)["rows"][0]["id"]
+        s, _, html = c.request("GET", f"/violations/{vid}?lang=zh")
+        self.assertIn("<dt>区域</dt><dd>政务外网 → 互联网</dd>", html.decode())
+        self.assertIn("<dt>站点</dt><dd>建昌镇 → -</dd>", html.decode())
+        self.assertIn("<dt>主机名</dt>", html.decode())
         # The day's 95th percentile: none without a trend (not 0), and
         # the fed township's once its averages are in (fed from 20 to 5
         # minutes ago: today, unless the test runs just after midnight).
