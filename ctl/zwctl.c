@@ -202,8 +202,11 @@ zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso)
 	time_t		 t = (time_t)(us / 1000000);
 	char		 zone[8];
 
-	if (us == 0)
-		return "";
+	if (us == 0) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
 	localtime_r(&t, &tm);
 	if (!iso) {
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);

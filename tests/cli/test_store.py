@@ -209,6 +209,11 @@ class Records(StoreCase):
                                                [1000.0]))
         self.collect([cap])
         vid = str(self.records()[0]["id"])
+        # Not reviewed yet: nothing after the names of the review fields.
+        shown = dict((line.split(None, 1) + [""])[:2] for line in
+                     self.zwctl("violations", "show", vid).stdout.splitlines())
+        self.assertEqual((shown["reviewed_by"], shown["reviewed_at"],
+                          shown["comment"]), ("", "", ""))
         self.zwctl("violations", "review", vid, "acknowledged", "--by",
                    "secadmin")
         # A resolution or a false positive says why.
