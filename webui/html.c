@@ -34,6 +34,7 @@ static const struct word {
 	{ "bytes",		"字节",		"Bytes" },
 	{ "capture",		"采集",		"Capture" },
 	{ "city",		"市",		"City" },
+	{ "counted_at_end",	"流结束时计入",	"counted when its flows end" },
 	{ "county",		"县",		"County" },
 	{ "change_password",	"修改密码",	"Change password" },
 	{ "code",		"动态口令",	"One-time code" },

@@ -309,7 +309,7 @@ page_violation_view(struct req *r, json_t *m)
 	};
 	struct evbuffer	*b = evbuffer_new();
 	json_t		*v = json_object_get(m, "violation"), *e;
-	char		 when[32], num[64], title[64];
+	char		 when[32], num[128], title[64];
 	long long	 id = (long long)json_integer_value(json_object_get(v,
 			    "id"));
 	size_t		 i;
@@ -346,10 +346,17 @@ page_violation_view(struct req *r, json_t *m)
 	    json_object_get(v, "first")) * 1000000, when, sizeof(when)));
 	row(b, T(r, "last_seen"), html_time(json_integer_value(
 	    json_object_get(v, "last")) * 1000000, when, sizeof(when)));
-	snprintf(num, sizeof(num), "%lld / %lld / %lld",
-	    (long long)json_integer_value(json_object_get(v, "flows")),
-	    (long long)json_integer_value(json_object_get(v, "packets")),
-	    (long long)json_integer_value(json_object_get(v, "bytes")));
+	/* Packets and bytes are added as the flows end (idle, closed). */
+	if (json_integer_value(json_object_get(v, "packets")) > 0)
+		snprintf(num, sizeof(num), "%lld / %lld / %lld",
+		    (long long)json_integer_value(json_object_get(v, "flows")),
+		    (long long)json_integer_value(json_object_get(v,
+		    "packets")), (long long)json_integer_value(
+		    json_object_get(v, "bytes")));
+	else
+		snprintf(num, sizeof(num), "%lld / - / - (%s)",
+		    (long long)json_integer_value(json_object_get(v, "flows")),
+		    T(r, "counted_at_end"));
 	row(b, r->en ? "Flows / packets / bytes" : "流 / 报文 / 字节", num);
 	row(b, T(r, "state"), T(r, json_string_value(json_object_get(v,
 	    "state"))));

@@ -29,6 +29,7 @@ import struct
 import os
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -456,6 +457,15 @@ class WebUI(unittest.TestCase):
         self.assertIn("<dt>区域</dt><dd>政务外网 → 互联网</dd>", html.decode())
         self.assertIn("<dt>站点</dt><dd>建昌镇 → -</dd>", html.decode())
         self.assertIn("<dt>主机名</dt>", html.decode())
+        self.assertRegex(html.decode(), r"<dt>流 / 报文 / 字节</dt><dd>\d+ / "
+                         r"[1-9]\d* / [1-9]\d*</dd>")
+        # A record whose flows have not ended has no packets yet: not 0.
+        with sqlite3.connect(os.path.join(self.app.dir, "events.db")) as db:
+            db.execute("UPDATE violations SET packets = 0, bytes = 0 WHERE"
+                       " id = ?", (vid,))
+        s, _, html = c.request("GET", f"/violations/{vid}?lang=zh")
+        self.assertRegex(html.decode(), r"<dt>流 / 报文 / 字节</dt><dd>\d+ / "
+                         r"- / - \(流结束时计入\)</dd>")
         # The day's 95th percentile: none without a trend (not 0), and
         # the fed township's once its averages are in (fed from 20 to 5
         # minutes ago: today, unless the test runs just after midnight).
