@@ -300,11 +300,12 @@ page_reports_view(struct req *r, json_t *m)
 	evbuffer_add_printf(b, "<label>%s <select name=\"kind\">",
 	    T(r, "kind"));
 	for (i = 0; i < 3; i++)
-		evbuffer_add_printf(b, "<option>%s</option>", kinds[i]);
+		evbuffer_add_printf(b, "<option value=\"%s\">%s</option>",
+		    kinds[i], T(r, kinds[i]));
 	evbuffer_add_printf(b, "</select></label><label>%s <input type=\"date\""
 	    " name=\"since\" required></label><label>%s <input type=\"date\" "
 	    "name=\"until\" required></label><label>%s <select name=\"format\">",
-	    T(r, "first_seen"), T(r, "last_seen"), T(r, "format"));
+	    T(r, "from_day"), T(r, "to_day"), T(r, "format"));
 	for (i = 0; i < 3; i++)
 		evbuffer_add_printf(b, "<option>%s</option>", fmts[i]);
 	evbuffer_add_printf(b, "</select></label><button>%s</button></form>"

@@ -502,6 +502,17 @@ class WebUI(unittest.TestCase):
             self.assertEqual(c.request("GET", "/api/ports/sw-nancheng/"
                                        "nothing")[0], 404)
 
+    def test_report_form_speaks_the_page_language(self):
+        c = self.client("aud")
+        s, _, html = c.request("GET", "/reports?lang=zh")
+        self.assertEqual(s, 200)
+        self.assertIn('<option value="security">安全与违规</option>',
+                      html.decode())
+        self.assertIn("起始日期", html.decode())
+        s, _, html = c.request("GET", "/reports?lang=en")
+        self.assertIn('<option value="network">Network and bandwidth'
+                      '</option>', html.decode())
+
     @unittest.skipUnless(os.path.exists(CHROMIUM), "needs Debian's chromium")
     def test_browser(self):
         if not os.path.isdir(os.path.join(BROWSER, "node_modules",
