@@ -114,6 +114,39 @@ page_audit_model(struct req *r, int *status)
 	return rows;
 }
 
+/* An audit record's outcome (lib/audit.h) in the page's language. */
+static const char *
+outcome_text(const struct req *r, const char *s)
+{
+	static const struct {
+		const char	*id, *zh, *en;
+	} outcomes[] = {
+		{ "ok",		"成功",	"ok" },
+		{ "failed",	"失败",	"failed" },
+		{ "denied",	"拒绝",	"denied" },
+	};
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < sizeof(outcomes) / sizeof(outcomes[0]);
+	    i++)
+		if (strcmp(s, outcomes[i].id) == 0)
+			return r->en ? outcomes[i].en : outcomes[i].zh;
+	return s;
+}
+
+/* A role as the users page names it; "system" for the daemons. */
+static const char *
+role_text(const struct req *r, const char *s)
+{
+	int	 k = s != NULL ? user_role_parse(s) : -1;
+
+	if (k >= 0)
+		return user_role_text((enum user_role)k, r->en);
+	if (s != NULL && strcmp(s, "system") == 0)
+		return r->en ? "system" : "系统";
+	return s;
+}
+
 void
 page_audit_view(struct req *r, json_t *m)
 {
@@ -156,9 +189,11 @@ page_audit_view(struct req *r, json_t *m)
 		evbuffer_add_printf(b, "</td><td>");
 		html_esc(b, json_string_value(json_object_get(v, "detail")));
 		evbuffer_add_printf(b, "</td><td>");
-		html_esc(b, json_string_value(json_object_get(v, "outcome")));
+		html_esc(b, outcome_text(r, json_string_value(json_object_get(v,
+		    "outcome"))));
 		evbuffer_add_printf(b, "</td><td>");
-		html_esc(b, json_string_value(json_object_get(v, "role")));
+		html_esc(b, role_text(r, json_string_value(json_object_get(v,
+		    "role"))));
 		evbuffer_add_printf(b, "</td></tr>");
 	}
 	evbuffer_add_printf(b, "</table>");

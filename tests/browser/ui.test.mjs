@@ -97,6 +97,9 @@ test("audit administrator: refused a review, sees it in the trail",
 	assert.match(trail, /violation-review/);
 	assert.match(trail, /已联系建昌镇网管/);
 	assert.match(trail, /access-denied/);
+	// Outcomes and roles in the page's language.
+	assert.match(trail, /拒绝/);
+	assert.match(trail, /安全管理员/);
 	assert.match(await page.textContent("#chain"), /完整/);
 	await page.screenshot({ path: SHOTS + "/audit-trail.png",
 	    fullPage: true });
