@@ -43,37 +43,64 @@ enum source { SRC_AUTO, SRC_SNMP, SRC_CAPTURE };
 
 static const char *const source_names[] = { "auto", "snmp", "capture" };
 
+/* A figure, or what says there is none (no averages known in the range). */
+static void
+figure(double v, int width, int prec, int json)
+{
+	if (json && isnan(v))
+		printf("null");
+	else if (json)
+		printf("%.3f", v);
+	else if (isnan(v))
+		printf("%*s", width, "-");
+	else
+		printf("%*.*f", width, prec, v);
+}
+
 static void
 show(const char *what, enum source src, const struct rrd_query *q,
     double cap, int json)
 {
 	static const char *const dir[2] = { "in", "out" };
-	int	 d;
+	static const char *const names[6] = { "mean_bps", "peak_bps",
+	    "p95_bps", "mean_pct", "peak_pct", "p95_pct" };
+	double	 v[6];
+	int	 d, i;
 
-	if (json) {
+	if (json)
 		printf("{\"what\":\"%s\",\"source\":\"%s\",\"start\":%lld,"
 		    "\"end\":%lld,\"samples\":%u,\"capacity_bps\":%.0f", what,
 		    source_names[src], (long long)q->start, (long long)q->end,
 		    q->samples, isnan(cap) ? 0 : cap);
-		for (d = 0; d < 2; d++)
-			printf(",\"%s\":{\"mean_bps\":%.3f,\"peak_bps\":%.3f,"
-			    "\"p95_bps\":%.3f,\"mean_pct\":%.3f,"
-			    "\"peak_pct\":%.3f,\"p95_pct\":%.3f}", dir[d],
-			    q->mean[d], q->peak[d], q->p95[d],
-			    pct(q->mean[d], cap), pct(q->peak[d], cap),
-			    pct(q->p95[d], cap));
-		printf("}\n");
-		return;
+	else {
+		printf("%s (%s): %u five-minute averages, capacity %.0f "
+		    "Mbit/s\n", what, source_names[src], q->samples,
+		    isnan(cap) ? 0 : cap / 1e6);
+		printf("       %12s %12s %12s   %8s %8s %8s\n", "mean Mb/s",
+		    "peak Mb/s", "95th Mb/s", "mean %", "peak %", "95th %");
 	}
-	printf("%s (%s): %u five-minute averages, capacity %.0f Mbit/s\n",
-	    what, source_names[src], q->samples, isnan(cap) ? 0 : cap / 1e6);
-	printf("       %12s %12s %12s   %8s %8s %8s\n", "mean Mb/s", "peak Mb/s",
-	    "95th Mb/s", "mean %", "peak %", "95th %");
-	for (d = 0; d < 2; d++)
-		printf("  %-4s %12.2f %12.2f %12.2f   %8.1f %8.1f %8.1f\n",
-		    dir[d], q->mean[d] / 1e6, q->peak[d] / 1e6, q->p95[d] / 1e6,
-		    pct(q->mean[d], cap), pct(q->peak[d], cap),
-		    pct(q->p95[d], cap));
+	for (d = 0; d < 2; d++) {
+		v[0] = q->mean[d];
+		v[1] = q->peak[d];
+		v[2] = q->p95[d];
+		for (i = 0; i < 3; i++)
+			v[i + 3] = pct(v[i], cap);
+		if (json)
+			printf(",\"%s\":{", dir[d]);
+		else
+			printf("  %-4s", dir[d]);
+		for (i = 0; i < 6; i++) {
+			if (json)
+				printf("%s\"%s\":", i ? "," : "", names[i]);
+			else
+				printf(i == 3 ? "   " : " ");
+			figure(i < 3 && !json ? v[i] / 1e6 : v[i], i < 3 ? 12 :
+			    8, i < 3 ? 2 : 1, json);
+		}
+		printf(json ? "}" : "\n");
+	}
+	if (json)
+		printf("}\n");
 }
 
 static int

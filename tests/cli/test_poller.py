@@ -713,6 +713,23 @@ class Trends(unittest.TestCase):
                                ins[-(-95 * 288 // 100) - 1], 0)
         self.assertAlmostEqual(q["in"]["peak_pct"], 99.0, 6)
         self.assertAlmostEqual(q["out"]["mean_pct"], 2.0, 6)
+        # A range with no averages: no figures (JSON null, "-"), not NaN.
+        base = [ZWCTL, "-c", os.path.join(self.dir, "zw.conf"), "trends",
+                "site", "nancheng", "--rrd-dir",
+                os.path.join(self.dir, "rrd"), "--since",
+                f"@{self.T0 + 5 * 86400}", "--until",
+                f"@{self.T0 + 6 * 86400}"]
+        r = subprocess.run(base + ["--format", "json"], capture_output=True,
+                           text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        q = json.loads(r.stdout)
+        self.assertEqual(q["samples"], 0)
+        self.assertEqual(set(q["in"].values()) | set(q["out"].values()),
+                         {None})
+        r = subprocess.run(base, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotRegex(r.stdout, r"\bnan\b")
+        self.assertRegex(r.stdout, r"\n  in( +-){6}\n  out( +-){6}\n")
         # Asked for the switches' view, it has none.
         r = subprocess.run([ZWCTL,
                             "-c", os.path.join(self.dir, "zw.conf"),
