@@ -26,7 +26,9 @@ escape_csv(char *dst, size_t len, const char *src)
 	}
 	if (quote)
 		dst[o++] = '"';
-	if (strchr("=+-@\t", src[0]) != NULL && src[0] != '\0')
+	/* A lone "-" (nothing known) is no formula. */
+	if (strchr("=+-@\t", src[0]) != NULL && src[0] != '\0' &&
+	    strcmp(src, "-") != 0)
 		dst[o++] = '\'';
 	for (; *src && o + 3 < len; src++) {
 		if (*src == '"')

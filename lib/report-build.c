@@ -312,10 +312,56 @@ network_categories(struct report *r, const struct report_sources *src)
 
 /* Security --------------------------------------------------------------- */
 
+/* A row's cells from a statement; the configuration names sites. */
+typedef void row_fn(struct report_table *, sqlite3_stmt *, const struct conf *);
+
+/*
+ * Severities and review states, which the store keeps by their English
+ * names, as both languages say them.
+ */
+static void
+cell_word(struct report_table *t, const char *id)
+{
+	static const char *const words[][2] = {
+		{ "critical", "严重" }, { "high", "高" }, { "medium", "中" },
+		{ "low", "低" }, { "info", "提示" }, { "new", "新" },
+		{ "acknowledged", "已确认" }, { "resolved", "已解决" },
+		{ "false-positive", "误报" },
+	};
+	char	 both[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(id, words[i][0]) == 0) {
+			snprintf(both, sizeof(both), "%s %s", words[i][1], id);
+			report_text(t, both);
+			return;
+		}
+	report_text(t, id);
+}
+
+/* A site as both languages name it; its id if the configuration does not. */
+static void
+cell_site(struct report_table *t, const struct conf *c, const char *id)
+{
+	const struct conf_site	*s;
+	char			 both[2 * CONF_TEXT_MAX + 2];
+	int			 k;
+
+	if (id == NULL || (k = conf_site_index(c, id)) < 0) {
+		report_text(t, id);
+		return;
+	}
+	s = &c->sites.v[k];
+	snprintf(both, sizeof(both), "%s%s%s", s->name_zh, s->name_zh[0] &&
+	    s->name_en[0] ? " " : "", s->name_en);
+	report_text(t, both[0] ? both : id);
+}
+
 /* Runs sql with the range bound as ?1, ?2 and hands each row to fn. */
 static int
 each_row(struct report *r, const struct report_sources *src, const char *sql,
-    void (*fn)(struct report_table *, sqlite3_stmt *), struct report_table *t)
+    row_fn *fn, struct report_table *t)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -328,7 +374,7 @@ each_row(struct report *r, const struct report_sources *src, const char *sql,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (t != NULL) {
 			report_row(t);
-			fn(t, st);
+			fn(t, st, src->conf);
 		}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -341,10 +387,10 @@ col_text(struct report_table *t, sqlite3_stmt *st, int i)
 }
 
 static void
-row_rule(struct report_table *t, sqlite3_stmt *st)
+row_rule(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
 	report_int(t, sqlite3_column_int64(st, 0));
-	report_text(t, conf_severity_name((enum severity)
+	cell_word(t, conf_severity_name((enum severity)
 	    sqlite3_column_int(st, 1)));
 	col_text(t, st, 2);
 	col_text(t, st, 3);
@@ -353,35 +399,35 @@ row_rule(struct report_table *t, sqlite3_stmt *st)
 }
 
 static void
-row_site(struct report_table *t, sqlite3_stmt *st)
+row_site(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
-	col_text(t, st, 0);
+	cell_site(t, c, (const char *)sqlite3_column_text(st, 0));
 	report_int(t, sqlite3_column_int64(st, 1));
 	report_int(t, sqlite3_column_int64(st, 2));
 }
 
 static void
-row_severity(struct report_table *t, sqlite3_stmt *st)
+row_severity(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
-	report_text(t, conf_severity_name((enum severity)
+	cell_word(t, conf_severity_name((enum severity)
 	    sqlite3_column_int(st, 0)));
-	report_text(t, store_state_name((enum store_state)
+	cell_word(t, store_state_name((enum store_state)
 	    sqlite3_column_int(st, 1)));
 	report_int(t, sqlite3_column_int64(st, 2));
 }
 
 static void
-row_offender(struct report_table *t, sqlite3_stmt *st)
+row_offender(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
 	col_text(t, st, 0);
-	col_text(t, st, 1);
+	cell_site(t, c, (const char *)sqlite3_column_text(st, 1));
 	report_int(t, sqlite3_column_int64(st, 2));
 	report_int(t, sqlite3_column_int64(st, 3));
 	report_int(t, sqlite3_column_int64(st, 4));
 }
 
 static void
-row_evidence(struct report_table *t, sqlite3_stmt *st)
+row_evidence(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
 	char	 when[32];
 
@@ -496,7 +542,7 @@ security(struct report *r, const struct report_sources *src)
 /* Audit ------------------------------------------------------------------ */
 
 static void
-row_action(struct report_table *t, sqlite3_stmt *st)
+row_action(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
 	col_text(t, st, 0);
 	report_int(t, sqlite3_column_int64(st, 1));
@@ -504,7 +550,7 @@ row_action(struct report_table *t, sqlite3_stmt *st)
 }
 
 static void
-row_record(struct report_table *t, sqlite3_stmt *st)
+row_record(struct report_table *t, sqlite3_stmt *st, const struct conf *c)
 {
 	char	 when[32];
 

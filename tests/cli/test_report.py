@@ -276,18 +276,21 @@ report-dir "{d}/reports"
     def test_security_figures(self):
         t = self.tables(self.report("security", "csv"))
         rule, = t["By rule"]
+        # Sites, severities and states as both languages say them.
         self.assertEqual((rule["Rule"], rule["Severity"], rule["Records"]),
-                         ("1010", "high", "4"))
+                         ("1010", "高 high", "4"))
         self.assertIn("违规外联", rule["Message zh"])
+        # (lichuan-rifeng is not in this configuration: its id.)
         self.assertEqual({r["Site"]: r["Records"] for r in t["By site"]},
-                         {"nancheng-jianchang": "3", "lichuan-rifeng": "1"})
+                         {"建昌镇": "3", "lichuan-rifeng": "1"})
         self.assertEqual({(r["Severity"], r["State"]): r["Records"]
                           for r in t["By severity and state"]},
-                         {("high", "new"): "2",
-                          ("high", "acknowledged"): "1",
-                          ("high", "resolved"): "1"})
+                         {("高 high", "新 new"): "2",
+                          ("高 high", "已确认 acknowledged"): "1",
+                          ("高 high", "已解决 resolved"): "1"})
         off, = t["Repeat offenders"]
-        self.assertEqual((off["Address"], off["Records"]), (EXTRANET, "3"))
+        self.assertEqual((off["Address"], off["Site"], off["Records"]),
+                         (EXTRANET, "建昌镇", "3"))
         ack, = t["Time to acknowledge"]
         self.assertEqual(ack["Reviewed"], "2")
         ev = t["Evidence"]

@@ -36,6 +36,8 @@ test_csv_escape(void **state)
 		{ "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0" },
 		{ "+1", "'+1" },
 		{ "@SUM(1)", "'@SUM(1)" },
+		{ "-", "-" },
+		{ "-2+3", "'-2+3" },
 		{ "", "" },
 	};
 	char	 buf[128];
