@@ -45,6 +45,54 @@ mbit(double bps)
 	return bps / 1e6;
 }
 
+/* A row's cells from a statement; the configuration names sites. */
+typedef void row_fn(struct report_table *, sqlite3_stmt *, const struct conf *);
+
+/*
+ * Severities, review states and site levels, which the store and the
+ * configuration name in English, as both languages say them.
+ */
+static void
+cell_word(struct report_table *t, const char *id)
+{
+	static const char *const words[][2] = {
+		{ "critical", "严重" }, { "high", "高" }, { "medium", "中" },
+		{ "low", "低" }, { "info", "提示" }, { "new", "新" },
+		{ "acknowledged", "已确认" }, { "resolved", "已解决" },
+		{ "false-positive", "误报" }, { "region", "省级" },
+		{ "city", "市" }, { "county", "县" }, { "township", "乡镇" },
+		{ "village", "村" },
+	};
+	char	 both[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(id, words[i][0]) == 0) {
+			snprintf(both, sizeof(both), "%s %s", words[i][1], id);
+			report_text(t, both);
+			return;
+		}
+	report_text(t, id);
+}
+
+/* A site as both languages name it; its id if the configuration does not. */
+static void
+cell_site(struct report_table *t, const struct conf *c, const char *id)
+{
+	const struct conf_site	*s;
+	char			 both[2 * CONF_TEXT_MAX + 2];
+	int			 k;
+
+	if (id == NULL || (k = conf_site_index(c, id)) < 0) {
+		report_text(t, id);
+		return;
+	}
+	s = &c->sites.v[k];
+	snprintf(both, sizeof(both), "%s%s%s", s->name_zh, s->name_zh[0] &&
+	    s->name_en[0] ? " " : "", s->name_en);
+	report_text(t, both[0] ? both : id);
+}
+
 /* Network ---------------------------------------------------------------- */
 
 /* Sites in tree order: each followed by the sites below it. */
@@ -156,7 +204,7 @@ network_sites(struct report *r, const struct report_sources *src)
 		report_row(t);
 		report_text(t, s->name);
 		report_text(t, s->name_zh);
-		report_text(t, conf_level_name(s->level));
+		cell_word(t, conf_level_name(s->level));
 		report_real(t, s->bandwidth_bps ? mbit((double)s->bandwidth_bps) :
 		    NAN, 0);
 		report_text(t, s->nuplinks ? "snmp" : "capture");
@@ -311,52 +359,6 @@ network_categories(struct report *r, const struct report_sources *src)
 }
 
 /* Security --------------------------------------------------------------- */
-
-/* A row's cells from a statement; the configuration names sites. */
-typedef void row_fn(struct report_table *, sqlite3_stmt *, const struct conf *);
-
-/*
- * Severities and review states, which the store keeps by their English
- * names, as both languages say them.
- */
-static void
-cell_word(struct report_table *t, const char *id)
-{
-	static const char *const words[][2] = {
-		{ "critical", "严重" }, { "high", "高" }, { "medium", "中" },
-		{ "low", "低" }, { "info", "提示" }, { "new", "新" },
-		{ "acknowledged", "已确认" }, { "resolved", "已解决" },
-		{ "false-positive", "误报" },
-	};
-	char	 both[64];
-	size_t	 i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(id, words[i][0]) == 0) {
-			snprintf(both, sizeof(both), "%s %s", words[i][1], id);
-			report_text(t, both);
-			return;
-		}
-	report_text(t, id);
-}
-
-/* A site as both languages name it; its id if the configuration does not. */
-static void
-cell_site(struct report_table *t, const struct conf *c, const char *id)
-{
-	const struct conf_site	*s;
-	char			 both[2 * CONF_TEXT_MAX + 2];
-	int			 k;
-
-	if (id == NULL || (k = conf_site_index(c, id)) < 0) {
-		report_text(t, id);
-		return;
-	}
-	s = &c->sites.v[k];
-	snprintf(both, sizeof(both), "%s%s%s", s->name_zh, s->name_zh[0] &&
-	    s->name_en[0] ? " " : "", s->name_en);
-	report_text(t, both[0] ? both : id);
-}
 
 /* Runs sql with the range bound as ?1, ?2 and hands each row to fn. */
 static int

@@ -238,6 +238,7 @@ report-dir "{d}/reports"
         outs = [county_out(s) for s in range(SLOTS)]
         self.assertEqual(c["Source"], "snmp")
         self.assertEqual(c["Name"], "南城县")
+        self.assertEqual(c["Level"], "县 county")
         self.assertEqual(int(c["Bytes in"]), round(sum(ins) * STEP / 8))
         self.assertEqual(int(c["Bytes out"]), round(sum(outs) * STEP / 8))
         self.assertEqual(c["Mean in Mbit/s"],
