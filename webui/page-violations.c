@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -33,6 +34,22 @@ day(const char *s, int64_t *us)
 	tm.tm_isdst = -1;
 	*us = (int64_t)mktime(&tm) * 1000000;
 	return 0;
+}
+
+/* A site as the user typed it: its id, or its name in either language. */
+static const char *
+site_id(const struct req *r, const char *v)
+{
+	const struct conf	*c = r->w->conf;
+	size_t			 i;
+
+	if (conf_site_index(c, v) >= 0)
+		return v;
+	for (i = 0; i < c->sites.n; i++)
+		if (strcmp(c->sites.v[i].name_zh, v) == 0 ||
+		    strcasecmp(c->sites.v[i].name_en, v) == 0)
+			return c->sites.v[i].name;
+	return v;
 }
 
 /* The filters of the query, checked; -1 for one that is not right. */
@@ -69,7 +86,8 @@ filters(struct req *r, struct store_filter *f)
 			return -1;
 		f->before_id = (int64_t)n;
 	}
-	f->site = (v = form_get(&r->query, "site")) && *v ? v : NULL;
+	f->site = (v = form_get(&r->query, "site")) && *v ? site_id(r, v) :
+	    NULL;
 	f->zone = (v = form_get(&r->query, "zone")) && *v ? v : NULL;
 	f->app = (v = form_get(&r->query, "app")) && *v ? v : NULL;
 	f->ip = (v = form_get(&r->query, "ip")) && *v ? v : NULL;

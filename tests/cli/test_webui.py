@@ -452,7 +452,12 @@ class WebUI(unittest.TestCase):
         self.assertNotIn("<td>nancheng-jianchang</td>", html.decode())
         s, _, data = c.request("GET", "/api/violations?site="
                                "nancheng-jianchang")
-        vid = json.loads(data)["rows"][0]["id"]
+        by_id = json.loads(data)["rows"]
+        vid = by_id[0]["id"]
+        # The site filter takes the name people know too, in either language.
+        for name in ("%E5%BB%BA%E6%98%8C%E9%95%87", "Jianchang%20Town"):
+            s, _, data = c.request("GET", f"/api/violations?site={name}")
+            self.assertEqual(json.loads(data)["rows"], by_id, name)
         s, _, html = c.request("GET", f"/violations/{vid}?lang=zh")
         self.assertIn("<dt>区域</dt><dd>政务外网 → 互联网</dd>", html.decode())
         self.assertIn("<dt>站点</dt><dd>建昌镇 → -</dd>", html.decode())
