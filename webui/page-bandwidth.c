@@ -59,6 +59,33 @@ port_rate(const json_t *poller, const char *device, const char *port,
 	return -1;
 }
 
+/*
+ * A site's rates now: from its uplink ports when it has them (the
+ * switches count every byte), else from the capture; NaN if unknown.
+ */
+void
+bandwidth_site_rate(const struct conf *c, const struct agent_state *st,
+    const json_t *poller, size_t i, double *in, double *out)
+{
+	const struct conf_site	*s = &c->sites.v[i];
+	double			 pi, po;
+	int			 u, known = 0;
+
+	*in = (double)st->sites[i].in_bps;
+	*out = (double)st->sites[i].out_bps;
+	if (s->nuplinks == 0)
+		return;
+	for (u = 0, *in = *out = 0; u < s->nuplinks; u++)
+		if (port_rate(poller, s->uplinks[u].device_name,
+		    s->uplinks[u].port, &pi, &po) == 0) {
+			*in += pi;
+			*out += po;
+			known++;
+		}
+	if (!known)
+		*in = *out = NAN;
+}
+
 static int
 depth_of(const struct conf *c, int i)
 {
@@ -73,28 +100,15 @@ static void
 tree(const struct conf *c, const struct agent_state *st, const json_t *poller,
     int parent, json_t *out)
 {
-	double			 in, o, pi, po, peak;
+	double			 in, o, peak;
 	size_t			 i;
-	int			 u, known;
 
 	for (i = 0; i < c->sites.n; i++) {
 		const struct conf_site *s = &c->sites.v[i];
 
 		if (s->parent != parent)
 			continue;
-		in = (double)st->sites[i].in_bps;
-		o = (double)st->sites[i].out_bps;
-		if (s->nuplinks > 0) {
-			for (u = 0, in = o = 0, known = 0; u < s->nuplinks; u++)
-				if (port_rate(poller, s->uplinks[u].device_name,
-				    s->uplinks[u].port, &pi, &po) == 0) {
-					in += pi;
-					o += po;
-					known++;
-				}
-			if (!known)
-				in = o = NAN;
-		}
+		bandwidth_site_rate(c, st, poller, i, &in, &o);
 		peak = fmax(in, o);
 		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,"
 		    "s:o,s:o,s:o,s:o,s:o,s:s}", "name", s->name, "name_zh",

@@ -21,6 +21,7 @@
 
 struct util_row {
 	size_t	 site;
+	double	 in, out;	/* bit/s */
 	double	 util;
 };
 
@@ -54,18 +55,21 @@ page_overview_model(struct req *r, int *status)
 	struct util_row		*rows;
 	json_t			*m, *top, *newest, *down, *d;
 	size_t			 i, n = 0;
-	uint64_t		 peak;
 
 	if ((rows = calloc(c->sites.n + 1, sizeof(*rows))) == NULL)
 		return NULL;
+	/* The rates the bandwidth page shows: uplink ports first. */
 	for (i = 0; i < c->sites.n; i++) {
 		if (c->sites.v[i].bandwidth_bps == 0)
 			continue;
-		peak = st->sites[i].in_bps > st->sites[i].out_bps ?
-		    st->sites[i].in_bps : st->sites[i].out_bps;
+		bandwidth_site_rate(c, st, r->w->poller, i, &rows[n].in,
+		    &rows[n].out);
+		if (isnan(rows[n].in))
+			continue;
 		rows[n].site = i;
-		rows[n++].util = (double)peak / (double)c->sites.v[i].bandwidth_bps
-		    * 100;
+		rows[n].util = fmax(rows[n].in, rows[n].out) /
+		    (double)c->sites.v[i].bandwidth_bps * 100;
+		n++;
 	}
 	qsort(rows, n, sizeof(*rows), by_util);
 	top = json_array();
@@ -74,9 +78,9 @@ page_overview_model(struct req *r, int *status)
 
 		json_array_append_new(top, json_pack("{s:s,s:s,s:f,s:I,s:I,s:I}",
 		    "name", s->name, "name_zh", s->name_zh, "util_pct",
-		    rows[i].util, "in_bps", (json_int_t)st->sites[rows[i].site]
-		    .in_bps, "out_bps", (json_int_t)st->sites[rows[i].site]
-		    .out_bps, "bandwidth_bps", (json_int_t)s->bandwidth_bps));
+		    rows[i].util, "in_bps", (json_int_t)llround(rows[i].in),
+		    "out_bps", (json_int_t)llround(rows[i].out), "bandwidth_bps",
+		    (json_int_t)s->bandwidth_bps));
 	}
 	free(rows);
 	newest = json_array();

@@ -94,6 +94,14 @@ webui-listen "127.0.0.1:{self.port}"
 webui-login-rate {login_rate}
 webui-idle {idle}
 webui-metrics-token "prometheus-scrape-token"
+site test-uplink {{
+	name-zh "测试县"
+	level county
+	parent fuzhou
+	network 10.36.240.0/20
+	bandwidth 1G
+	uplink sw-nancheng GigabitEthernet0/0/1
+}}
 device sw-nancheng {{
 	address 127.0.0.1
 	port {self.snmp_port}
@@ -129,8 +137,9 @@ device sw-nancheng {{
             self.status = json.load(fp)
         if SNMPSIMD:
             self.snmpsim = Snmpsim(port=self.snmp_port)
-            r = run([POLLER, "--config", self.conf, "--count", "1",
-                     "--status", f"{d}/poller.json"])
+            # Two polls a second apart: the ports have rates.
+            r = run([POLLER, "--config", self.conf, "--count", "2",
+                     "--interval", "1", "--status", f"{d}/poller.json"])
             assert r.returncode == 0, r.stderr
         for name, role in USERS.items():
             r = run([ZWCTL, "-c", self.conf, "user", "add", name, "--role",
@@ -492,6 +501,17 @@ class WebUI(unittest.TestCase):
         self.assertTrue(all(r["severity"] in ("critical", "high")
                             for r in rows))
         if SNMPSIMD:
+            # A site with an uplink port: the overview ranks it by the
+            # port's rates, as the bandwidth page shows them.
+            s, _, data = c.request("GET", "/api/")
+            top = {x["name"]: x for x in json.loads(data)["top_sites"]}
+            s, _, data = c.request("GET", "/api/bandwidth")
+            bw = {x["name"]: x for x in json.loads(data)["sites"]}
+            self.assertGreater(bw["test-uplink"]["in_bps"], 0)
+            self.assertEqual(top["test-uplink"]["in_bps"],
+                             round(bw["test-uplink"]["in_bps"]))
+            self.assertEqual(top["test-uplink"]["out_bps"],
+                             round(bw["test-uplink"]["out_bps"]))
             s, _, data = c.request("GET", "/api/devices/sw-nancheng")
             ports = json.loads(data)["interfaces"]
             self.assertIn("GigabitEthernet0/0/1", [p["name"] for p in
@@ -506,6 +526,15 @@ class WebUI(unittest.TestCase):
             self.assertEqual(json.loads(data)["range"], "week")
             self.assertEqual(c.request("GET", "/api/ports/sw-nancheng/"
                                        "nothing")[0], 404)
+
+    def test_settings_speak_the_page_language(self):
+        c = self.client("admin")
+        s, _, html = c.request("GET", "/settings?lang=zh")
+        self.assertEqual(s, 200)
+        self.assertIn("<dt>日志保存天数</dt><dd>180</dd>", html.decode())
+        self.assertNotIn("<dt>retention_days</dt>", html.decode())
+        s, _, html = c.request("GET", "/settings?lang=en")
+        self.assertIn("<dt>Days records are kept</dt>", html.decode())
 
     def test_report_form_speaks_the_page_language(self):
         c = self.client("aud")
