@@ -121,9 +121,9 @@ page_device_view(struct req *r, json_t *m)
 		return;
 	html_begin(r, b, json_string_value(json_object_get(m, "name")));
 	evbuffer_add_printf(b, "<table id=\"ports\"><tr><th>ifIndex</th>"
-	    "<th>%s</th><th>Alias</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th></tr>", T(r, "port"), r->en ? "Speed" : "速率",
-	    T(r, "status"), T(r, "in"), T(r, "out"));
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr>", T(r, "port"), T(r, "alias"), r->en ?
+	    "Speed" : "速率", T(r, "status"), T(r, "in"), T(r, "out"));
 	json_array_foreach(json_object_get(m, "interfaces"), k, i) {
 		rrd_out_safe_name(json_is_string(json_object_get(i, "name")) ?
 		    json_string_value(json_object_get(i, "name")) : "", safe,
@@ -140,10 +140,11 @@ page_device_view(struct req *r, json_t *m)
 		html_esc(b, json_string_value(json_object_get(i, "alias")));
 		evbuffer_add_printf(b, "</td><td class=\"num\">");
 		html_bps(b, json_number_value(json_object_get(i, "speed")));
+		/* IF-MIB ifOperStatus and ifAdminStatus: 1 is up. */
 		evbuffer_add_printf(b, "</td><td>%s</td><td class=\"num\">",
-		    json_integer_value(json_object_get(i, "oper")) == 1 ?
-		    "up" : json_integer_value(json_object_get(i, "admin")) !=
-		    1 ? "admin down" : "down");
+		    T(r, json_integer_value(json_object_get(i, "oper")) == 1 ?
+		    "ok" : json_integer_value(json_object_get(i, "admin")) !=
+		    1 ? "admin_down" : "port_down"));
 		if (json_is_number(json_object_get(i, "in_bps")))
 			html_bps(b, json_number_value(json_object_get(i,
 			    "in_bps")));

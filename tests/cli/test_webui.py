@@ -508,18 +508,24 @@ class WebUI(unittest.TestCase):
             s, _, data = c.request("GET", "/api/bandwidth")
             bw = {x["name"]: x for x in json.loads(data)["sites"]}
             self.assertGreater(bw["test-uplink"]["in_bps"], 0)
-            self.assertEqual(top["test-uplink"]["in_bps"],
-                             round(bw["test-uplink"]["in_bps"]))
-            self.assertEqual(top["test-uplink"]["out_bps"],
-                             round(bw["test-uplink"]["out_bps"]))
+            for d in ("in_bps", "out_bps"):       # an integer, and a real
+                self.assertAlmostEqual(top["test-uplink"][d],
+                                       bw["test-uplink"][d], delta=0.5)
             s, _, data = c.request("GET", "/api/devices/sw-nancheng")
             ports = json.loads(data)["interfaces"]
             self.assertIn("GigabitEthernet0/0/1", [p["name"] for p in
                                                    ports])
             # The port's trend, linked from the device page.
-            s, _, html = c.request("GET", "/devices/sw-nancheng")
+            s, _, html = c.request("GET", "/devices/sw-nancheng?lang=zh")
             self.assertIn(b'href="/ports/sw-nancheng/GigabitEthernet0_0_1"',
                           html)
+            # Port states in the page's language (IF-MIB's up, down).
+            self.assertIn("<th>描述</th>", html.decode())
+            self.assertRegex(html.decode(), r"GigabitEthernet0/0/1</a></td>"
+                             r"<td>[^<]*</td><td class=\"num\">[^<]*</td>"
+                             r"<td>正常</td>")
+            self.assertNotRegex(html.decode(), r"<td>(up|down|admin down)"
+                                r"</td>")
             s, _, data = c.request("GET", "/api/ports/sw-nancheng/"
                                    "GigabitEthernet0_0_1?range=week")
             self.assertEqual(s, 200)
