@@ -665,36 +665,6 @@ page_settings_model(struct req *r, int *status)
 	    (int)c->poll_interval_s, "version", ZW_VERSION);
 }
 
-/* The settings' names, as the page's language says them. */
-static const char *
-setting_label(const struct req *r, const char *key)
-{
-	static const struct {
-		const char	*key, *zh, *en;
-	} labels[] = {
-		{ "configuration",	"配置",		"Configuration" },
-		{ "zones",		"区域",		"Zones" },
-		{ "sites",		"站点",		"Sites" },
-		{ "exits",		"互联网出口",	"Internet exits" },
-		{ "rules",		"规则",		"Rules" },
-		{ "devices",		"设备",		"Devices" },
-		{ "retention_days",	"日志保存天数",	"Days records are kept" },
-		{ "store",		"事件库",	"Event store" },
-		{ "rrd_dir",		"趋势数据目录",	"Trend files" },
-		{ "report_dir",		"报告目录",	"Reports" },
-		{ "listen",		"监听地址",	"Listening on" },
-		{ "certificate",	"证书",		"Certificate" },
-		{ "poll_interval",	"轮询间隔 (秒)",	"Poll interval (s)" },
-		{ "version",		"版本",		"Version" },
-	};
-	size_t	 i;
-
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(key, labels[i].key) == 0)
-			return r->en ? labels[i].en : labels[i].zh;
-	return key;
-}
-
 void
 page_settings_view(struct req *r, json_t *m)
 {
@@ -710,7 +680,7 @@ page_settings_view(struct req *r, json_t *m)
 	    "zwctl check; these are its figures." : "配置于启动时读取，可用 "
 	    "zwctl check 检查；以下为其概要。");
 	json_object_foreach(m, k, v) {
-		evbuffer_add_printf(b, "<dt>%s</dt><dd>", setting_label(r, k));
+		evbuffer_add_printf(b, "<dt>%s</dt><dd>", T(r, k));
 		if (json_is_string(v))
 			html_esc(b, json_string_value(v));
 		else
