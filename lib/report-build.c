@@ -23,6 +23,7 @@
 #include "rrd-out.h"
 #include "rrd-query.h"
 #include "store-db.h"
+#include "words.h"
 
 #define BITS_TO_BYTES(sum)	((sum) * RRD_QUERY_STEP / 8)
 #define TOP_CATEGORIES		10
@@ -55,24 +56,10 @@ typedef void row_fn(struct report_table *, sqlite3_stmt *, const struct conf *);
 static void
 cell_word(struct report_table *t, const char *id)
 {
-	static const char *const words[][2] = {
-		{ "critical", "严重" }, { "high", "高" }, { "medium", "中" },
-		{ "low", "低" }, { "info", "提示" }, { "new", "新" },
-		{ "acknowledged", "已确认" }, { "resolved", "已解决" },
-		{ "false-positive", "误报" }, { "region", "省级" },
-		{ "city", "市" }, { "county", "县" }, { "township", "乡镇" },
-		{ "village", "村" },
-	};
-	char	 both[64];
-	size_t	 i;
+	char	 both[128];
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(id, words[i][0]) == 0) {
-			snprintf(both, sizeof(both), "%s %s", words[i][1], id);
-			report_text(t, both);
-			return;
-		}
-	report_text(t, id);
+	snprintf(both, sizeof(both), "%s %s", words_text(id, 0), id);
+	report_text(t, strcmp(words_text(id, 0), id) != 0 ? both : id);
 }
 
 /* A site as both languages name it; its id if the configuration does not. */

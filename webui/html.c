@@ -1,7 +1,7 @@
 /*
  * HTML: the frame of every page (navigation by role, language switch,
  * the user and a logout form), escaping, and the words of the interface
- * in Chinese and English, as rows of one table.
+ * (lib/words.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,156 +10,12 @@
 #include <event2/buffer.h>
 
 #include "webui.h"
-
-static const struct word {
-	const char	*id, *zh, *en;
-} words[] = {
-	{ "account",		"账户",		"Account" },
-	{ "ack",		"确认",		"Acknowledge" },
-	{ "acknowledged",	"已确认",	"acknowledged" },
-	{ "action",		"操作",		"Action" },
-	{ "actor",		"操作人",	"Actor" },
-	{ "add_user",		"添加用户",	"Add user" },
-	{ "address",		"地址",		"Address" },
-	{ "admin_down",		"管理关闭",	"admin down" },
-	{ "alias",		"描述",		"Alias" },
-	{ "all",		"全部",		"all" },
-	{ "app",		"应用",		"Application" },
-	{ "apply",		"筛选",		"Filter" },
-	{ "audit",		"审计",		"Audit" },
-	{ "audit_chain",	"审计链",	"Audit chain" },
-	{ "bad_code",		"动态口令错误",	"Wrong one-time code" },
-	{ "bad_csrf",		"请求缺少有效的令牌",	"The request lacks a valid token" },
-	{ "bad_login",		"用户名或密码错误",	"Wrong user name or password" },
-	{ "bad_request",	"请求格式错误",	"Malformed request" },
-	{ "bandwidth",		"带宽",		"Bandwidth" },
-	{ "bytes",		"字节",		"Bytes" },
-	{ "capture",		"采集",		"Capture" },
-	{ "certificate",	"证书",		"Certificate" },
-	{ "change_password",	"修改密码",	"Change password" },
-	{ "city",		"市",		"City" },
-	{ "code",		"动态口令",	"One-time code" },
-	{ "comment",		"说明",		"Comment" },
-	{ "configuration",	"配置",		"Configuration" },
-	{ "contract",		"合同带宽",	"Contract" },
-	{ "counted_at_end",	"流结束时计入",	"counted when its flows end" },
-	{ "county",		"县",		"County" },
-	{ "critical",		"严重",		"critical" },
-	{ "current_password",	"当前密码",	"Current password" },
-	{ "destination",	"目的",		"Destination" },
-	{ "detail",		"详情",		"Detail" },
-	{ "device",		"设备",		"Device" },
-	{ "devices",		"设备",		"Devices" },
-	{ "devices_down",	"离线设备",	"Devices down" },
-	{ "disable",		"停用",		"Disable" },
-	{ "disabled",		"已停用",	"disabled" },
-	{ "download",		"下载",		"Download" },
-	{ "drops",		"丢包",		"Drops" },
-	{ "enable",		"启用",		"Enable" },
-	{ "evidence",		"证据",		"Evidence" },
-	{ "exits",		"互联网出口",	"Internet exits" },
-	{ "expired",		"密码已过期或须修改，请先修改密码",	"Your password has expired or must change: change it first" },
-	{ "external",		"政务外网",	"extranet" },
-	{ "failed",		"操作失败",	"Failed" },
-	{ "false-positive",	"误报",		"false positive" },
-	{ "first_seen",		"首次发现",	"First seen" },
-	{ "flows",		"流",		"Flows" },
-	{ "forbidden",		"无权访问",	"Not allowed for your role" },
-	{ "format",		"格式",		"Format" },
-	{ "from_day",		"起始日期",	"From" },
-	{ "generate",		"生成",		"Generate" },
-	{ "high",		"高",		"high" },
-	{ "host",		"主机名",	"Host" },
-	{ "in",			"入",		"In" },
-	{ "info",		"提示",		"info" },
-	{ "interfaces",		"端口",		"Ports" },
-	{ "internal",		"政务内网",	"internal" },
-	{ "internet",		"互联网",	"internet" },
-	{ "kind",		"类型",		"Kind" },
-	{ "last_seen",		"最后发现",	"Last seen" },
-	{ "level",		"级别",		"Level" },
-	{ "listen",		"监听地址",	"Listening on" },
-	{ "locked",		"账户已锁定，请稍后再试",	"The account is locked; try later" },
-	{ "login",		"登录",		"Log in" },
-	{ "login_first",	"请先登录",	"Log in first" },
-	{ "logout",		"退出",		"Log out" },
-	{ "low",		"低",		"low" },
-	{ "malformed",		"畸形包",	"Malformed" },
-	{ "mark_fp",		"标记误报",	"Mark false positive" },
-	{ "medium",		"中",		"medium" },
-	{ "name",		"名称",		"Name" },
-	{ "need_code",		"请输入动态口令",	"Enter your one-time code" },
-	{ "network",		"网络与带宽",	"Network and bandwidth" },
-	{ "new",		"新",		"new" },
-	{ "new_password",	"新密码",	"New password" },
-	{ "newest",		"最新违规",	"Newest violations" },
-	{ "next",		"下一页",	"Next page" },
-	{ "no_status",		"采集器未发布状态",	"The collector has published no status" },
-	{ "not_found",		"未找到",	"Not found" },
-	{ "ok",			"正常",		"up" },
-	{ "out",		"出",		"Out" },
-	{ "outcome",		"结果",		"Outcome" },
-	{ "overview",		"概览",		"Overview" },
-	{ "p95",		"95%值",	"95th percentile" },
-	{ "packets",		"报文",		"Packets" },
-	{ "password",		"密码",		"Password" },
-	{ "password_changed",	"密码已修改",	"Password changed" },
-	{ "peak",		"峰值",		"Peak" },
-	{ "poll_interval",	"轮询间隔 (秒)",	"Poll interval (s)" },
-	{ "poller",		"轮询",		"Poller" },
-	{ "port",		"端口",		"Port" },
-	{ "port_down",		"故障",		"down" },
-	{ "range",		"时段",		"Range" },
-	{ "region",		"省级",		"Region" },
-	{ "report_dir",		"报告目录",	"Reports" },
-	{ "reports",		"报告",		"Reports" },
-	{ "resolve",		"解决",		"Resolve" },
-	{ "resolved",		"已解决",	"resolved" },
-	{ "retention_days",	"日志保存天数",	"Days records are kept" },
-	{ "review",		"审核",		"Review" },
-	{ "role",		"角色",		"Role" },
-	{ "rrd_dir",		"趋势数据目录",	"Trend files" },
-	{ "rule",		"规则",		"Rule" },
-	{ "rules",		"规则",		"Rules" },
-	{ "save",		"保存",		"Save" },
-	{ "security",		"安全与违规",	"Security and violations" },
-	{ "settings",		"设置",		"Settings" },
-	{ "severity",		"级别",		"Severity" },
-	{ "site",		"站点",		"Site" },
-	{ "sites",		"站点",		"Sites" },
-	{ "source",		"源",		"Source" },
-	{ "state",		"状态",		"State" },
-	{ "status",		"状态",		"Status" },
-	{ "store",		"事件库",	"Event store" },
-	{ "time",		"时间",		"Time" },
-	{ "to_day",		"截止日期",	"Until" },
-	{ "too_many",		"请求过多，请稍后再试",	"Too many requests; try later" },
-	{ "top_sites",		"利用率最高的站点",	"Sites with the highest utilisation" },
-	{ "totp",		"双因素认证",	"Two-factor authentication" },
-	{ "township",		"乡镇",		"Township" },
-	{ "unknown",		"未知",		"unknown" },
-	{ "unlock",		"解锁",		"Unlock" },
-	{ "user",		"用户",		"User" },
-	{ "users",		"用户",		"Users" },
-	{ "utilisation",	"利用率",	"Utilisation" },
-	{ "version",		"版本",		"Version" },
-	{ "village",		"村",		"Village" },
-	{ "violations",		"违规",		"Violations" },
-	{ "zones",		"区域",		"Zones" },
-	{ NULL,			NULL,		NULL }
-};
+#include "words.h"
 
 const char *
 T(const struct req *r, const char *id)
 {
-	const struct word	*w;
-
-	if (id == NULL)
-		return "";
-	for (w = words; w->id != NULL; w++)
-		if (strcmp(w->id, id) == 0)
-			return r->en ? w->en : w->zh;
-	return id;
+	return words_text(id, r->en);
 }
 
 /* A site as people name it, in the page's language; its id if unknown. */

@@ -20,6 +20,7 @@
 #include "afile.h"
 #include "dpi.h"
 #include "escape.h"
+#include "words.h"
 #include "flow-output.h"
 
 static void
@@ -51,6 +52,18 @@ test_csv_escape(void **state)
 	/* Truncated to fit, never overrun. */
 	escape_csv(buf, 8, "\"\"\"\"\"\"\"\"\"\"");
 	assert_true(strlen(buf) < 8);
+}
+
+/* The words the web UI and the reports share. */
+static void
+test_words(void **state)
+{
+	(void)state;
+	assert_string_equal(words_text("high", 0), "高");
+	assert_string_equal(words_text("high", 1), "high");
+	assert_string_equal(words_text("township", 0), "乡镇");
+	assert_string_equal(words_text("no-such-word", 0), "no-such-word");
+	assert_string_equal(words_text(NULL, 1), "");
 }
 
 static void
@@ -216,6 +229,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_escape),
 		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_mkdirs),
