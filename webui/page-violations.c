@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "pages.h"
 #include "parse.h"
+#include "words.h"
 
 static const char *const filter_names[] = {
 	"since", "until", "rule", "severity", "state", "site", "zone", "app",
@@ -49,6 +50,21 @@ site_id(const struct req *r, const char *v)
 		if (strcmp(c->sites.v[i].name_zh, v) == 0 ||
 		    strcasecmp(c->sites.v[i].name_en, v) == 0)
 			return c->sites.v[i].name;
+	return v;
+}
+
+/* A zone as the user typed it: its name, or its word in either language. */
+static const char *
+zone_id(const struct req *r, const char *v)
+{
+	const struct conf	*c = r->w->conf;
+	size_t			 i;
+
+	for (i = 0; i < c->zones.n; i++)
+		if (strcmp(c->zones.v[i].name, v) == 0 ||
+		    strcmp(words_text(c->zones.v[i].name, 0), v) == 0 ||
+		    strcasecmp(words_text(c->zones.v[i].name, 1), v) == 0)
+			return c->zones.v[i].name;
 	return v;
 }
 
@@ -88,7 +104,8 @@ filters(struct req *r, struct store_filter *f)
 	}
 	f->site = (v = form_get(&r->query, "site")) && *v ? site_id(r, v) :
 	    NULL;
-	f->zone = (v = form_get(&r->query, "zone")) && *v ? v : NULL;
+	f->zone = (v = form_get(&r->query, "zone")) && *v ? zone_id(r, v) :
+	    NULL;
 	f->app = (v = form_get(&r->query, "app")) && *v ? v : NULL;
 	f->ip = (v = form_get(&r->query, "ip")) && *v ? v : NULL;
 	return 0;

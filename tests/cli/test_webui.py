@@ -467,6 +467,13 @@ class WebUI(unittest.TestCase):
         for name in ("%E5%BB%BA%E6%98%8C%E9%95%87", "Jianchang%20Town"):
             s, _, data = c.request("GET", f"/api/violations?site={name}")
             self.assertEqual(json.loads(data)["rows"], by_id, name)
+        # So does the zone filter (政务外网: external).
+        s, _, data = c.request("GET", "/api/violations?zone=external")
+        by_zone = json.loads(data)["rows"]
+        self.assertTrue(by_zone)
+        for name in ("%E6%94%BF%E5%8A%A1%E5%A4%96%E7%BD%91", "Extranet"):
+            s, _, data = c.request("GET", f"/api/violations?zone={name}")
+            self.assertEqual(json.loads(data)["rows"], by_zone, name)
         s, _, html = c.request("GET", f"/violations/{vid}?lang=zh")
         self.assertIn("<dt>区域</dt><dd>政务外网 → 互联网</dd>", html.decode())
         self.assertIn("<dt>站点</dt><dd>建昌镇 → -</dd>", html.decode())
