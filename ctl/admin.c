@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,33 @@ out:
 	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * What a backup holds, a row each: its kind in the manifest, its name
+ * in the backup (a prefix for a tree), and the configuration's setting
+ * that names its place (none for the configuration files themselves).
+ */
+static const struct {
+	const char	*kind;
+	const char	*name;
+	int		 tree;		/* name is a directory's prefix */
+	ssize_t		 place;		/* offsetof struct conf; -1: none */
+} holds[] = {
+	{ "config",	"etc/",			1, -1 },
+	{ "store",	"events.db",		0, offsetof(struct conf, store_path) },
+	{ "key",	"keys/report-key.pem",	0, offsetof(struct conf, report_key) },
+	{ "key",	"keys/webui.crt",	0, offsetof(struct conf, webui_cert) },
+	{ "key",	"keys/webui.key",	0, offsetof(struct conf, webui_key) },
+	{ "rrd",	"rrd/",			1, offsetof(struct conf, rrd_dir) },
+};
+#define NHOLDS		(sizeof(holds) / sizeof(holds[0]))
+
+/* The setting of row k in the configuration c. */
+static const char *
+held_place(const struct conf *c, size_t k)
+{
+	return (const char *)c + holds[k].place;
+}
+
 struct manifest {
 	FILE	*fp;
 	char	 dir[PATH_MAX];
@@ -330,9 +358,9 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 	}
 	if (c->protos_path[0] != '\0')
 		keep(&m, "config", c->protos_path, "etc/protos.txt", 0);
-	keep(&m, "key", c->report_key, "keys/report-key.pem", 0);
-	keep(&m, "key", c->webui_cert, "keys/webui.crt", 0);
-	keep(&m, "key", c->webui_key, "keys/webui.key", 0);
+	for (i = 0; i < NHOLDS; i++)
+		if (strcmp(holds[i].kind, "key") == 0)
+			keep(&m, "key", held_place(c, i), holds[i].name, 0);
 	keep_tree(&m, c->rrd_dir, "");
 	fclose(m.fp);
 	if ((s = zwctl_store(ctx, 0)) != NULL) {
@@ -346,28 +374,26 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 	return m.failed ? ZWCTL_FAILED : 0;
 }
 
-/* What a manifest line may name, by kind: a row each. */
-static const struct {
-	const char	*kind;
-	const char	*prefix;	/* of the name in the backup */
-	int		 exact;		/* the name is the prefix */
-} restore_kinds[] = {
-	{ "config",	"etc/",			0 },
-	{ "store",	"events.db",		1 },
-	{ "key",	"keys/report-key.pem",	1 },
-	{ "key",	"keys/webui.crt",	1 },
-	{ "key",	"keys/webui.key",	1 },
-	{ "rrd",	"rrd/",			0 },
-};
-
 #define RESTORE_MAX	100000		/* files in one backup */
 
 struct restore_item {
-	char	 kind[8];
-	char	 name[PATH_MAX];
-	char	 original[PATH_MAX];
+	size_t	 hold;		/* its row of holds[] */
+	char	*name;
+	char	*original;
 	int	 line;
 };
+
+static void
+restore_free(struct restore_item *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		free(v[i].name);
+		free(v[i].original);
+	}
+	free(v);
+}
 
 /* A relative path without "." or ".." components, or an empty one. */
 static int
@@ -395,7 +421,7 @@ restore_parse(char *line, const char *dir, struct restore_item *it)
 {
 	char		 src[PATH_MAX * 2], *f[3], *p = line;
 	struct stat	 sb;
-	size_t		 i, k, len;
+	size_t		 i, k;
 
 	for (i = 0; i < 3; i++) {
 		f[i] = p;
@@ -405,30 +431,28 @@ restore_parse(char *line, const char *dir, struct restore_item *it)
 	}
 	if (i != 2)
 		return "not three fields separated by tabs";
-	for (k = 0; k < sizeof(restore_kinds) / sizeof(restore_kinds[0]);
-	    k++) {
-		len = strlen(restore_kinds[k].prefix);
-		if (strcmp(f[0], restore_kinds[k].kind) == 0 &&
-		    (restore_kinds[k].exact ? strcmp(f[1],
-		    restore_kinds[k].prefix) == 0 : strncmp(f[1],
-		    restore_kinds[k].prefix, len) == 0))
+	for (k = 0; k < NHOLDS; k++)
+		if (strcmp(f[0], holds[k].kind) == 0 && (holds[k].tree ?
+		    strncmp(f[1], holds[k].name, strlen(holds[k].name)) == 0 :
+		    strcmp(f[1], holds[k].name) == 0))
 			break;
-	}
-	if (k == sizeof(restore_kinds) / sizeof(restore_kinds[0]))
+	if (k == NHOLDS)
 		return "an unknown kind, or a name not of its kind";
 	if (!plain_relative(f[1]))
 		return "the name is not a plain relative path";
 	if (f[2][0] != '/')
 		return "the original is not an absolute path";
-	if (strlen(f[0]) >= sizeof(it->kind) || strlen(f[1]) >=
-	    sizeof(it->name) || strlen(f[2]) >= sizeof(it->original))
+	if (strlen(f[1]) >= PATH_MAX || strlen(f[2]) >= PATH_MAX)
 		return "a field too long";
 	snprintf(src, sizeof(src), "%s/%s", dir, f[1]);
 	if (lstat(src, &sb) == -1 || !S_ISREG(sb.st_mode))
 		return "the backup has no such file";
-	snprintf(it->kind, sizeof(it->kind), "%s", f[0]);
-	snprintf(it->name, sizeof(it->name), "%s", f[1]);
-	snprintf(it->original, sizeof(it->original), "%s", f[2]);
+	it->hold = k;
+	if ((it->name = strdup(f[1])) == NULL ||
+	    (it->original = strdup(f[2])) == NULL) {
+		free(it->name);
+		return "out of memory";
+	}
 	return NULL;
 }
 
@@ -475,6 +499,7 @@ restore_read(const char *dir, size_t *n)
 			}
 			v = nv;
 		}
+		memset(&v[*n], 0, sizeof(v[*n]));
 		v[*n].line = lineno;
 		if ((why = restore_parse(line, dir, &v[*n])) == NULL)
 			(*n)++;
@@ -484,7 +509,7 @@ restore_read(const char *dir, size_t *n)
 	fclose(fp);
 	if (why != NULL) {
 		log_warnx("%s:%d: %s", path, lineno, why);
-		free(v);
+		restore_free(v, *n);
 		return NULL;
 	}
 	return v;
@@ -534,18 +559,17 @@ static const char *
 restore_place(const struct conf *c, const struct restore_item *it,
     char *buf, size_t len)
 {
-	if (strcmp(it->kind, "store") == 0)
-		return c->store_path;
-	if (strcmp(it->name, "keys/report-key.pem") == 0)
-		return c->report_key[0] ? c->report_key : NULL;
-	if (strcmp(it->name, "keys/webui.crt") == 0)
-		return c->webui_cert[0] ? c->webui_cert : NULL;
-	if (strcmp(it->name, "keys/webui.key") == 0)
-		return c->webui_key[0] ? c->webui_key : NULL;
-	if (strcmp(it->kind, "rrd") == 0 && c->rrd_dir[0] != '\0' &&
-	    snprintf(buf, len, "%s/%s", c->rrd_dir, it->name + 4) < (int)len)
-		return buf;
-	return NULL;
+	const char	*place;
+
+	if (holds[it->hold].place < 0 ||
+	    *(place = held_place(c, it->hold)) == '\0')
+		return NULL;
+	if (!holds[it->hold].tree)
+		return place;
+	if (snprintf(buf, len, "%s/%s", place, it->name +
+	    strlen(holds[it->hold].name)) >= (int)len)
+		return NULL;
+	return buf;
 }
 
 /* Puts one file back; 0, or -1 having said why. */
@@ -555,7 +579,7 @@ restore_one(const char *dir, const struct restore_item *it, const char *to)
 	char	 from[PATH_MAX * 2];
 
 	snprintf(from, sizeof(from), "%s/%s", dir, it->name);
-	if (strcmp(it->kind, "store") == 0)
+	if (strcmp(holds[it->hold].kind, "store") == 0)
 		/* Into the store in place, in one transaction. */
 		return copy_db(from, to);
 	if (strchr(to, '/') != NULL)
@@ -596,16 +620,16 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 	/* Nothing is written unless every configuration file has its place. */
 	c = zwctl_conf(ctx, 0);
 	for (i = 0; i < nitems; i++)
-		if (strcmp(v[i].kind, "config") == 0 &&
+		if (holds[v[i].hold].place < 0 &&
 		    !config_place(ctx, c, v[i].original)) {
 			log_warnx("%s/MANIFEST:%d: %s is not a file of this "
 			    "appliance's configuration", argv[0], v[i].line,
 			    v[i].original);
-			free(v);
+			restore_free(v, nitems);
 			return ZWCTL_FAILED;
 		}
 	for (i = 0; i < nitems; i++)
-		if (strcmp(v[i].kind, "config") == 0) {
+		if (holds[v[i].hold].place < 0) {
 			if (restore_one(argv[0], &v[i], v[i].original) == 0)
 				n++;
 			else
@@ -617,11 +641,11 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 	if ((c = zwctl_conf(ctx, 1)) == NULL) {
 		log_warnx("%s: the configuration as restored does not load; "
 		    "the store, keys and RRDs are not restored", ctx->config);
-		free(v);
+		restore_free(v, nitems);
 		return ZWCTL_FAILED;
 	}
 	for (i = 0; i < nitems; i++) {
-		if (strcmp(v[i].kind, "config") == 0)
+		if (holds[v[i].hold].place < 0)
 			continue;
 		if ((to = restore_place(c, &v[i], buf, sizeof(buf))) == NULL) {
 			log_warnx("%s/MANIFEST:%d: %s: the configuration names "
@@ -632,7 +656,7 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 		else
 			failed++;
 	}
-	free(v);
+	restore_free(v, nitems);
 	if ((s = zwctl_store(ctx, 0)) != NULL) {
 		audit_log(s, getlogin() ? getlogin() : "root", "sysadmin",
 		    "console", "restore", argv[0], failed ? "failed" : "ok",
