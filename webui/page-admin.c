@@ -114,24 +114,20 @@ page_audit_model(struct req *r, int *status)
 	return rows;
 }
 
-/* An audit record's outcome (lib/audit.h) in the page's language. */
+/*
+ * An audit record's outcome (lib/audit.h) in the page's language: its
+ * word is "outcome_" and the outcome ("ok" alone is a device's state).
+ */
 static const char *
 outcome_text(const struct req *r, const char *s)
 {
-	static const struct {
-		const char	*id, *zh, *en;
-	} outcomes[] = {
-		{ "ok",		"成功",	"ok" },
-		{ "failed",	"失败",	"failed" },
-		{ "denied",	"拒绝",	"denied" },
-	};
-	size_t	 i;
+	char		 id[32];
+	const char	*t;
 
-	for (i = 0; s != NULL && i < sizeof(outcomes) / sizeof(outcomes[0]);
-	    i++)
-		if (strcmp(s, outcomes[i].id) == 0)
-			return r->en ? outcomes[i].en : outcomes[i].zh;
-	return s;
+	if (s == NULL)
+		return "";
+	snprintf(id, sizeof(id), "outcome_%s", s);
+	return (t = T(r, id)) == id ? s : t;
 }
 
 /* A role as the users page names it; "system" for the daemons. */
@@ -142,9 +138,7 @@ role_text(const struct req *r, const char *s)
 
 	if (k >= 0)
 		return user_role_text((enum user_role)k, r->en);
-	if (s != NULL && strcmp(s, "system") == 0)
-		return r->en ? "system" : "系统";
-	return s;
+	return T(r, s);
 }
 
 void
