@@ -63,8 +63,8 @@ port_rate(const json_t *poller, const char *device, const char *port,
  * A site's rates now: from its uplink ports when it has them (the
  * switches count every byte), else from the capture; NaN if unknown.
  */
-void
-bandwidth_site_rate(const struct conf *c, const struct agent_state *st,
+static void
+site_rate(const struct conf *c, const struct agent_state *st,
     const json_t *poller, size_t i, double *in, double *out)
 {
 	const struct conf_site	*s = &c->sites.v[i];
@@ -108,7 +108,7 @@ tree(const struct conf *c, const struct agent_state *st, const json_t *poller,
 
 		if (s->parent != parent)
 			continue;
-		bandwidth_site_rate(c, st, poller, i, &in, &o);
+		site_rate(c, st, poller, i, &in, &o);
 		peak = fmax(in, o);
 		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,"
 		    "s:o,s:o,s:o,s:o,s:o,s:s}", "name", s->name, "name_zh",

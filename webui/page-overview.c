@@ -20,8 +20,7 @@
 #define NEWEST		8
 
 struct util_row {
-	size_t	 site;
-	double	 in, out;	/* bit/s */
+	json_t	*site;		/* a row of the bandwidth tree */
 	double	 util;
 };
 
@@ -58,30 +57,29 @@ page_overview_model(struct req *r, int *status)
 
 	if ((rows = calloc(c->sites.n + 1, sizeof(*rows))) == NULL)
 		return NULL;
-	/* The rates the bandwidth page shows: uplink ports first. */
-	for (i = 0; i < c->sites.n; i++) {
-		if (c->sites.v[i].bandwidth_bps == 0)
+	/*
+	 * The rates the bandwidth page shows (uplink ports first), from the
+	 * tree the state thread built: nothing worked out per request.
+	 */
+	json_array_foreach(json_object_get(r->w->bandwidth, "sites"), i, d) {
+		if (n == c->sites.n || !json_is_number(json_object_get(d,
+		    "util_pct")))
 			continue;
-		bandwidth_site_rate(c, st, r->w->poller, i, &rows[n].in,
-		    &rows[n].out);
-		if (isnan(rows[n].in))
-			continue;
-		rows[n].site = i;
-		rows[n].util = fmax(rows[n].in, rows[n].out) /
-		    (double)c->sites.v[i].bandwidth_bps * 100;
-		n++;
+		rows[n].site = d;
+		rows[n++].util = json_number_value(json_object_get(d,
+		    "util_pct"));
 	}
 	qsort(rows, n, sizeof(*rows), by_util);
 	top = json_array();
-	for (i = 0; i < n && i < TOP_SITES; i++) {
-		const struct conf_site *s = &c->sites.v[rows[i].site];
-
-		json_array_append_new(top, json_pack("{s:s,s:s,s:f,s:I,s:I,s:I}",
-		    "name", s->name, "name_zh", s->name_zh, "util_pct",
-		    rows[i].util, "in_bps", (json_int_t)llround(rows[i].in),
-		    "out_bps", (json_int_t)llround(rows[i].out), "bandwidth_bps",
-		    (json_int_t)s->bandwidth_bps));
-	}
+	for (i = 0; i < n && i < TOP_SITES; i++)
+		json_array_append_new(top, json_pack("{s:O,s:O,s:f,s:I,s:I,s:O}",
+		    "name", json_object_get(rows[i].site, "name"), "name_zh",
+		    json_object_get(rows[i].site, "name_zh"), "util_pct",
+		    rows[i].util, "in_bps", (json_int_t)llround(
+		    json_number_value(json_object_get(rows[i].site, "in_bps"))),
+		    "out_bps", (json_int_t)llround(json_number_value(
+		    json_object_get(rows[i].site, "out_bps"))), "bandwidth_bps",
+		    json_object_get(rows[i].site, "bandwidth_bps")));
 	free(rows);
 	newest = json_array();
 	store_filter_init(&f);

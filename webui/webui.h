@@ -131,9 +131,6 @@ void		 state_take(struct webui *);	/* on the loop, each second */
 void		 state_stop(struct webui *);
 
 /* page-bandwidth.c: the tree of sites with their rates (any thread). */
-void		 bandwidth_site_rate(const struct conf *,
-		    const struct agent_state *, const json_t *poller, size_t,
-		    double *in, double *out);
 json_t		*bandwidth_tree(const struct conf *, const struct agent_state *,
 		    const json_t *poller);
 
