@@ -56,10 +56,11 @@ typedef void row_fn(struct report_table *, sqlite3_stmt *, const struct conf *);
 static void
 cell_word(struct report_table *t, const char *id)
 {
-	char	 both[128];
+	const char	*zh = words_text(id, 0);
+	char		 both[128];
 
-	snprintf(both, sizeof(both), "%s %s", words_text(id, 0), id);
-	report_text(t, strcmp(words_text(id, 0), id) != 0 ? both : id);
+	snprintf(both, sizeof(both), "%s %s", zh, id);
+	report_text(t, zh != id ? both : id);
 }
 
 /* A site as both languages name it; its id if the configuration does not. */
