@@ -105,7 +105,7 @@ struct worker {
 	_Atomic uint64_t	 handed;	/* frames it passed on */
 	_Atomic uint64_t	 lost;		/* ... that found a ring full */
 	_Atomic uint64_t	 pending;	/* frames passed to it, ever */
-	uint64_t		 taken;		/* ... as of its last look */
+	_Atomic uint64_t	 taken;		/* ... as of its last look */
 	int			 wake;		/* an eventfd its capture polls */
 	pthread_t		 thread;
 	int			 started;
@@ -442,7 +442,8 @@ take_handed(struct worker *w)
 	struct ring	*r;
 	unsigned int	 i;
 
-	w->taken = atomic_load_explicit(&w->pending, memory_order_acquire);
+	atomic_store_explicit(&w->taken, atomic_load_explicit(&w->pending,
+	    memory_order_acquire), memory_order_relaxed);
 	for (i = 0; i < w->all->n; i++) {
 		r = atomic_load_explicit(&w->from[i], memory_order_acquire);
 		if (r == NULL)
@@ -490,10 +491,17 @@ hand_on(struct worker *w, unsigned int to, const struct decode_link *link,
 	}
 	ring_publish(r);
 	atomic_fetch_add_explicit(&w->handed, 1, memory_order_relaxed);
-	/* Taken before its next frame, or at once if it waits for one. */
-	atomic_fetch_add_explicit(&w->all->w[to].pending, 1,
-	    memory_order_release);
-	(void)write(w->all->w[to].wake, &one, sizeof(one));
+	/*
+	 * Taken before its next frame, or at once if it waits for one: a
+	 * wake (a system call) only for the first frame it has not yet
+	 * seen, not for every frame of a tunnel-heavy link.  Should a wake
+	 * be missed in a race with its look, the frame waits at most until
+	 * its next frame or its capture's poll timeout (250 ms).
+	 */
+	if (atomic_fetch_add_explicit(&w->all->w[to].pending, 1,
+	    memory_order_release) == atomic_load_explicit(&w->all->w[to].taken,
+	    memory_order_relaxed))
+		(void)write(w->all->w[to].wake, &one, sizeof(one));
 }
 
 /*
@@ -520,7 +528,7 @@ live_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	}
 	/* Frames passed on to it keep their place among its own. */
 	if (atomic_load_explicit(&w->pending, memory_order_relaxed) !=
-	    w->taken)
+	    atomic_load_explicit(&w->taken, memory_order_relaxed))
 		take_handed(w);
 	r = decode_packet(link, p);
 	if (r == DECODE_OK && (to = capture_fanout_member(p->src, p->dst,
