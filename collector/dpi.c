@@ -8,13 +8,17 @@
  * nDPI flow state (about 700 bytes) is freed at once; the flow keeps
  * only struct flow_app.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ndpi_api.h>
 
 #include "dpi.h"
 #include "log.h"
+#include "protos.h"
 
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
@@ -34,6 +38,58 @@ dpi_conf_default(struct dpi_conf *c)
 	c->max_udp_pkts = 24;
 }
 
+/*
+ * nDPI reads custom protocols only from a file it opens itself: it gets
+ * the checked definitions (protos.c) in a private temporary copy.
+ */
+static int
+load_protos(struct ndpi_detection_module_struct *ndpi, const char *path)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		 err[512], tmp[4096], *text;
+	size_t		 len, off;
+	ssize_t		 w;
+	int		 fd, rv = -1;
+
+	if (protos_read(path, &text, &len, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (len == 0) {
+		free(text);
+		return 0;
+	}
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/zw-protos-XXXXXX", dir) >=
+	    sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
+		log_warn("dpi: %s: a temporary copy", path);
+		free(text);
+		return -1;
+	}
+	for (off = 0; off < len; off += (size_t)w) {
+		while ((w = write(fd, text + off, len - off)) == -1 &&
+		    errno == EINTR)
+			;
+		if (w == -1)
+			break;
+	}
+	if (off < len)
+		log_warn("dpi: %s: a temporary copy", path);
+	else if (close(fd) == 0) {
+		fd = -1;
+		if (ndpi_load_protocols_file(ndpi, tmp) == 0)
+			rv = 0;
+		else
+			log_warnx("dpi: nDPI cannot read %s", path);
+	}
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	return rv;
+}
+
 struct dpi *
 dpi_new(const struct dpi_conf *conf)
 {
@@ -50,9 +106,7 @@ dpi_new(const struct dpi_conf *conf)
 	NDPI_BITMASK_SET_ALL(all);
 	ndpi_set_protocol_detection_bitmask2(d->ndpi, &all);
 	if (conf->protos_file != NULL &&
-	    ndpi_load_protocols_file(d->ndpi, conf->protos_file) != 0) {
-		log_warnx("dpi: cannot load custom protocols from %s",
-		    conf->protos_file);
+	    load_protos(d->ndpi, conf->protos_file) == -1) {
 		ndpi_exit_detection_module(d->ndpi);
 		free(d);
 		return NULL;

@@ -690,6 +690,78 @@ class CustomProtocols(StoreCase):
         self.assertEqual([f["ndpi_proto"] for f in flows],
                          ["HTTP.GovServicePlatform"])
 
+    def portal_flows(self, protos_text):
+        """The applications of an HTTP request to www.zwfw.gov.cn and a
+        TCP connection to port 8443, with protos_text as the file."""
+        protos = os.path.join(self.dir, "protos.txt")
+        with open(protos, "wb") as fp:
+            fp.write(protos_text)
+        req = (b"GET / HTTP/1.1\r\nHost: www.zwfw.gov.cn\r\n\r\n",
+               b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        cap = self.capture(lambda w: (
+            pg.tcp_session(w, 1.0, EXTRANET, 50000, "59.255.36.80", 80,
+                           *req),
+            pg.tcp_session(w, 2.0, EXTRANET, 50001, "59.255.36.81", 8443,
+                           b"\x16\x00", b"\x00")))
+        out = os.path.join(self.dir, "flows.json")
+        r = run([COLLECTOR, "-q", "--protos", protos, "--flows-json", out,
+                 "-r", cap])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as fp:
+            return sorted(json.loads(line)["ndpi_proto"] for line in fp)
+
+    def test_a_file_saved_on_windows(self):
+        # nDPI's own reader kept "\r" in the name and dropped the last
+        # line, which has no newline here.
+        text = (b"# \xe6\x94\xbf\xe5\x8a\xa1 portal\r\n"
+                b"   # an indented comment\r\n\r\n"
+                b"host:\"zwfw.gov.cn\"@GovServicePlatform\r\n"
+                b"  tcp:8443@GovVpn")
+        self.assertEqual(self.portal_flows(text),
+                         ["GovVpn", "HTTP.GovServicePlatform"])
+
+    def test_mistakes_are_named_by_line(self):
+        cases = [
+            (b"garbage line", ":2: a space inside a definition"),
+            (b"host:zwfw.gov.cn@Gov", ":2: host:zwfw.gov.cn: the name "
+                                      "goes in double quotes"),
+            (b"host:@Gov", ":2: host:: the name goes in double quotes"),
+            (b'host:""@Gov', ':2: host:"": an empty name'),
+            (b'host:"a.cn"', ":2: no '@' and application name"),
+            (b'host:"a.cn"@', ":2: no application name after '@'"),
+            (b'host:"a.cn"@Gov/CN', ":2: @Gov/CN: an application name"),
+            (b'host:"\xe6\x94\xbf.cn"@Gov', ':2: host:"???.cn": letters'),
+            (b"tcp:99999@Big", ":2: tcp:99999: a port (1 to 65535)"),
+            (b"udp:5010-5000@R", ":2: udp:5010-5000: the range ends"),
+            (b"tcp:80,,udp:53@X", ":2: an empty definition"),
+            (b"ip:999.1.1.1@Bad", ":2: ip:999.1.1.1: an IPv4 address"),
+            (b"ip:10.0.0.0/33@Bad", ":2: ip:10.0.0.0/33: an IPv4"),
+            (b"ipv6:2001:db8::/32@X", ":2: ipv6:2001:db8::/32: not "
+                                      "host:"),
+            (b"tcp:80@A\x00", ":2: a NUL byte"),
+            (b'host:"' + b"a" * 1100 + b'"@Long', ":2: line longer than"),
+            (b"".join(b"tcp:%d@App%d\n" % (i + 1, i) for i in range(201)),
+             ":202: more than 200 applications"),
+        ]
+        protos = os.path.join(self.dir, "bad-protos.txt")
+        for line, want in cases:
+            with self.subTest(want=want):
+                with open(protos, "wb") as fp:
+                    fp.write(b"# custom\n" + line + b"\n")
+                r = run([COLLECTOR, "-q", "--protos", protos, "-r",
+                         self.capture(lambda w: None)])
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(protos + want, r.stderr)
+                self.assertNotIn("Unknown rule", r.stdout)
+
+    def test_the_limits_themselves_are_taken(self):
+        text = b"".join(b"tcp:%d@App%d\n" % (i + 10001, i)
+                       for i in range(198))
+        text += b'host:"' + b"a" * 253 + b'"@Long\n'
+        text += b'host:"zwfw.gov.cn"@GovServicePlatform\n'
+        self.assertEqual(self.portal_flows(text),
+                         ["HTTP.GovServicePlatform", "Unknown"])
+
     def test_rules_may_name_custom_applications(self):
         rules = os.path.join(self.dir, "r.rules")
         with open(rules, "w") as fp:
