@@ -275,6 +275,9 @@ protos_parse(const char *text, size_t len, const char *path, char **out,
 	ps->path = path;
 	ps->err = err;
 	ps->errlen = errlen;
+	/* Windows editors begin a UTF-8 file with a byte-order mark. */
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	for (; p < stop && rv == 0; p = nl + 1) {
 		ps->line++;
 		if ((nl = memchr(p, '\n', (size_t)(stop - p))) == NULL)

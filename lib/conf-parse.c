@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "conf-parse.h"
+#include "escape.h"
 #include "parse.h"
 
 #define MAX_FILE_SIZE	(4 * 1024 * 1024)
@@ -40,7 +41,9 @@ conf_error(struct conf_parser *ps, const char *fmt, ...)
 	if (ps->failed)
 		return;
 	ps->failed = 1;
-	n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->file, ps->line);
+	/* Line 0: the file itself, before any line was read. */
+	n = ps->line > 0 ? snprintf(ps->err, ps->errlen, "%s:%d: ", ps->file,
+	    ps->line) : snprintf(ps->err, ps->errlen, "%s: ", ps->file);
 	if (n < 0 || (size_t)n >= ps->errlen)
 		return;
 	va_start(ap, fmt);
@@ -215,12 +218,25 @@ intern(struct conf_parser *ps, const char *path)
 	return copy;
 }
 
+/*
+ * What is wrong with a file as a whole: where an include names it, or
+ * the file alone if it is the one given.
+ */
+static void
+file_error(struct conf_parser *ps, const char *path, const char *what)
+{
+	if (ps->line > 0)
+		conf_error(ps, "%s: %s", path, what);
+	else
+		conf_error(ps, "%s", what);
+}
+
 int
 conf_parse_file(struct conf_parser *ps, const char *path)
 {
 	const char	*saved_file = ps->file;
 	int		 saved_line = ps->line;
-	char		*buf = NULL, *line, *next, *words[MAX_WORDS];
+	char		*buf = NULL, *line, *next, *nul, *words[MAX_WORDS];
 	struct stat	 st;
 	FILE		*fp;
 	size_t		 len;
@@ -231,12 +247,12 @@ conf_parse_file(struct conf_parser *ps, const char *path)
 		return -1;
 	}
 	if ((fp = fopen(path, "r")) == NULL) {
-		conf_error(ps, "%s: %s", path, strerror(errno));
+		file_error(ps, path, strerror(errno));
 		return -1;
 	}
 	/* A device or a pipe could block or never end. */
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		conf_error(ps, "%s: not a regular file", path);
+		file_error(ps, path, "not a regular file");
 		fclose(fp);
 		return -1;
 	}
@@ -247,27 +263,37 @@ conf_parse_file(struct conf_parser *ps, const char *path)
 	}
 	len = fread(buf, 1, MAX_FILE_SIZE + 1, fp);
 	if (ferror(fp) || len > MAX_FILE_SIZE) {
-		conf_error(ps, "%s: %s", path, ferror(fp) ? strerror(errno) :
+		file_error(ps, path, ferror(fp) ? strerror(errno) :
 		    "larger than 4 MB");
 		goto out;
 	}
 	buf[len] = '\0';
-	if (memchr(buf, '\0', len) != NULL) {
-		conf_error(ps, "%s: not a text file", path);
-		goto out;
-	}
 	if ((ps->file = intern(ps, path)) == NULL) {
 		ps->file = saved_file;
 		conf_error(ps, "out of memory");
 		goto out;
 	}
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		for (ps->line = 1, line = buf; line < nul; line++)
+			ps->line += *line == '\n';
+		conf_error(ps, "a NUL byte: not a text file");
+		goto out;
+	}
 	ps->depth++;
-	for (ps->line = 1, line = buf; line != NULL && !ps->failed;
+	/* Windows editors begin a UTF-8 file with a byte-order mark. */
+	line = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? buf + 3 : buf;
+	for (ps->line = 1; line != NULL && !ps->failed;
 	    line = next, ps->line++) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		if (strlen(line) > MAX_LINE) {
 			conf_error(ps, "line longer than %d bytes", MAX_LINE);
+			break;
+		}
+		/* Names are shown in the web UI, reports and traps. */
+		if (!escape_utf8_valid(line)) {
+			conf_error(ps, "not UTF-8 (saved as GBK? save the "
+			    "file as UTF-8)");
 			break;
 		}
 		if ((n = split(ps, line, words)) <= 0)

@@ -75,6 +75,23 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Whether s is well-formed UTF-8 from end to end (RFC 3629). */
+int
+escape_utf8_valid(const char *s)
+{
+	size_t	 n;
+
+	while (*s != '\0') {
+		if ((unsigned char)*s < 0x80)
+			s++;
+		else if ((n = utf8_len((const unsigned char *)s)) > 0)
+			s += n;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * JSON string body (RFC 8259, section 7).  Well-formed UTF-8 (Chinese
  * text of the configuration) is kept; control characters and bytes that

@@ -9,5 +9,6 @@
 
 size_t	escape_csv(char *dst, size_t len, const char *src);
 size_t	escape_json(char *dst, size_t len, const char *src);
+int	escape_utf8_valid(const char *s);
 
 #endif

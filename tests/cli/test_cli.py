@@ -209,7 +209,37 @@ class Config(Base):
     def test_missing_config(self):
         r = run("-n", "--config", self.path("none.conf"))
         self.assertEqual(r.returncode, 1)
-        self.assertIn("none.conf: No such file", r.stderr)
+        # The file alone: no line 0, the name not twice.
+        self.assertEqual(r.stderr.strip(), self.path("none.conf") +
+                         ": No such file or directory")
+
+    def test_text_that_is_not_utf8(self):
+        site = "site a {{\n level city\n name-zh \"{}\"\n}}\n"
+        cases = [
+            # 建昌镇 saved as GBK by a Windows editor.
+            (site.format("").encode().replace(b'""', b'"\xbd\xa8\xb2\xfd'
+                                              b'\xd5\xf2"'),
+             ":3: not UTF-8 (saved as GBK? save the file as UTF-8)"),
+            (b"# \n\nzone\x00\n", ":3: a NUL byte: not a text file"),
+        ]
+        for text, want in cases:
+            with self.subTest(want=want):
+                with open(self.path("t.conf"), "wb") as fp:
+                    fp.write(text)
+                r = run("-n", "--config", self.path("t.conf"))
+                self.assertEqual(r.returncode, 1)
+                self.assertEqual(r.stderr.strip(), self.path("t.conf") + want)
+
+    def test_a_file_saved_on_windows(self):
+        # UTF-8 with a byte-order mark and CRLF line ends, as Notepad
+        # saves it.
+        text = ("\ufeff# 抚州市\r\nsite a {\r\n level city\r\n"
+                " name-zh \"抚州市\"\r\n}\r\n").encode()
+        with open(self.path("w.conf"), "wb") as fp:
+            fp.write(text)
+        r = run("-n", "--config", self.path("w.conf"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("configuration OK", r.stdout)
 
 
 class Outputs(Base):

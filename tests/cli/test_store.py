@@ -712,8 +712,9 @@ class CustomProtocols(StoreCase):
 
     def test_a_file_saved_on_windows(self):
         # nDPI's own reader kept "\r" in the name and dropped the last
-        # line, which has no newline here.
-        text = (b"# \xe6\x94\xbf\xe5\x8a\xa1 portal\r\n"
+        # line, which has no newline here; Notepad begins the file with a
+        # byte-order mark.
+        text = (b"\xef\xbb\xbf# \xe6\x94\xbf\xe5\x8a\xa1 portal\r\n"
                 b"   # an indented comment\r\n\r\n"
                 b"host:\"zwfw.gov.cn\"@GovServicePlatform\r\n"
                 b"  tcp:8443@GovVpn")
