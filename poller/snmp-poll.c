@@ -23,7 +23,10 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include <stdio.h>
@@ -34,6 +37,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "escape.h"
 #include "log.h"
 #include "snmp-poll.h"
 
@@ -194,16 +198,60 @@ send_next(struct dev *d)
 	return 0;
 }
 
-/* Text as the device sent it, control characters made visible. */
+/*
+ * GB18030 (a superset of GBK) into UTF-8, as far as dst holds whole
+ * characters; -1 if src is not GB18030.
+ */
+static int
+from_gb18030(char *dst, size_t len, const char *src, size_t n)
+{
+	static iconv_t	 cd = (iconv_t)-1;
+	char		*in = (char *)(uintptr_t)src, *out = dst;
+	size_t		 inleft = n, outleft = len - 1;
+
+	if (cd == (iconv_t)-1 &&
+	    (cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1)
+		return -1;
+	(void)iconv(cd, NULL, NULL, NULL, NULL);
+	if (iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
+	    errno == EILSEQ)
+		return -1;
+	/* E2BIG or EINVAL: what was converted is whole characters. */
+	*out = '\0';
+	return 0;
+}
+
+/*
+ * Text as the device sent it, control characters made visible.  A
+ * description typed in Chinese on a switch's console is as often GBK as
+ * UTF-8: text that is not UTF-8 but is GB18030 is converted; any other
+ * is kept as it came (escape_json() shows its odd bytes as such).
+ */
 static void
 copy_text(char *dst, size_t len, const struct variable_list *vb)
 {
-	size_t	 i, n = vb->val_len < len - 1 ? vb->val_len : len - 1;
+	unsigned char	 raw[IF_TEXT_MAX], c;
+	size_t		 i, n, cap = (len < sizeof(raw) ? len : sizeof(raw)) - 1;
 
-	for (i = 0; i < n; i++)
-		dst[i] = vb->val.string[i] < 0x20 || vb->val.string[i] == 0x7f ?
-		    '?' : (char)vb->val.string[i];
-	dst[n] = '\0';
+	n = vb->val_len < cap ? vb->val_len : cap;
+	for (i = 0; i < n; i++) {
+		c = vb->val.string[i];
+		raw[i] = c < 0x20 || c == 0x7f ? '?' : c;
+	}
+	/* A UTF-8 character that this cut split is left out whole. */
+	if (vb->val_len > n) {
+		for (i = n; i > 0 && n - i < 3 && (raw[i - 1] & 0xc0) == 0x80;
+		    i--)
+			;
+		if (i > 0 && raw[i - 1] >= 0xc0 && n - i + 1 <
+		    (raw[i - 1] >= 0xf0 ? 4u : raw[i - 1] >= 0xe0 ? 3u : 2u))
+			n = i - 1;
+	}
+	raw[n] = '\0';
+	if (!escape_utf8_valid((char *)raw) &&
+	    from_gb18030(dst, len, (char *)raw, n) == 0)
+		return;
+	snprintf(dst, len, "%s", (char *)raw);
 }
 
 static int

@@ -366,6 +366,63 @@ class Rates(unittest.TestCase):
             self.assertEqual(i["unknown"], "agent restarted")
 
 
+@unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
+class DeviceText(unittest.TestCase):
+    """Port descriptions typed in Chinese on a switch's console come as
+    UTF-8 or as GBK: both are shown as Chinese."""
+
+    ALIASES = {
+        1: "至南城县".encode("gb18030"),          # GBK, as a console sends
+        2: "建昌镇上联".encode(),                 # UTF-8
+        3: b"\xff\xfe\x80 x",                    # neither: kept as it came
+        285: ("南" * 70).encode(),               # cut at 127 bytes
+        291: ("南" * 70).encode("gb18030"),      # the same in GBK
+    }
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-text-")
+        data = os.path.join(self.dir, "data")
+        os.mkdir(data)
+        with open(os.path.join(RECS, "linux_ntc.snmprec")) as src, \
+                open(os.path.join(data, "text.snmprec"), "w") as dst:
+            for line in src:
+                oid = line.split("|", 1)[0]
+                if oid.startswith(IFX + "18."):
+                    idx = int(oid[len(IFX) + 3:])
+                    if idx in self.ALIASES:
+                        line = f"{oid}|4x|{self.ALIASES[idx].hex()}\n"
+                dst.write(line)
+        os.chmod(self.dir, 0o755)
+        os.chmod(data, 0o755)
+        self.sim = Snmpsim(data=data, probe="text")
+
+    def tearDown(self):
+        self.sim.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_gbk_and_utf8_descriptions(self):
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write(f"device text {{\n address 127.0.0.1\n port "
+                     f"{self.sim.port}\n community text\n}}\n")
+        out = os.path.join(self.dir, "dump.json")
+        r = subprocess.run([POLLER, "--config", conf, "--dump", out,
+                            "--no-store", "--no-rrd", "--count", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8") as fp:
+            dev = json.load(fp)["devices"][0]
+        alias = {i["index"]: i["alias"] for i in dev["interfaces"]}
+        self.assertEqual(alias[1], "至南城县")
+        self.assertEqual(alias[2], "建昌镇上联")
+        self.assertEqual(alias[3], "\xff\xfe\x80 x")
+        # 127 bytes hold 42 whole characters of three bytes; none is cut.
+        self.assertEqual(alias[285], "南" * 42)
+        # 127 bytes of GBK hold 63 characters, 189 bytes of UTF-8: as many
+        # as the 127 bytes shown hold.
+        self.assertEqual(alias[291], "南" * 42)
+
+
 @unittest.skipUnless(SNMPSIMD and shutil.which("snmpset"),
                      "snmpsim and snmpset are needed")
 class Events(unittest.TestCase):
