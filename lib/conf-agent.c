@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "conf-parse.h"
+#include "parse.h"
 
 static int
 path(struct conf_parser *ps, const char *what, const char *arg, char *out,
@@ -167,10 +168,22 @@ conf_agent_rrd_prefix(struct conf_parser *ps, int argc, char **argv)
 int
 conf_agent_ipfix(struct conf_parser *ps, int argc, char **argv)
 {
-	if (strncmp(argv[0], "udp:", 4) != 0 &&
-	    strncmp(argv[0], "tcp:", 4) != 0) {
+	const char	*host = argv[0] + 4, *colon, *errstr;
+	uint64_t	 port;
+
+	/* An IPv6 address goes in brackets: [2001:db8::1]:4739. */
+	if ((strncmp(argv[0], "udp:", 4) != 0 &&
+	    strncmp(argv[0], "tcp:", 4) != 0) ||
+	    (colon = strrchr(host, ':')) == NULL || colon == host ||
+	    (host[0] == '[' ? colon[-1] != ']' || colon - host < 3 :
+	    memchr(host, ':', (size_t)(colon - host)) != NULL)) {
 		conf_error(ps, "ipfix %s: udp:HOST:PORT or tcp:HOST:PORT",
 		    argv[0]);
+		return -1;
+	}
+	if (parse_u64(colon + 1, 1, 65535, &port, &errstr) == -1) {
+		conf_error(ps, "ipfix %s: port %s %s (1 to 65535)", argv[0],
+		    colon + 1, errstr);
 		return -1;
 	}
 	return conf_set_text(ps, ps->conf->ipfix, sizeof(ps->conf->ipfix),

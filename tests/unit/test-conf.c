@@ -155,6 +155,12 @@ static const struct {
 	{ "binary file", "zone\001\000 x\n", "" },
 	{ "device", "include \"/dev/null\"\n",
 	  "main.conf:1: /dev/null: not a regular file" },
+	{ "IPFIX port out of range", "ipfix \"udp:127.0.0.1:99999\"\n",
+	  "main.conf:1: ipfix udp:127.0.0.1:99999: port 99999 too large" },
+	{ "IPFIX without a port", "ipfix \"tcp:127.0.0.1\"\n",
+	  "main.conf:1: ipfix tcp:127.0.0.1: udp:HOST:PORT or tcp:HOST:PORT" },
+	{ "IPFIX to IPv6 without brackets", "ipfix \"udp:2001:db8::1:4739\"\n",
+	  "main.conf:1: ipfix udp:2001:db8::1:4739: udp:HOST:PORT" },
 };
 
 static void
@@ -197,13 +203,15 @@ test_good(void **state)
 	    "site t {\n name-zh \"建昌镇\"\n name-en \"Jianchang Town\"\n"
 	    " level township\n parent county\n network 10.36.17.0/24\n"
 	    " bandwidth 100M\n}\n");
-	err = load("# comment\nretention-days 365\n" Z_INT
+	err = load("# comment\nretention-days 365\n"
+	    "ipfix \"udp:[2001:db8::1]:4739\"\n" Z_INT
 	    "include \"sites.conf\"\nzone external{\n"
 	    "  network 10.0.0.0/8 # the extranet\n}\n"
 	    "exit e {\n district city\n router-mac 00:1E:73:36:00:01\n"
 	    " address 59.255.36.1\n vlan 360\n}\n", &c);
 	assert_string_equal(err, "");
 	assert_int_equal(c->retention_days, 365);
+	assert_string_equal(c->ipfix, "udp:[2001:db8::1]:4739");
 	assert_int_equal(c->zones.n, 3);
 	assert_string_equal(c->zones.v[ZONE_INTERNAL].name, "internal");
 	assert_int_equal(c->zones.v[ZONE_INTERNAL].vlans.v[0].hi, 999);
