@@ -36,13 +36,22 @@ usage(void)
 {
 	const struct zwctl_command	*c;
 
-	fprintf(stderr, "usage: zwctl [-c config] [-s store] command "
-	    "[args]\n\ncommands:\n");
+	fprintf(stderr, "usage: zwctl [-c | --config file] [-s | --store file] "
+	    "command [args]\n\ncommands:\n");
 	for (c = commands; c->name != NULL; c++)
 		fprintf(stderr, "  %-12s %s\n", c->name, c->help);
 	fprintf(stderr, "\nzwctl violations help: the violation commands\n");
 	exit(ZWCTL_USAGE);
 }
+
+/* The long forms every daemon takes too. */
+static const struct option longopts[] = {
+	{ "config",	required_argument, NULL, 'c' },
+	{ "store",	required_argument, NULL, 's' },
+	{ "version",	no_argument,	   NULL, 'V' },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ NULL,		0,		   NULL, 0 }
+};
 
 int
 main(int argc, char *argv[])
@@ -54,7 +63,7 @@ main(int argc, char *argv[])
 	log_init("zwctl", LOG_TO_STDERR);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.config = ZW_CONFIG;
-	while ((ch = getopt(argc, argv, "+c:hs:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hs:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			ctx.config = optarg;

@@ -133,7 +133,7 @@ on_signal(evutil_socket_t fd, short what, void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: zw-webui [-nv] [-c config] [--listen "
+	fprintf(stderr, "usage: zw-webui [-nv] [-c | --config file] [--listen "
 	    "addr:port] [--store file]\n"
 	    "           [--rrd-dir dir] [--syslog]\n");
 	exit(EXIT_USAGE);
@@ -142,6 +142,7 @@ usage(void)
 enum { OPT_LISTEN = 256, OPT_STORE, OPT_RRD_DIR, OPT_SYSLOG };
 
 static const struct option longopts[] = {
+	{ "config",	required_argument, NULL, 'c' },
 	{ "listen",	required_argument, NULL, OPT_LISTEN },
 	{ "store",	required_argument, NULL, OPT_STORE },
 	{ "rrd-dir",	required_argument, NULL, OPT_RRD_DIR },

@@ -19,7 +19,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import pcapgen as pg  # noqa: E402
-from command import AGENTX, COLLECTOR, POLLER, WEBUI, ZWCTL  # noqa: E402
+from command import AGENTX, COLLECTOR, POLLER, ROOT, WEBUI, ZWCTL  # noqa: E402
 
 PCAPS = os.path.join(HERE, "..", "pcap", "ndpi")
 
@@ -147,6 +147,20 @@ class Usage(unittest.TestCase):
             r = run("-r", "x.pcap", opt, val)
             self.assertEqual(r.returncode, 1, (opt, val))
             self.assertIn(opt, r.stderr)
+
+    def test_every_program_takes_config(self):
+        # One spelling for all, as the manual pages say.
+        conf = os.path.join(ROOT, "conf", "zonewatch.conf")
+        for cmd in ([COLLECTOR, "-n", "--config", conf],
+                    [POLLER, "-n", "--config", conf],
+                    [AGENTX, "-n", "--config", conf],
+                    [WEBUI, "-n", "--config", conf],
+                    [ZWCTL, "--config", conf, "check"]):
+            with self.subTest(cmd[0]):
+                r = subprocess.run(cmd, capture_output=True, text=True,
+                                   timeout=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("configuration OK", r.stdout)
 
     def test_version(self):
         r = run("--version")
