@@ -17,17 +17,24 @@
  *   applicationName (96, variable length, RFC 7011 7).
  *
  * Over UDP the templates open a message every TEMPLATE_EVERY messages and
- * at least every TEMPLATE_S seconds (RFC 7011 8.4); over TCP once a
- * connection.  Nothing here blocks capture: a send the socket refuses is
- * counted, its records lost; a lost TCP connection is tried again after
- * RETRY_S seconds.
+ * at least every TEMPLATE_S seconds (RFC 7011 8.4); over TCP a message of
+ * templates alone begins each connection (RFC 7011 8.1: once).
+ *
+ * Nothing here blocks capture.  A datagram the socket refuses is counted,
+ * its records lost.  Over TCP, messages join a bounded buffer written as
+ * the socket takes it: a connection is made without waiting (a collector
+ * behind a firewall that drops SYNs would hold a blocking connect() two
+ * minutes) and what comes meanwhile waits in the buffer; what finds it
+ * full, or no connection, is counted and lost; a connection that fails
+ * or is lost is tried again after RETRY_S seconds.  At the end the
+ * buffer is given CLOSE_MS to be written.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +50,10 @@
 #define TEMPLATE_EVERY	100
 #define TEMPLATE_S	30
 #define RETRY_S		5
+#define CONNECT_S	10	/* a TCP connection not up by then is retried */
+#define STREAM_MAX	(256u << 10)	/* TCP: written, not yet taken */
+#define QUEUE_MAX	512		/* ... in so many messages at most */
+#define CLOSE_MS	2000
 #define ENGINE_USER	6	/* RFC 6759: user-defined classification */
 
 struct ipfix_out {
@@ -59,6 +70,21 @@ struct ipfix_out {
 	unsigned int		 since_templates;
 	time_t			 templates_at;
 	time_t			 retry_at;
+	time_t			 connect_by;	/* 0: connected */
+	/*
+	 * TCP: the stream's bytes not yet taken by the socket, and its
+	 * messages, whose records count as sent once wholly taken.
+	 */
+	unsigned char		*out;
+	size_t			 outlen;
+	struct queued {
+		uint32_t	 left;		/* bytes not yet taken */
+		uint32_t	 records;
+	}			 queue[QUEUE_MAX];
+	unsigned int		 qhead, qn;
+	uint64_t		 out_records;	/* in the queue */
+	int			 fresh;		/* no message yet */
+	int			 finished;	/* nothing more is sent */
 	struct ipfix_out_stats	 stats;
 };
 
@@ -115,23 +141,72 @@ template_set(unsigned char *p)
 	return n;
 }
 
+/* A full socket buffer loses records; it never stops capture. */
 static int
 connect_to(struct ipfix_out *x)
 {
 	int	 fd;
 
-	if ((fd = socket(x->ai->ai_family, x->tcp ? SOCK_STREAM : SOCK_DGRAM,
-	    0)) == -1)
+	if ((fd = socket(x->ai->ai_family, (x->tcp ? SOCK_STREAM :
+	    SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	x->connect_by = 0;
 	if (connect(fd, x->ai->ai_addr, x->ai->ai_addrlen) == -1) {
-		close(fd);
-		return -1;
+		if (!x->tcp || errno != EINPROGRESS) {
+			close(fd);
+			return -1;
+		}
+		x->connect_by = time(NULL) + CONNECT_S;
 	}
-	/* A full socket buffer loses records; it never stops capture. */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	x->fd = fd;
 	x->since_templates = TEMPLATE_EVERY;	/* templates first */
+	x->fresh = 1;
 	return 0;
+}
+
+/* The connection closed, and what it had not yet taken lost. */
+static void
+hang_up(struct ipfix_out *x)
+{
+	close(x->fd);
+	x->fd = -1;
+	x->connect_by = 0;
+	x->stats.dropped += x->out_records;
+	x->outlen = 0;
+	x->out_records = 0;
+	x->qhead = x->qn = 0;
+}
+
+static void
+disconnect(struct ipfix_out *x)
+{
+	hang_up(x);
+	x->retry_at = time(NULL) + RETRY_S;
+	x->stats.send_errors++;
+}
+
+/* Whether a TCP connection begun is up; a failed or late one is closed. */
+static int
+connected(struct ipfix_out *x)
+{
+	struct pollfd	 pfd = { x->fd, POLLOUT, 0 };
+	socklen_t	 len = sizeof(int);
+	int		 e = 0;
+
+	if (x->connect_by == 0)
+		return 1;
+	if (poll(&pfd, 1, 0) == 0) {
+		if (time(NULL) >= x->connect_by)
+			disconnect(x);
+		return 0;
+	}
+	if (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1 ||
+	    e != 0) {
+		disconnect(x);
+		return 0;
+	}
+	x->connect_by = 0;
+	return 1;
 }
 
 struct ipfix_out *
@@ -166,10 +241,16 @@ ipfix_out_open(const char *target, uint32_t domain, char *err, size_t errlen)
 	x->fd = -1;
 	x->tcp = tcp;
 	x->domain = domain;
+	if (tcp && (x->out = malloc(STREAM_MAX)) == NULL) {
+		snprintf(err, errlen, "ipfix: out of memory");
+		free(x);
+		return NULL;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
 	if ((rc = getaddrinfo(host, port, &hints, &x->ai)) != 0) {
 		snprintf(err, errlen, "ipfix %s: %s", target, gai_strerror(rc));
+		free(x->out);
 		free(x);
 		return NULL;
 	}
@@ -184,33 +265,99 @@ ipfix_out_open(const char *target, uint32_t domain, char *err, size_t errlen)
 	return x;
 }
 
+/* TCP: as much of the stream as the socket takes now. */
 static void
-send_message(struct ipfix_out *x)
+write_out(struct ipfix_out *x)
 {
 	ssize_t	 n;
 
+	if (x->fd == -1 || x->outlen == 0 || !connected(x))
+		return;
+	if ((n = send(x->fd, x->out, x->outlen, MSG_NOSIGNAL)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			disconnect(x);
+		return;
+	}
+	memmove(x->out, x->out + n, x->outlen - (size_t)n);
+	x->outlen -= (size_t)n;
+	while (n > 0 && x->qn > 0) {
+		struct queued	*q = &x->queue[x->qhead];
+		uint32_t	 take = (size_t)n < q->left ? (uint32_t)n :
+				    q->left;
+
+		q->left -= take;
+		n -= take;
+		if (q->left > 0)
+			break;
+		x->stats.messages++;
+		x->stats.records += q->records;
+		x->out_records -= q->records;
+		x->qhead = (x->qhead + 1) % QUEUE_MAX;
+		x->qn--;
+	}
+}
+
+static void
+append(struct ipfix_out *x, const unsigned char *msg, size_t len,
+    uint32_t records)
+{
+	struct queued	*q = &x->queue[(x->qhead + x->qn++) % QUEUE_MAX];
+
+	memcpy(x->out + x->outlen, msg, len);
+	x->outlen += len;
+	q->left = (uint32_t)len;
+	q->records = records;
+	x->out_records += records;
+}
+
+/* TCP: the message joins the stream, templates before it on a new one. */
+static void
+queue_message(struct ipfix_out *x)
+{
+	unsigned char	 t[MSG_MAX];
+	size_t		 tlen = 0;
+
+	if (x->fd == -1 && !x->finished && time(NULL) >= x->retry_at &&
+	    connect_to(x) == -1)
+		x->retry_at = time(NULL) + RETRY_S;
+	if (x->fd != -1 && x->fresh) {
+		memcpy(t, x->msg, HEADER_LEN);
+		tlen = HEADER_LEN + template_set(t + HEADER_LEN);
+		put16(t + 2, (uint16_t)tlen);
+	}
+	if (x->fd == -1 || x->outlen + tlen + x->len > STREAM_MAX ||
+	    x->qn + 2 > QUEUE_MAX) {
+		x->stats.dropped += x->records;
+		x->stats.send_errors++;
+		return;
+	}
+	if (tlen > 0) {
+		append(x, t, tlen, 0);
+		x->fresh = 0;
+	}
+	append(x, x->msg, x->len, x->records);
+	x->sequence += x->records;
+	write_out(x);
+}
+
+static void
+send_message(struct ipfix_out *x)
+{
 	if (x->len == 0)
 		return;
 	if (x->set_at != 0)
 		put16(x->msg + x->set_at + 2, (uint16_t)(x->len - x->set_at));
 	put16(x->msg + 2, (uint16_t)x->len);
-	if (x->fd == -1 && x->tcp && time(NULL) >= x->retry_at &&
-	    connect_to(x) == -1)
-		x->retry_at = time(NULL) + RETRY_S;
-	n = x->fd == -1 ? -1 : send(x->fd, x->msg, x->len, MSG_NOSIGNAL);
-	if (n == (ssize_t)x->len) {
+	if (x->tcp)
+		queue_message(x);
+	else if (x->fd != -1 && send(x->fd, x->msg, x->len, MSG_NOSIGNAL) ==
+	    (ssize_t)x->len) {
 		x->stats.messages++;
 		x->stats.records += x->records;
 		x->sequence += x->records;
 	} else {
 		x->stats.dropped += x->records;
 		x->stats.send_errors++;
-		/* Half a message breaks a TCP stream: start a new one. */
-		if (x->tcp && x->fd != -1) {
-			close(x->fd);
-			x->fd = -1;
-			x->retry_at = time(NULL) + RETRY_S;
-		}
 	}
 	x->len = x->set_at = 0;
 	x->records = 0;
@@ -226,9 +373,8 @@ begin_message(struct ipfix_out *x)
 	put32(x->msg + 8, x->sequence);
 	put32(x->msg + 12, x->domain);
 	x->len = HEADER_LEN;
-	if ((!x->tcp && (x->since_templates >= TEMPLATE_EVERY ||
-	    now - x->templates_at >= TEMPLATE_S)) ||
-	    (x->tcp && x->since_templates == TEMPLATE_EVERY)) {
+	if (!x->tcp && (x->since_templates >= TEMPLATE_EVERY ||
+	    now - x->templates_at >= TEMPLATE_S)) {
 		x->len += template_set(x->msg + x->len);
 		x->since_templates = 0;
 		x->templates_at = now;
@@ -296,6 +442,8 @@ void
 ipfix_out_flush(struct ipfix_out *x)
 {
 	send_message(x);
+	if (x->tcp)
+		write_out(x);
 }
 
 const struct ipfix_out_stats *
@@ -304,15 +452,34 @@ ipfix_out_stats(const struct ipfix_out *x)
 	return &x->stats;
 }
 
+/*
+ * The end of a run: the last message sent, what the stream holds given
+ * CLOSE_MS to be written; what is left then is counted as lost.
+ */
+void
+ipfix_out_finish(struct ipfix_out *x)
+{
+	int	 waited;
+
+	send_message(x);
+	for (waited = 0; x->tcp && x->fd != -1 && x->outlen > 0 &&
+	    waited < CLOSE_MS; waited += 10) {
+		poll(NULL, 0, 10);
+		write_out(x);
+	}
+	if (x->fd != -1)
+		hang_up(x);
+	x->finished = 1;
+}
+
 void
 ipfix_out_close(struct ipfix_out *x)
 {
 	if (x == NULL)
 		return;
-	send_message(x);
-	if (x->fd != -1)
-		close(x->fd);
+	ipfix_out_finish(x);
 	if (x->ai != NULL)
 		freeaddrinfo(x->ai);
+	free(x->out);
 	free(x);
 }

@@ -27,6 +27,7 @@ void		 ipfix_out_flow(struct ipfix_out *, const struct flow *,
 /* Sends what waits (the pipeline's tick, once a second). */
 void		 ipfix_out_flush(struct ipfix_out *);
 const struct ipfix_out_stats *ipfix_out_stats(const struct ipfix_out *);
+void		 ipfix_out_finish(struct ipfix_out *);
 void		 ipfix_out_close(struct ipfix_out *);
 
 #endif

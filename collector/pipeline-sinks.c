@@ -217,7 +217,7 @@ pipeline_sinks_close(struct pipeline_sinks *s, int commit)
 	if (s->ipfix != NULL) {
 		const struct ipfix_out_stats *xs = ipfix_out_stats(s->ipfix);
 
-		ipfix_out_flush(s->ipfix);
+		ipfix_out_finish(s->ipfix);
 		if (xs->dropped > 0)
 			log_warnx("ipfix: %llu records not sent",
 			    (unsigned long long)xs->dropped);

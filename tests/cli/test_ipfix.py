@@ -16,6 +16,7 @@ Binary from ZW_COLLECTOR.
 import ipaddress
 import json
 import os
+import select
 import shutil
 import socket
 import struct
@@ -229,12 +230,19 @@ class Ipfix(unittest.TestCase):
         self.check_records(flows, msgs)
 
     def test_tcp_stream(self):
-        flows, msgs = self.receive(tcp=True)
+        status = os.path.join(self.dir, "status.json")
+        flows, msgs = self.receive(tcp=True, extra=("--status", status))
         self.assertTrue(msgs)
         # Over TCP the templates come once, in the first message.
         self.assertEqual(sum(1 for m in msgs if m[16:18] == b"\x00\x02"),
                          1)
         self.check_records(flows, msgs)
+        # What the status says was sent is what came.
+        with open(status) as fp:
+            ipfix = json.load(fp)["ipfix"]
+        self.assertEqual(ipfix["records"], len(parse(msgs)[1]))
+        self.assertEqual(ipfix["messages"], len(msgs))
+        self.assertEqual(ipfix["dropped"], 0)
 
     def test_workers_share_one_exporter(self):
         """Two workers export through one stream: one template set, one
@@ -246,6 +254,51 @@ class Ipfix(unittest.TestCase):
         one, msgs1 = self.receive(tcp=True)
         self.assertEqual(sorted(parse(msgs)[1], key=repr),
                          sorted(parse(msgs1)[1], key=repr))
+
+    def test_unanswered_connection_holds_up_nothing(self):
+        """A TCP collector whose handshake never completes (behind a
+        firewall that drops SYNs; here its accept queue is full): the run
+        does not wait for it, and its records are counted as lost."""
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(0)
+        port = srv.getsockname()[1]
+        # Linux queues backlog + 1 connections and drops later SYNs.
+        held = []
+        for _ in range(3):
+            c = socket.socket()
+            c.setblocking(False)
+            c.connect_ex(("127.0.0.1", port))
+            held.append(c)
+        probe = socket.socket()
+        probe.setblocking(False)
+        probe.connect_ex(("127.0.0.1", port))
+        _, ready, _ = select.select([], [probe], [], 1.5)
+        self.assertEqual(ready, [], "the accept queue is not full")
+        status = os.path.join(self.dir, "status.json")
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write(f'include "{DEMO}"\nipfix "tcp:127.0.0.1:{port}"\n')
+        flows = os.path.join(self.dir, "flows.json")
+        args = [COLLECTOR, "-q", "--config", conf, "--flows-json", flows,
+                "--status", status]
+        for p in PCAPS:
+            args += ["-r", p]
+        try:
+            # A blocking connect() would wait out the SYN retries, over
+            # two minutes; the bound is only there to end the test.
+            r = subprocess.run(args, capture_output=True, text=True,
+                               timeout=100)
+        finally:
+            for c in held + [probe, srv]:
+                c.close()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(flows) as fp:
+            want = self.expected([json.loads(line) for line in fp])
+        with open(status) as fp:
+            ipfix = json.load(fp)["ipfix"]
+        self.assertEqual(ipfix["records"], 0)
+        self.assertEqual(ipfix["dropped"], len(want))
 
     def test_no_collector_costs_records_only(self):
         status = os.path.join(self.dir, "status.json")
