@@ -75,6 +75,14 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The length of the well-formed UTF-8 character at s, or 0. */
+size_t
+escape_utf8_char(const char *s)
+{
+	return (unsigned char)*s < 0x80 ? *s != '\0' :
+	    utf8_len((const unsigned char *)s);
+}
+
 /* Whether s is well-formed UTF-8 from end to end (RFC 3629). */
 int
 escape_utf8_valid(const char *s)

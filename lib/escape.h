@@ -9,6 +9,7 @@
 
 size_t	escape_csv(char *dst, size_t len, const char *src);
 size_t	escape_json(char *dst, size_t len, const char *src);
+size_t	escape_utf8_char(const char *s);
 int	escape_utf8_valid(const char *s);
 
 #endif

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "log.h"
 #include "syslog-out.h"
 
@@ -69,17 +70,30 @@ put(struct buf *b, const char *fmt, ...)
 		b->n += (size_t)w < b->len - b->n ? (size_t)w : b->len - b->n - 1;
 }
 
-/* RFC 5424, 6.3.3: '"', '\' and ']' are escaped in a PARAM-VALUE. */
+/*
+ * RFC 5424, 6.3.3: '"', '\' and ']' are escaped in a PARAM-VALUE, which
+ * is UTF-8.  A host name off the wire may hold anything: a control
+ * character (a line end would split the message for many receivers) or
+ * a byte that is not UTF-8 is written as '?'.
+ */
 static void
 param(struct buf *b, const char *name, const char *value)
 {
 	const char	*c;
+	size_t		 n;
 
 	put(b, " %s=\"", name);
-	for (c = value; *c && b->n + 3 < b->len; c++) {
-		if (*c == '"' || *c == '\\' || *c == ']')
+	for (c = value; *c && b->n + 5 < b->len; c += n) {
+		if ((n = escape_utf8_char(c)) == 0 ||
+		    (n == 1 && ((unsigned char)*c < 0x20 || *c == 0x7f))) {
+			b->p[b->n++] = '?';
+			n = 1;
+			continue;
+		}
+		if (n == 1 && (*c == '"' || *c == '\\' || *c == ']'))
 			b->p[b->n++] = '\\';
-		b->p[b->n++] = *c;
+		memcpy(b->p + b->n, c, n);
+		b->n += n;
 	}
 	b->p[b->n] = '\0';
 	put(b, "\"");

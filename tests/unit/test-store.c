@@ -260,6 +260,10 @@ test_syslog_format(void **state)
 	    "zonewatch 99 violation [zwViolation@", 74) == 0);
 	assert_non_null(strstr(buf, " id=\"7\" rule=\"1023\" severity=\"high\""));
 	assert_non_null(strstr(buf, " host=\"a\\\"b\\]c\\\\d\""));
+	/* A line end, a byte that is not UTF-8, a cut character: '?'. */
+	strcpy(v.hostname, "x\r\n\xff\xe5\xbb\xba.cn\xe5\xbb");
+	syslog_out_format(buf, sizeof(buf), 20, "zw1", 99, &v);
+	assert_non_null(strstr(buf, " host=\"x???\xe5\xbb\xba.cn??\""));
 	assert_non_null(strstr(buf, "] \xef\xbb\xbf违规外联"));
 	/* No hostname: the NILVALUE. */
 	syslog_out_format(buf, sizeof(buf), 13, "", 1, &v);
