@@ -26,6 +26,7 @@ static const struct word {
 	{ "audit_chain",	"审计链",	"Audit chain" },
 	{ "bad_code",		"动态口令错误",	"Wrong one-time code" },
 	{ "bad_csrf",		"请求缺少有效的令牌",	"The request lacks a valid token" },
+	{ "bad_filter",		"此筛选条件无效",	"This filter is not right" },
 	{ "bad_login",		"用户名或密码错误",	"Wrong user name or password" },
 	{ "bad_request",	"请求格式错误",	"Malformed request" },
 	{ "bandwidth",		"带宽",		"Bandwidth" },

@@ -68,8 +68,11 @@ zone_id(const struct req *r, const char *v)
 	return v;
 }
 
-/* The filters of the query, checked; -1 for one that is not right. */
-static int
+/*
+ * The filters of the query, checked; the name of one that is not right,
+ * or NULL.
+ */
+static const char *
 filters(struct req *r, struct store_filter *f)
 {
 	const char	*v, *errstr;
@@ -79,27 +82,27 @@ filters(struct req *r, struct store_filter *f)
 	store_filter_init(f);
 	f->limit = WEBUI_PAGE_ROWS;
 	if ((v = form_get(&r->query, "since")) && *v && day(v, &f->since_us))
-		return -1;
+		return "since";
 	if ((v = form_get(&r->query, "until")) && *v && day(v, &f->until_us))
-		return -1;
+		return "until";
 	if ((v = form_get(&r->query, "rule")) && *v) {
 		if (parse_u64(v, 1, UINT32_MAX, &n, &errstr) == -1)
-			return -1;
+			return "rule";
 		f->rule = (uint32_t)n;
 	}
 	if ((v = form_get(&r->query, "severity")) && *v) {
 		if ((k = conf_severity_parse(v)) < 0)
-			return -1;
+			return "severity";
 		f->max_severity = k;
 	}
 	if ((v = form_get(&r->query, "state")) && *v) {
 		if ((k = store_state_parse(v)) < 0)
-			return -1;
+			return "state";
 		f->state = k;
 	}
 	if ((v = form_get(&r->query, "before")) && *v) {
 		if (parse_u64(v, 1, INT64_MAX, &n, &errstr) == -1)
-			return -1;
+			return "before";
 		f->before_id = (int64_t)n;
 	}
 	f->site = (v = form_get(&r->query, "site")) && *v ? site_id(r, v) :
@@ -108,7 +111,7 @@ filters(struct req *r, struct store_filter *f)
 	    NULL;
 	f->app = (v = form_get(&r->query, "app")) && *v ? v : NULL;
 	f->ip = (v = form_get(&r->query, "ip")) && *v ? v : NULL;
-	return 0;
+	return NULL;
 }
 
 static json_t *
@@ -143,24 +146,27 @@ page_violations_model(struct req *r, int *status)
 {
 	struct store_filter	 f;
 	json_t			*rows, *fj, *last;
-	const char		*v;
+	const char		*v, *bad;
 	size_t			 i;
 
-	if (filters(r, &f) == -1) {
-		*status = 400;
-		return json_pack("{s:i,s:s}", "status", 400, "error",
-		    "a filter is not right");
-	}
-	rows = json_array();
-	if (store_violations(r->w->store, &f, add_row, rows) != 0) {
-		json_decref(rows);
-		*status = 500;
-		return NULL;
-	}
+	/* What was asked, shown again in the form, right or not. */
 	fj = json_object();
 	for (i = 0; filter_names[i] != NULL; i++)
 		if ((v = form_get(&r->query, filter_names[i])) != NULL)
 			json_object_set_new(fj, filter_names[i], json_string(v));
+	if ((bad = filters(r, &f)) != NULL) {
+		*status = 400;
+		return json_pack("{s:i,s:s,s:s,s:o,s:[]}", "status", 400,
+		    "error", "a filter is not right", "filter", bad, "filters",
+		    fj, "rows");
+	}
+	rows = json_array();
+	if (store_violations(r->w->store, &f, add_row, rows) != 0) {
+		json_decref(rows);
+		json_decref(fj);
+		*status = 500;
+		return NULL;
+	}
 	last = json_array_get(rows, json_array_size(rows) - 1);
 	return json_pack("{s:o,s:o,s:o}", "filters", fj, "rows", rows, "next",
 	    json_array_size(rows) == WEBUI_PAGE_ROWS && last ?
@@ -204,9 +210,15 @@ page_violations_view(struct req *r, json_t *m)
 	    "low", "info" };
 	static const char *const states[] = { "new", "acknowledged",
 	    "resolved", "false-positive" };
+	/* A filter by the word its field is shown with. */
+	static const char *const filter_words[][2] = {
+		{ "since", "first_seen" }, { "until", "last_seen" },
+		{ "rule", "rule" }, { "severity", "severity" },
+		{ "state", "state" }, { "before", "next" },
+	};
 	struct evbuffer	*b = evbuffer_new();
 	json_t		*v;
-	char		 when[32];
+	char		 when[32], *enc;
 	const char	*fv;
 	size_t		 i;
 
@@ -224,10 +236,20 @@ page_violations_view(struct req *r, json_t *m)
 	field(r, b, m, "zone", "zones", "text");
 	field(r, b, m, "app", "app", "text");
 	field(r, b, m, "ip", "address", "text");
-	evbuffer_add_printf(b, "<button>%s</button></form><table id=\""
+	evbuffer_add_printf(b, "<button>%s</button></form>", T(r, "apply"));
+	if ((fv = json_string_value(json_object_get(m, "filter"))) != NULL) {
+		for (i = 0; i < sizeof(filter_words) / sizeof(filter_words[0]) &&
+		    strcmp(filter_words[i][0], fv) != 0; i++)
+			;
+		evbuffer_add_printf(b, "<p class=\"error\" id=\"filter-error\">"
+		    "%s: %s</p>", T(r, "bad_filter"), T(r, i <
+		    sizeof(filter_words) / sizeof(filter_words[0]) ?
+		    filter_words[i][1] : fv));
+	}
+	evbuffer_add_printf(b, "<table id=\""
 	    "violations\"><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
-	    T(r, "apply"), T(r, "severity"), T(r, "rule"), T(r, "source"),
+	    T(r, "severity"), T(r, "rule"), T(r, "source"),
 	    T(r, "destination"), T(r, "app"), T(r, "site"), T(r, "last_seen"),
 	    T(r, "state"));
 	json_array_foreach(json_object_get(m, "rows"), i, v) {
@@ -259,17 +281,22 @@ page_violations_view(struct req *r, json_t *m)
 	if (json_is_integer(json_object_get(m, "next"))) {
 		evbuffer_add_printf(b, "<p><a id=\"next\" href=\"?");
 		json_object_foreach(json_object_get(m, "filters"), fv, v)
-			if (strcmp(fv, "before") != 0) {
+			if (strcmp(fv, "before") != 0 &&
+			    (enc = evhttp_uriencode(json_string_value(v), -1,
+			    1)) != NULL) {
+				/* A value with '&' or '#' stays one value. */
 				evbuffer_add_printf(b, "%s=", fv);
-				html_esc(b, json_string_value(v));
+				html_esc(b, enc);
 				evbuffer_add_printf(b, "&amp;");
+				free(enc);
 			}
 		evbuffer_add_printf(b, "before=%lld\">%s</a></p>",
 		    (long long)json_integer_value(json_object_get(m, "next")),
 		    T(r, "next"));
 	}
 	html_end(r, b);
-	reply_html(r, 200, b);
+	reply_html(r, json_is_integer(json_object_get(m, "status")) ?
+	    (int)json_integer_value(json_object_get(m, "status")) : 200, b);
 	evbuffer_free(b);
 }
 

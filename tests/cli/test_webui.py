@@ -540,6 +540,38 @@ class WebUI(unittest.TestCase):
             self.assertEqual(c.request("GET", "/api/ports/sw-nancheng/"
                                        "nothing")[0], 404)
 
+    def test_violation_filters(self):
+        """Last of the class: it adds rows to the shared store."""
+        c = self.client("view")
+        # A filter that is not right is named, what was typed kept.
+        s, _, html = c.request("GET", "/violations?lang=zh&since=garbage")
+        self.assertEqual(s, 400)
+        self.assertIn("<p class=\"error\" id=\"filter-error\">此筛选条件"
+                      "无效: 首次发现</p>", html.decode())
+        self.assertIn("name=\"since\" type=\"date\" value=\"garbage\"",
+                      html.decode())
+        s, _, data = c.request("GET", "/api/violations?until=2026-13-45")
+        self.assertEqual(s, 400)
+        self.assertEqual(json.loads(data)["filter"], "until")
+        # A page of 50 and more: the next page's link keeps the filters as
+        # values of a URL ('&' in one stays in it).
+        with sqlite3.connect(os.path.join(self.app.dir, "events.db")) as db:
+            cols = [r[1] for r in db.execute("PRAGMA table_info(violations)")
+                    if r[1] != "id"]
+            row = db.execute("SELECT id FROM violations WHERE src_zone = "
+                             "'external' LIMIT 1").fetchone()
+            for _ in range(60):
+                db.execute(f"INSERT INTO violations ({', '.join(cols)}) "
+                           f"SELECT {', '.join(cols)} FROM violations "
+                           f"WHERE id = ?", row)
+            db.execute("UPDATE violations SET app = 'a&b c' WHERE "
+                       "src_zone = 'external'")
+        s, _, html = c.request("GET", "/violations?zone=%E6%94%BF%E5%8A%A1"
+                               "%E5%A4%96%E7%BD%91&app=a%26b%20c")
+        self.assertEqual(s, 200)
+        self.assertIn("?zone=%E6%94%BF%E5%8A%A1%E5%A4%96%E7%BD%91&amp;"
+                      "app=a%26b+c&amp;before=", html.decode())
+
     def test_settings_speak_the_page_language(self):
         c = self.client("admin")
         s, _, html = c.request("GET", "/settings?lang=zh")
