@@ -230,7 +230,7 @@ agent_state_read_status(struct agent_state *st, const char *path)
 	json_t	*root, *cap, *dec, *flows;
 
 	if ((root = load(st, 0, path)) == NULL) {
-		st->have_status = 0;
+		st->have_status = st->have_ipfix = 0;
 		return -1;
 	}
 	cap = json_object_get(root, "capture");
@@ -250,6 +250,9 @@ agent_state_read_status(struct agent_state *st, const char *path)
 	st->flows_evicted = u64(json_object_get(flows, "ended"), "evicted");
 	read_reasons(st, json_object_get(dec, "reasons"));
 	read_traffic(st, root);
+	st->have_ipfix = json_is_object(json_object_get(root, "ipfix"));
+	st->ipfix_records = u64(json_object_get(root, "ipfix"), "records");
+	st->ipfix_dropped = u64(json_object_get(root, "ipfix"), "dropped");
 	json_decref(root);
 	return 0;
 }

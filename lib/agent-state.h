@@ -54,6 +54,9 @@ struct agent_state {
 	struct agent_site	*sites;		/* conf->sites.n */
 	struct agent_zone_pair	*pairs;
 	size_t			 npairs;
+	/* Its IPFIX exporter, when one is configured. */
+	int			 have_ipfix;
+	uint64_t		 ipfix_records, ipfix_dropped;
 
 	/* The poller's. */
 	int			 have_poller;

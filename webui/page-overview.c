@@ -108,6 +108,10 @@ page_overview_model(struct req *r, int *status)
 	    (json_int_t)(st->counts[SEV_CRITICAL][STORE_NEW] +
 	    st->counts[SEV_HIGH][STORE_NEW]),
 	    "top_sites", top, "newest", newest, "devices_down", down);
+	/* The IPFIX export, when there is one: what reached the centre. */
+	json_object_set_new(m, "ipfix", st->have_ipfix ? json_pack("{s:I,s:I}",
+	    "records", (json_int_t)st->ipfix_records, "dropped",
+	    (json_int_t)st->ipfix_dropped) : json_null());
 	(void)status;
 	return m;
 }
@@ -148,13 +152,16 @@ page_overview_view(struct req *r, json_t *m)
 	    "flows_active")));
 	card(b, T(r, "violations"), "violations_total", json_integer_value(
 	    json_object_get(vio, "total")));
-	card(b, r->en ? "New, high or worse" : "未处理高危", "violations_new",
+	card(b, T(r, "new_high"), "violations_new",
 	    json_integer_value(json_object_get(vio, "critical_high_new")));
 	card(b, T(r, "devices"), "devices", json_integer_value(json_object_get(
 	    pol, "devices")));
 	card(b, T(r, "devices_down"), "devices_down", json_integer_value(
 	    json_object_get(pol, "devices")) - json_integer_value(
 	    json_object_get(pol, "up")));
+	if (json_is_object(v = json_object_get(m, "ipfix")))
+		card(b, T(r, "ipfix_dropped"), "ipfix_dropped",
+		    json_integer_value(json_object_get(v, "dropped")));
 	evbuffer_add_printf(b, "</section><h2>%s</h2><table id=\"top_sites\">"
 	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
 	    T(r, "top_sites"), T(r, "site"), T(r, "utilisation"), T(r, "in"),
@@ -287,6 +294,12 @@ page_metrics(struct req *r)
 		evbuffer_add_printf(b, "zonewatch_decode_dropped_total{reason="
 		    "\"%s\"} %llu\n", st->reason[i],
 		    (unsigned long long)st->reason_packets[i]);
+	if (st->have_ipfix) {
+		METRIC(b, "ipfix_records_total", "counter", "Flow records "
+		    "exported over IPFIX.", st->ipfix_records);
+		METRIC(b, "ipfix_dropped_total", "counter", "Flow records the "
+		    "IPFIX collector did not get.", st->ipfix_dropped);
+	}
 	METRIC(b, "poller_devices", "gauge", "Switches polled.", st->devices);
 	METRIC(b, "poller_devices_up", "gauge", "Switches that answered.",
 	    st->devices_up);

@@ -78,6 +78,10 @@ class Appliance:
         self.dir = tempfile.mkdtemp(prefix="zw-webui-")
         self.port = free_port()
         self.snmp_port = free_port()
+        # An IPFIX collector of the test's own, never read: the export's
+        # figures reach the overview and /metrics.
+        self.ipfix = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.ipfix.bind(("127.0.0.1", 0))
         d = self.dir
         self.conf = os.path.join(d, "zw.conf")
         with open(self.conf, "w") as fp:
@@ -94,6 +98,7 @@ webui-listen "127.0.0.1:{self.port}"
 webui-login-rate {login_rate}
 webui-idle {idle}
 webui-metrics-token "prometheus-scrape-token"
+ipfix "udp:127.0.0.1:{self.ipfix.getsockname()[1]}"
 site test-uplink {{
 	name-zh "测试县"
 	level county
@@ -171,6 +176,7 @@ device sw-nancheng {{
 
     def close(self):
         self.stop()
+        self.ipfix.close()
         if self.snmpsim is not None:
             self.snmpsim.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -428,6 +434,20 @@ class WebUI(unittest.TestCase):
                       self.app.status["decode"]["packets"], text)
         self.assertIn('zonewatch_violations{severity="high",state="new"}',
                       text)
+        # The IPFIX export's figures, as the collector wrote them.
+        ipfix = self.app.status["ipfix"]
+        self.assertGreater(ipfix["records"], 0)
+        self.assertIn("zonewatch_ipfix_records_total %d\n" % ipfix["records"],
+                      text)
+        self.assertIn("zonewatch_ipfix_dropped_total %d\n" % ipfix["dropped"],
+                      text)
+        c = self.client("view")
+        s, _, data = c.request("GET", "/api/")
+        self.assertEqual(json.loads(data)["ipfix"], {
+            "records": ipfix["records"], "dropped": ipfix["dropped"]})
+        s, _, html = c.request("GET", "/?lang=zh")
+        self.assertIn("<span>IPFIX 未送达记录</span><b id=\"ipfix_dropped\">"
+                      "%d</b>" % ipfix["dropped"], html.decode())
 
     def test_pages_show_the_data(self):
         c = self.client("view")
