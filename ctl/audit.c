@@ -100,8 +100,11 @@ parse_args(int argc, char **argv, struct args *a)
 			return -1;
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		log_warnx("audit %s: unexpected argument %s", argv[0],
+		    argv[optind]);
 		return -1;
+	}
 	return 0;
 bad:
 	log_warnx("%s: not a date, number or name", optarg);
@@ -232,7 +235,7 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 	int			 rc;
 
 	if (argc != 1)
-		return ZWCTL_USAGE;
+		return zwctl_bad("audit", argv[0], "takes no arguments");
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_verify(s, &c);

@@ -70,6 +70,16 @@ static const struct option opts[] = {
 	{ NULL,		0,		   NULL, 0 }
 };
 
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: zwctl events list [--kind k] [--device d] "
+	    "[--site s] [--limit n] [--format table|json]\n"
+	    "       zwctl events review id state --by name "
+	    "[--comment text]\n");
+	return ZWCTL_USAGE;
+}
+
 int
 zwctl_events(struct zwctl *ctx, int argc, char **argv)
 {
@@ -82,13 +92,8 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 	int		 ch, rc, state;
 
 	if (argc < 1 || (strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "review") != 0)) {
-		fprintf(stderr, "usage: zwctl events list [--kind k] "
-		    "[--device d] [--site s] [--limit n] [--format table|json]\n"
-		    "       zwctl events review id state --by name "
-		    "[--comment text]\n");
-		return ZWCTL_USAGE;
-	}
+	    strcmp(argv[0], "review") != 0))
+		return usage();
 	optind = 0;	/* glibc: start over with a new argv */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -103,12 +108,14 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 			break;
 		case O_LIMIT:
 			if (parse_u64(optarg, 1, INT64_MAX, &limit, &errstr) == -1)
-				return ZWCTL_USAGE;
+				return zwctl_bad("--limit", optarg,
+				    "a number of records, 1 or more");
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "json") != 0 &&
 			    strcmp(optarg, "table") != 0)
-				return ZWCTL_USAGE;
+				return zwctl_bad("--format", optarg,
+				    "table or json");
 			l.json = strcmp(optarg, "json") == 0;
 			break;
 		case O_BY:
@@ -123,16 +130,20 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "list") == 0) {
 		if (optind != argc)
-			return ZWCTL_USAGE;
+			return usage();
 		if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 			return ZWCTL_FAILED;
 		rc = store_events(s, 0, kind, device, site, (int64_t)limit,
 		    print_event, &l);
 	} else {
-		if (argc - optind != 2 || by == NULL ||
-		    parse_u64(argv[optind], 1, INT64_MAX, &id, &errstr) == -1 ||
-		    (state = store_state_parse(argv[optind + 1])) < 0)
-			return ZWCTL_USAGE;
+		if (argc - optind != 2 || by == NULL)
+			return usage();
+		if (parse_u64(argv[optind], 1, INT64_MAX, &id, &errstr) == -1)
+			return zwctl_bad("event", argv[optind],
+			    "an event id is a number");
+		if ((state = store_state_parse(argv[optind + 1])) < 0)
+			return zwctl_bad("state", argv[optind + 1], "new, "
+			    "acknowledged, resolved or false-positive");
 		if ((s = zwctl_store(ctx, 0)) == NULL)
 			return ZWCTL_FAILED;
 		rc = store_event_review(s, (int64_t)id, (enum store_state)state,

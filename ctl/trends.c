@@ -103,27 +103,6 @@ show(const char *what, enum source src, const struct rrd_query *q,
 		printf("}\n");
 }
 
-static int
-parse_when(const char *arg, time_t *t)
-{
-	struct tm	 tm;
-	const char	*end;
-
-	if (arg[0] == '@') {
-		*t = (time_t)strtoll(arg + 1, NULL, 10);
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(arg, "%Y-%m-%d %H:%M", &tm)) == NULL || *end) {
-		memset(&tm, 0, sizeof(tm));
-		if ((end = strptime(arg, "%Y-%m-%d", &tm)) == NULL || *end)
-			return -1;
-	}
-	tm.tm_isdst = -1;
-	*t = mktime(&tm);
-	return 0;
-}
-
 int
 zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 {
@@ -134,6 +113,7 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 	char			 paths[CONF_MAX_UPLINKS][PATH_MAX], safe[256];
 	char			 what[256], err[512];
 	time_t			 until = time(NULL), since = until - 86400;
+	int64_t			 us;
 	double			 cap;
 	size_t			 n = 0;
 	enum source		 src = SRC_AUTO;
@@ -143,17 +123,22 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_SINCE:
-			if (parse_when(optarg, &since) == -1)
-				return ZWCTL_USAGE;
-			break;
 		case O_UNTIL:
-			if (parse_when(optarg, &until) == -1)
-				return ZWCTL_USAGE;
+			if (zwctl_parse_time(optarg, &us) == -1)
+				return zwctl_bad(ch == O_SINCE ? "--since" :
+				    "--until", optarg, "a date such as 2026-11-22 "
+				    "or \"2026-11-22 08:30\"");
+			*(ch == O_SINCE ? &since : &until) =
+			    (time_t)(us / 1000000);
 			break;
 		case O_RRD_DIR:
 			dir = optarg;
 			break;
 		case O_FORMAT:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "table") != 0)
+				return zwctl_bad("--format", optarg,
+				    "table or json");
 			json = strcmp(optarg, "json") == 0;
 			break;
 		case O_SOURCE:
@@ -161,16 +146,20 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 				if (strcmp(optarg, source_names[i]) == 0)
 					src = (enum source)i;
 			if (strcmp(optarg, source_names[src]) != 0)
-				return ZWCTL_USAGE;
+				return zwctl_bad("--source", optarg,
+				    "snmp or capture");
 			break;
 		default:
 			return ZWCTL_USAGE;
 		}
 	}
 	/* argv[0] is "site" or "port", then its names. */
+	if (since >= until) {
+		log_warnx("--since must come before --until");
+		return ZWCTL_USAGE;
+	}
 	if (argc < 1 || !((argc - optind == 1 && strcmp(argv[0], "site") == 0) ||
-	    (argc - optind == 2 && strcmp(argv[0], "port") == 0)) ||
-	    since >= until) {
+	    (argc - optind == 2 && strcmp(argv[0], "port") == 0))) {
 		fprintf(stderr, "usage: zwctl trends site NAME | port DEVICE "
 		    "PORT [--since date] [--until date]\n"
 		    "           [--rrd-dir dir] [--format table|json] "
@@ -186,7 +175,8 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 		rrd_out_safe_name(argv[optind + 1], safe, sizeof(safe));
 		if (snprintf(paths[0], sizeof(paths[0]), "%s/if/%s/%s.rrd",
 		    dir, argv[optind], safe) >= (int)sizeof(paths[0]))
-			return ZWCTL_USAGE;
+			return zwctl_bad("port", argv[optind + 1],
+			    "the path of its RRD is too long");
 		files[n++] = paths[0];
 		snprintf(what, sizeof(what), "%s %s", argv[optind],
 		    argv[optind + 1]);

@@ -71,8 +71,11 @@ parse_args(int argc, char **argv, struct args *a, int want_name)
 			return -1;
 		}
 	}
-	if (argc - optind != want_name)
+	if (argc - optind != want_name) {
+		log_warnx(want_name ? "user %s: give one user name" :
+		    "user %s: takes no name", argv[0]);
 		return -1;
+	}
 	a->name = want_name ? argv[optind] : NULL;
 	return 0;
 }
@@ -286,7 +289,7 @@ sub_list(struct zwctl *ctx, int argc, char **argv)
 	int		 rc;
 
 	if (argc != 1)
-		return ZWCTL_USAGE;
+		return zwctl_bad("user", argv[0], "takes no arguments");
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	rc = users_list(s, print_user, NULL);

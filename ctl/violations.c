@@ -232,13 +232,6 @@ static const struct option list_opts[] = {
 };
 
 static int
-bad(const char *opt, const char *arg, const char *what)
-{
-	log_warnx("%s %s: %s", opt, arg, what);
-	return ZWCTL_USAGE;
-}
-
-static int
 cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 {
 	struct store_filter	 f;
@@ -256,27 +249,27 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 		switch (ch) {
 		case O_SINCE:
 			if (zwctl_parse_time(optarg, &f.since_us) == -1)
-				return bad("--since", optarg, "a date such as "
+				return zwctl_bad("--since", optarg, "a date such as "
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
 		case O_UNTIL:
 			if (zwctl_parse_time(optarg, &f.until_us) == -1)
-				return bad("--until", optarg, "a date such as "
+				return zwctl_bad("--until", optarg, "a date such as "
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
 		case O_RULE:
 			if (parse_u64(optarg, 1, UINT32_MAX, &n, &errstr) == -1)
-				return bad("--rule", optarg, errstr);
+				return zwctl_bad("--rule", optarg, errstr);
 			f.rule = (uint32_t)n;
 			break;
 		case O_SEVERITY:
 			if ((f.max_severity = severity_parse(optarg)) < 0)
-				return bad("--severity", optarg, "critical, "
+				return zwctl_bad("--severity", optarg, "critical, "
 				    "high, medium, low or info (and worse)");
 			break;
 		case O_STATE:
 			if ((f.state = store_state_parse(optarg)) < 0)
-				return bad("--state", optarg, "new, "
+				return zwctl_bad("--state", optarg, "new, "
 				    "acknowledged, resolved or false-positive");
 			break;
 		case O_SITE:
@@ -293,7 +286,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 			break;
 		case O_LIMIT:
 			if (parse_u64(optarg, 1, INT64_MAX, &n, &errstr) == -1)
-				return bad("--limit", optarg, errstr);
+				return zwctl_bad("--limit", optarg, errstr);
 			f.limit = (int64_t)n;
 			break;
 		case O_FORMAT:
@@ -307,7 +300,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 		}
 	}
 	if (optind != argc)
-		return bad(argv[0], argv[optind], "unexpected argument");
+		return zwctl_bad(argv[0], argv[optind], "unexpected argument");
 	if (printer_init(&p, format, stdout) == -1)
 		return ZWCTL_USAGE;
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
@@ -446,11 +439,11 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 	if (parse_id(argv[optind], &id) == -1)
 		return ZWCTL_USAGE;
 	if ((state = store_state_parse(argv[optind + 1])) < 0)
-		return bad("state", argv[optind + 1], "new, acknowledged, "
+		return zwctl_bad("state", argv[optind + 1], "new, acknowledged, "
 		    "resolved or false-positive");
 	if ((state == STORE_RESOLVED || state == STORE_FALSE_POSITIVE) &&
 	    (comment == NULL || *comment == '\0'))
-		return bad("state", argv[optind + 1], "say why, with --comment");
+		return zwctl_bad("state", argv[optind + 1], "say why, with --comment");
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	rc = store_review(s, id, (enum store_state)state, by, comment,
@@ -524,7 +517,7 @@ sub_evidence(struct zwctl *ctx, int argc, char **argv)
 			break;
 		case O_INDEX:
 			if (parse_u64(optarg, 1, INT64_MAX, &n, &errstr) == -1)
-				return bad("--index", optarg, errstr);
+				return zwctl_bad("--index", optarg, errstr);
 			p.want = (int64_t)n;
 			break;
 		default:
@@ -593,7 +586,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 			return ZWCTL_USAGE;
 		if (parse_u64(optarg, RETENTION_MIN_DAYS, 36500, &days,
 		    &errstr) == -1)
-			return bad("--days", optarg, "at least 180 (six "
+			return zwctl_bad("--days", optarg, "at least 180 (six "
 			    "months, Cybersecurity Law art. 21)");
 		given = 1;
 	}

@@ -171,6 +171,14 @@ zwctl_check(struct zwctl *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* An argument that is not right, said so: the status of a usage error. */
+int
+zwctl_bad(const char *opt, const char *arg, const char *what)
+{
+	log_warnx("%s %s: %s", opt, arg, what);
+	return ZWCTL_USAGE;
+}
+
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
 int
 zwctl_parse_time(const char *arg, int64_t *us)

@@ -782,6 +782,38 @@ class CustomProtocols(StoreCase):
                               "named GovCN", r.stderr)
 
 
+class ZwctlMistakes(StoreCase):
+    def test_every_mistake_is_said(self):
+        """A usage error names what is wrong; none exits in silence."""
+        cases = [
+            (["trends", "site", "nancheng", "--since", "2026-13-01"],
+             "--since 2026-13-01: a date such as"),
+            (["trends", "site", "nancheng", "--format", "xml"],
+             "--format xml: table or json"),
+            (["trends", "site", "nancheng", "--source", "radio"],
+             "--source radio: snmp or capture"),
+            (["trends", "site", "nancheng", "--since", "2026-11-02",
+              "--until", "2026-11-01"], "--since must come before --until"),
+            (["events", "list", "--limit", "-3"],
+             "--limit -3: a number of records"),
+            (["events", "review", "x", "new", "--by", "a"],
+             "event x: an event id is a number"),
+            (["events", "review", "1", "bogus", "--by", "a"],
+             "state bogus: new, acknowledged"),
+            (["user", "list", "extra"], "user list: takes no arguments"),
+            (["user", "passwd"], "user passwd: give one user name"),
+            (["audit", "list", "extra"],
+             "audit list: unexpected argument extra"),
+            (["audit", "verify", "extra"], "audit verify: takes no arguments"),
+        ]
+        for args, want in cases:
+            with self.subTest(args=args):
+                r = run([ZWCTL, "-c", DEMO, "-s", os.path.join(
+                    self.dir, "none.db"), *args], stdin=subprocess.DEVNULL)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(want, r.stderr)
+
+
 class Settings(StoreCase):
     def test_mistakes(self):
         cases = [
