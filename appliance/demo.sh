@@ -37,6 +37,21 @@ stop() {
 	# TERM: programs started in the background of a script ignore INT.
 	# The collector first (it writes its last records), then the rest.
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
+	# Fifteen seconds to end; a program still there then is killed.
+	n=0
+	while [ $n -lt 150 ]; do
+		left=""
+		for p in $PIDS; do
+			kill -0 "$p" 2>/dev/null && left="$left $p"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	for p in $left; do
+		echo "zonewatch demo: $(ps -o comm= -p "$p") did not stop: killed" >&2
+		kill -KILL "$p" 2>/dev/null || true
+	done
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
 	echo "zonewatch demo: stopped"
 	exit 0
@@ -130,7 +145,7 @@ agentXSocket $DIR/agentx.sock
 agentXPerms 0660 0770
 rocommunity public 127.0.0.1
 CONF
-	SNMP_PERSISTENT_DIR="$DIR/snmpd" MIBS= /usr/sbin/snmpd -f -C \
+	SNMP_PERSISTENT_DIR="$DIR/snmpd" MIBS='' /usr/sbin/snmpd -f -C \
 	    -c "$DIR/snmpd.conf" -I -smux -Lf "$DIR/snmpd.log" &
 	PIDS="$PIDS $!"
 fi
