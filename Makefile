@@ -33,7 +33,7 @@ DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev libcap-ng-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind wrk chromium nodejs \
-		   libcap2-bin debootstrap nfdump cppcheck
+		   libcap2-bin debootstrap nfdump cppcheck shellcheck
 
 ifeq ($(BUILD),fuzz)
 CC		:= clang
@@ -127,12 +127,16 @@ run: deps
 # variableScope is not asked for: declarations go at the top (KNF).
 LINT_DIRS	:= lib collector poller snmpd-ext webui ctl tests/unit tests/fuzz \
 		   bench
+LINT_SCRIPTS	:= appliance/*.sh tests/run.sh tests/fuzz/run.sh bench/run.sh \
+		   webui/embed.sh .ci/run
+
 lint: deps
 	$(call say,LINT,cppcheck)cppcheck -q -j2 --error-exitcode=1 \
 	    --enable=warning,portability,performance --inline-suppr \
 	    --std=c11 -D_GNU_SOURCE $(addprefix -I,$(LINT_DIRS)) \
 	    --suppress=missingIncludeSystem --suppress=varFuncNullUB \
 	    --suppress=unknownMacro $(LINT_DIRS)
+	$(call say,LINT,shellcheck)shellcheck -S warning $(LINT_SCRIPTS)
 
 check: deps lint
 	$(Q)$(MAKE) --no-print-directory BUILD=check headers test-binaries

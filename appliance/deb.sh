@@ -18,7 +18,7 @@ install -d "$stage/usr/share/doc/zonewatch" "$stage/usr/share/zonewatch"
 install -m 0644 appliance/copyright "$stage/usr/share/doc/zonewatch/copyright"
 install -m 0755 appliance/user.sh "$stage/usr/share/zonewatch/user.sh"
 # The state directory is the package's to make, with its owner.
-rm -rf "$stage/var"
+rm -rf "${stage:?}/var"
 
 libs=$(for p in "$stage"/usr/sbin/*; do ldd "$p"; done |
     awk '$3 ~ /^\// { print $3 }' | sort -u)

@@ -19,7 +19,7 @@
 # harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BIN=${ZW_BIN:-build/check}
 OUT=tests/out
 SHARED=${ZW_SHARED:-../shared}

@@ -11,7 +11,7 @@ tmp=$out.tmp
 	echo '#include "static.h"'
 	i=0
 	for f in "$@"; do
-		echo "static const unsigned char f$i[] = {"
+		echo "static const unsigned char f${i}[] = {"
 		od -An -v -tx1 "$f" | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'
 		echo "};"
 		i=$((i + 1))

@@ -3,7 +3,7 @@
 # seed corpus; with FUZZ_SECONDS=0, replays the seeds only (a regression
 # run, used by `make check`).  Crashes are kept in tests/out/fuzz/.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BIN=build/fuzz/fuzz
 SECS=${FUZZ_SECONDS:-60}
 OUT=tests/out/fuzz
