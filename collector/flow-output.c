@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "escape.h"
 #include "flow-output.h"
 #include "log.h"
@@ -73,8 +74,8 @@ struct writer {
 struct flow_output {
 	const struct writer	*w;
 	FILE			*fp;
-	char			*path;
-	char			*tmp;
+	struct afile		*af;		/* written whole, or not at all */
+	char			*path;		/* NULL for stdout */
 	int			 error;
 };
 
@@ -249,7 +250,6 @@ struct flow_output *
 flow_output_open(const char *path, const char *format, int atomic)
 {
 	struct flow_output	*o;
-	int			 fd;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
@@ -259,21 +259,14 @@ flow_output_open(const char *path, const char *format, int atomic)
 	}
 	if (strcmp(path, "-") == 0) {
 		o->fp = stdout;
+	} else if ((o->path = strdup(path)) == NULL) {
+		goto fail;
 	} else if (atomic) {
-		if ((o->path = strdup(path)) == NULL ||
-		    asprintf(&o->tmp, "%s.tmp.XXXXXX", path) == -1) {
-			o->tmp = NULL;
+		if ((o->af = afile_open(path)) == NULL) {
+			log_warn("output: %s", path);
 			goto fail;
 		}
-		if ((fd = mkstemp(o->tmp)) == -1 ||
-		    (o->fp = fdopen(fd, "w")) == NULL) {
-			log_warn("output: %s", o->tmp);
-			if (fd != -1) {
-				close(fd);
-				unlink(o->tmp);
-			}
-			goto fail;
-		}
+		o->fp = afile_fp(o->af);
 	} else if ((o->fp = fopen(path, "a")) == NULL) {
 		log_warn("output: %s", path);
 		goto fail;
@@ -282,7 +275,6 @@ flow_output_open(const char *path, const char *format, int atomic)
 	return o;
 fail:
 	free(o->path);
-	free(o->tmp);
 	free(o);
 	return NULL;
 }
@@ -322,24 +314,19 @@ flow_output_close(struct flow_output *o, int commit)
 		return 0;
 	if (flow_output_flush(o) == -1)
 		rv = -1;
-	if (o->tmp != NULL && fsync(fileno(o->fp)) == -1) {
-		log_warn("output: %s", o->tmp);
+	if (o->af != NULL) {
+		if (rv == 0 && commit) {
+			if (afile_commit(o->af) == -1) {
+				log_warn("output: %s", o->path);
+				rv = -1;
+			}
+		} else
+			afile_abort(o->af);
+	} else if (o->fp != stdout && fclose(o->fp) == EOF) {
+		log_warn("output: %s", o->path);
 		rv = -1;
-	}
-	if (o->fp != stdout && fclose(o->fp) == EOF) {
-		log_warn("output: %s", o->path ? o->path : "file");
-		rv = -1;
-	}
-	if (o->tmp != NULL) {
-		if (rv == 0 && commit && rename(o->tmp, o->path) == -1) {
-			log_warn("output: rename to %s", o->path);
-			rv = -1;
-		}
-		if (rv == -1 || !commit)
-			unlink(o->tmp);
 	}
 	free(o->path);
-	free(o->tmp);
 	free(o);
 	return rv;
 }

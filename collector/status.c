@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "escape.h"
 #include "flow-output.h"
 #include "ipfix-out.h"
@@ -140,21 +141,16 @@ status_write_json(const char *path, const struct status_view *v)
 	const struct pipeline_rates	*rates;
 	const struct ipfix_out_stats	*xs;
 	struct app_row			 top[TOP_APPS];
-	char				*tmp = NULL;
+	struct afile			*af;
 	FILE				*fp;
-	int				 fd, i, n, first = 1;
+	int				 i, n, first = 1;
 
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) == -1)
-		return -1;
-	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		log_warn("status: %s", tmp);
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
+	/* Readers see the last snapshot whole, or the one before. */
+	if ((af = afile_open(path)) == NULL) {
+		log_warn("status: %s", path);
 		return -1;
 	}
+	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
 	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
 	fprintf(fp, "\"capture\":{\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
@@ -215,21 +211,10 @@ status_write_json(const char *path, const struct status_view *v)
 		    xs->records, xs->dropped);
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
-	if (fflush(fp) == EOF || ferror(fp) || fsync(fd) == -1) {
-		log_warn("status: %s", tmp);
-		fclose(fp);
-		unlink(tmp);
-		free(tmp);
+	if (afile_commit(af) == -1) {
+		log_warn("status: %s", path);
 		return -1;
 	}
-	fclose(fp);
-	if (rename(tmp, path) == -1) {
-		log_warn("status: rename to %s", path);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
 	return 0;
 }
 
