@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "audit.h"
 #include "conf.h"
 #include "privdrop.h"
@@ -356,16 +357,15 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 {
 	struct reading	 a, b;
 	struct rates	 r;
-	char		 tmp[4096];
+	struct afile	*af;
 	FILE		*fp;
 	size_t		 i, j;
-	int		 fd;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+	if ((af = afile_open(path)) == NULL) {
 		log_warn("dump: %s", path);
 		return -1;
 	}
+	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%lld,\"poll_ms\":%.1f,\"devices\":[",
 	    (long long)t, poll_ms);
 	for (i = 0; i < c->devices.n; i++) {
@@ -409,14 +409,8 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 		fprintf(fp, "]}");
 	}
 	fprintf(fp, "\n]}\n");
-	if (fflush(fp) == EOF || ferror(fp)) {
-		fclose(fp);
-		unlink(tmp);
-		return -1;
-	}
-	fclose(fp);
-	if (rename(tmp, path) == -1) {
-		unlink(tmp);
+	if (afile_commit(af) == -1) {
+		log_warn("dump: %s", path);
 		return -1;
 	}
 	return 0;

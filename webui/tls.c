@@ -18,39 +18,29 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "afile.h"
 #include "log.h"
 #include "tls.h"
 
+/* Written whole or not at all (lib/afile.c), with its mode from the start. */
 static int
 write_pem(const char *path, int mode, EVP_PKEY *key, X509 *cert)
 {
-	char	*tmp = NULL;
-	FILE	*fp = NULL;
-	int	 fd, ok;
+	struct afile	*af;
+	FILE		*fp;
+	int		 ok;
 
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) == -1)
+	if ((af = afile_open(path)) == NULL)
 		return -1;
-	if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, (mode_t)mode) == -1 ||
-	    (fp = fdopen(fd, "w")) == NULL) {
-		if (fd != -1)
-			close(fd);
-		goto fail;
+	fp = afile_fp(af);
+	ok = fchmod(fileno(fp), (mode_t)mode) == 0 && (key != NULL ?
+	    PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL) :
+	    PEM_write_X509(fp, cert));
+	if (!ok) {
+		afile_abort(af);
+		return -1;
 	}
-	ok = key != NULL ? PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL,
-	    NULL) : PEM_write_X509(fp, cert);
-	if (!ok || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
-		fclose(fp);
-		goto fail;
-	}
-	fclose(fp);
-	if (rename(tmp, path) == -1)
-		goto fail;
-	free(tmp);
-	return 0;
-fail:
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return afile_commit(af);
 }
 
 static int

@@ -367,7 +367,29 @@ class Rates(unittest.TestCase):
 
 
 @unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
-class DeviceText(unittest.TestCase):
+class Recordings(unittest.TestCase):
+    """Recordings of the test's own, edited copies of tests/snmprec's,
+    served by snmpsim; self.dir holds them and what the test writes."""
+
+    def serve(self, probe, files):
+        """files: {community: (recording, edit(oid, line) or None)}."""
+        self.dir = tempfile.mkdtemp(prefix="zw-sim-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        data = os.path.join(self.dir, "data")
+        os.mkdir(data)
+        for name, (src, edit) in files.items():
+            with open(os.path.join(RECS, src + ".snmprec")) as fp, \
+                    open(os.path.join(data, name + ".snmprec"), "w") as out:
+                for line in fp:
+                    out.write(edit(line.split("|", 1)[0], line) if edit
+                              else line)
+        os.chmod(self.dir, 0o755)
+        os.chmod(data, 0o755)
+        self.sim = Snmpsim(data=data, probe=probe)
+        self.addCleanup(self.sim.stop)
+
+
+class DeviceText(Recordings):
     """Port descriptions typed in Chinese on a switch's console come as
     UTF-8 or as GBK: both are shown as Chinese."""
 
@@ -380,25 +402,12 @@ class DeviceText(unittest.TestCase):
     }
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zw-text-")
-        data = os.path.join(self.dir, "data")
-        os.mkdir(data)
-        with open(os.path.join(RECS, "linux_ntc.snmprec")) as src, \
-                open(os.path.join(data, "text.snmprec"), "w") as dst:
-            for line in src:
-                oid = line.split("|", 1)[0]
-                if oid.startswith(IFX + "18."):
-                    idx = int(oid[len(IFX) + 3:])
-                    if idx in self.ALIASES:
-                        line = f"{oid}|4x|{self.ALIASES[idx].hex()}\n"
-                dst.write(line)
-        os.chmod(self.dir, 0o755)
-        os.chmod(data, 0o755)
-        self.sim = Snmpsim(data=data, probe="text")
-
-    def tearDown(self):
-        self.sim.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        def alias(oid, line):
+            idx = int(oid[len(IFX) + 3:]) if oid.startswith(IFX + "18.") \
+                else None
+            return (f"{oid}|4x|{self.ALIASES[idx].hex()}\n"
+                    if idx in self.ALIASES else line)
+        self.serve("text", {"text": ("linux_ntc", alias)})
 
     def test_gbk_and_utf8_descriptions(self):
         conf = os.path.join(self.dir, "zw.conf")
@@ -425,28 +434,16 @@ class DeviceText(unittest.TestCase):
 
 @unittest.skipUnless(SNMPSIMD and shutil.which("snmpset"),
                      "snmpsim and snmpset are needed")
-class Events(unittest.TestCase):
+class Events(Recordings):
     """Link state and utilisation become events in the store."""
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zw-events-")
-        data = os.path.join(self.dir, "data")
-        os.mkdir(data)
         # linux_ntc with eth0's ifOperStatus settable (snmpsim writecache).
-        with open(os.path.join(RECS, "linux_ntc.snmprec")) as src, \
-                open(os.path.join(data, "linkflap.snmprec"), "w") as dst:
-            for line in src:
-                if line.startswith("1.3.6.1.2.1.2.2.1.8.2|"):
-                    line = "1.3.6.1.2.1.2.2.1.8.2|2:writecache|value=1\n"
-                dst.write(line)
-        shutil.copy(os.path.join(RECS, "dynamic-demo.snmprec"), data)
-        os.chmod(self.dir, 0o755)
-        os.chmod(data, 0o755)
-        self.sim = Snmpsim(data=data, probe="linkflap")
-
-    def tearDown(self):
-        self.sim.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        def settable(oid, line):
+            return ("1.3.6.1.2.1.2.2.1.8.2|2:writecache|value=1\n"
+                    if oid == "1.3.6.1.2.1.2.2.1.8.2" else line)
+        self.serve("linkflap", {"linkflap": ("linux_ntc", settable),
+                                "dynamic-demo": ("dynamic-demo", None)})
 
     def test_link_down_and_utilisation(self):
         dead = free_port()
