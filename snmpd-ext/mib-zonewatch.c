@@ -24,6 +24,7 @@ struct figures {
 	uint64_t	 devices, devices_up, devices_down;
 	uint64_t	 poll_ms, poll_age;
 	uint64_t	 store_free, store_used_pct, oldest_age;
+	uint64_t	 ipfix_records, ipfix_dropped;
 };
 
 #define F(x)	offsetof(struct figures, x)
@@ -53,6 +54,8 @@ static const struct scalar {
 	{ 7, 1, ASN_COUNTER64,	F(store_free) },
 	{ 7, 2, ASN_GAUGE,	F(store_used_pct) },
 	{ 7, 3, ASN_GAUGE,	F(oldest_age) },
+	{ 9, 1, ASN_COUNTER64,	F(ipfix_records) },
+	{ 9, 2, ASN_COUNTER64,	F(ipfix_dropped) },
 };
 
 static void
@@ -68,6 +71,8 @@ derive(const struct agent_state *st, struct figures *f)
 		f->flows_active = st->flows_active;
 		f->flows_created = st->flows_created;
 		f->flows_evicted = st->flows_evicted;
+		f->ipfix_records = st->ipfix_records;
+		f->ipfix_dropped = st->ipfix_dropped;
 	}
 	f->status_age = agent_state_age(st, st->have_status, st->status_time);
 	if (st->have_store) {

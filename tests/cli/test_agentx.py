@@ -136,6 +136,10 @@ class AgentX(unittest.TestCase):
         self.store = os.path.join(self.dir, "events.db")
         self.status = os.path.join(self.dir, "status.json")
         self.conf = os.path.join(self.dir, "zw.conf")
+        # An IPFIX collector of the test's own, never read.
+        self.ipfix = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.ipfix.bind(("127.0.0.1", 0))
+        self.addCleanup(self.ipfix.close)
         self.write_conf()
 
     def write_conf(self, extra=""):
@@ -145,7 +149,9 @@ class AgentX(unittest.TestCase):
                      f"status {self.status}\n"
                      f"poller-status {self.dir}/poller.json\n"
                      f"store {self.store}\n"
-                     f"rrd-dir {self.dir}/rrd\n" + extra)
+                     f"rrd-dir {self.dir}/rrd\n"
+                     f"ipfix \"udp:127.0.0.1:"
+                     f"{self.ipfix.getsockname()[1]}\"\n" + extra)
 
     def start_agent(self):
         self.log = os.path.join(self.dir, "agentx.log")
@@ -257,6 +263,11 @@ class AgentX(unittest.TestCase):
         self.assertEqual(val(".1.2.7.0"),
                          status["flows"]["ended"]["evicted"])
         self.assertEqual(got[ZW + ".1.2.6.0"][0], "Counter64")
+        # The IPFIX export: records taken and lost.
+        self.assertGreater(status["ipfix"]["records"], 0)
+        self.assertEqual(val(".1.9.1.0"), status["ipfix"]["records"])
+        self.assertEqual(val(".1.9.2.0"), status["ipfix"]["dropped"])
+        self.assertEqual(got[ZW + ".1.9.1.0"][0], "Counter64")
         reasons = {got[o][1].decode():
                    val(".1.2.8.1.3." + o.rsplit(".", 1)[1])
                    for o in got if o.startswith(ZW + ".1.2.8.1.2.")}
