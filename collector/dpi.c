@@ -8,7 +8,6 @@
  * nDPI flow state (about 700 bytes) is freed at once; the flow keeps
  * only struct flow_app.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +46,9 @@ load_protos(struct ndpi_detection_module_struct *ndpi, const char *path)
 {
 	const char	*dir = getenv("TMPDIR");
 	char		 err[512], tmp[4096], *text;
-	size_t		 len, off;
-	ssize_t		 w;
-	int		 fd, rv = -1;
+	size_t		 len;
+	FILE		*fp;
+	int		 fd, rv = -1, written = 0;
 
 	if (protos_read(path, &text, &len, err, sizeof(err)) == -1) {
 		log_warnx("%s", err);
@@ -67,24 +66,19 @@ load_protos(struct ndpi_detection_module_struct *ndpi, const char *path)
 		free(text);
 		return -1;
 	}
-	for (off = 0; off < len; off += (size_t)w) {
-		while ((w = write(fd, text + off, len - off)) == -1 &&
-		    errno == EINTR)
-			;
-		if (w == -1)
-			break;
-	}
-	if (off < len)
-		log_warn("dpi: %s: a temporary copy", path);
-	else if (close(fd) == 0) {
-		fd = -1;
-		if (ndpi_load_protocols_file(ndpi, tmp) == 0)
-			rv = 0;
-		else
-			log_warnx("dpi: nDPI cannot read %s", path);
-	}
-	if (fd != -1)
+	if ((fp = fdopen(fd, "w")) == NULL)
 		close(fd);
+	else {
+		written = fwrite(text, 1, len, fp) == len;
+		if (fclose(fp) == EOF)
+			written = 0;
+	}
+	if (!written)
+		log_warn("dpi: %s: a temporary copy", path);
+	else if (ndpi_load_protocols_file(ndpi, tmp) == 0)
+		rv = 0;
+	else
+		log_warnx("dpi: nDPI cannot read %s", path);
 	unlink(tmp);
 	free(text);
 	return rv;

@@ -76,6 +76,7 @@ struct ipfix_out {
 	 * messages, whose records count as sent once wholly taken.
 	 */
 	unsigned char		*out;
+	size_t			 outoff;	/* taken up to here */
 	size_t			 outlen;
 	struct queued {
 		uint32_t	 left;		/* bytes not yet taken */
@@ -172,7 +173,7 @@ hang_up(struct ipfix_out *x)
 	x->fd = -1;
 	x->connect_by = 0;
 	x->stats.dropped += x->out_records;
-	x->outlen = 0;
+	x->outoff = x->outlen = 0;
 	x->out_records = 0;
 	x->qhead = x->qn = 0;
 }
@@ -271,15 +272,17 @@ write_out(struct ipfix_out *x)
 {
 	ssize_t	 n;
 
-	if (x->fd == -1 || x->outlen == 0 || !connected(x))
+	if (x->fd == -1 || x->outlen == x->outoff || !connected(x))
 		return;
-	if ((n = send(x->fd, x->out, x->outlen, MSG_NOSIGNAL)) == -1) {
+	if ((n = send(x->fd, x->out + x->outoff, x->outlen - x->outoff,
+	    MSG_NOSIGNAL)) == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			disconnect(x);
 		return;
 	}
-	memmove(x->out, x->out + n, x->outlen - (size_t)n);
-	x->outlen -= (size_t)n;
+	x->outoff += (size_t)n;
+	if (x->outoff == x->outlen)
+		x->outoff = x->outlen = 0;
 	while (n > 0 && x->qn > 0) {
 		struct queued	*q = &x->queue[x->qhead];
 		uint32_t	 take = (size_t)n < q->left ? (uint32_t)n :
@@ -303,6 +306,12 @@ append(struct ipfix_out *x, const unsigned char *msg, size_t len,
 {
 	struct queued	*q = &x->queue[(x->qhead + x->qn++) % QUEUE_MAX];
 
+	/* What the socket took is let go of only when the room is needed. */
+	if (x->outlen + len > STREAM_MAX) {
+		memmove(x->out, x->out + x->outoff, x->outlen - x->outoff);
+		x->outlen -= x->outoff;
+		x->outoff = 0;
+	}
 	memcpy(x->out + x->outlen, msg, len);
 	x->outlen += len;
 	q->left = (uint32_t)len;
@@ -325,8 +334,8 @@ queue_message(struct ipfix_out *x)
 		tlen = HEADER_LEN + template_set(t + HEADER_LEN);
 		put16(t + 2, (uint16_t)tlen);
 	}
-	if (x->fd == -1 || x->outlen + tlen + x->len > STREAM_MAX ||
-	    x->qn + 2 > QUEUE_MAX) {
+	if (x->fd == -1 || x->qn + 2 > QUEUE_MAX ||
+	    x->outlen - x->outoff + tlen + x->len > STREAM_MAX) {
 		x->stats.dropped += x->records;
 		x->stats.send_errors++;
 		return;
@@ -462,7 +471,7 @@ ipfix_out_finish(struct ipfix_out *x)
 	int	 waited;
 
 	send_message(x);
-	for (waited = 0; x->tcp && x->fd != -1 && x->outlen > 0 &&
+	for (waited = 0; x->tcp && x->fd != -1 && x->outlen > x->outoff &&
 	    waited < CLOSE_MS; waited += 10) {
 		poll(NULL, 0, 10);
 		write_out(x);

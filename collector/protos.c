@@ -16,18 +16,17 @@
  * wrong, and nDPI is given only the checked definitions, written out
  * again one a line.
  */
-#include <sys/stat.h>
-
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
+#include "afile.h"
+#include "parse.h"
 #include "protos.h"
 
 #define HOST_MAX	253		/* RFC 1035, 2.3.4, as text */
@@ -86,26 +85,6 @@ in_set(const char *s, const char *extra)
 	return 1;
 }
 
-/* A decimal number from lo to hi, all of s, no sign, no leading zero. */
-static int
-number(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
-{
-	unsigned long	 n = 0;
-	const char	*p;
-
-	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0') || strlen(s) > 5)
-		return -1;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(*p - '0');
-	}
-	if (n < lo || n > hi)
-		return -1;
-	*v = n;
-	return 0;
-}
-
 static int
 host_rule(struct parser *ps, char *v)
 {
@@ -132,13 +111,14 @@ host_rule(struct parser *ps, char *v)
 static int
 port_rule(struct parser *ps, const char *proto, char *v)
 {
-	unsigned long	 lo, hi;
+	uint64_t	 lo, hi;
+	const char	*errstr;
 	char		*dash, b[48];
 
 	if ((dash = strchr(v, '-')) != NULL)
 		*dash++ = '\0';
-	if (number(v, 1, 65535, &lo) == -1 || (dash != NULL &&
-	    number(dash, 1, 65535, &hi) == -1)) {
+	if (parse_u64(v, 1, 65535, &lo, &errstr) == -1 || (dash != NULL &&
+	    parse_u64(dash, 1, 65535, &hi, &errstr) == -1)) {
 		if (dash != NULL)
 			dash[-1] = '-';
 		return fail(ps, "%s:%s: a port (1 to 65535) or a range of "
@@ -146,8 +126,8 @@ port_rule(struct parser *ps, const char *proto, char *v)
 		    proto);
 	}
 	if (dash != NULL && hi < lo)
-		return fail(ps, "%s:%lu-%lu: the range ends before it begins",
-		    proto, lo, hi);
+		return fail(ps, "%s:%llu-%llu: the range ends before it begins",
+		    proto, (unsigned long long)lo, (unsigned long long)hi);
 	if (dash != NULL)
 		dash[-1] = '-';
 	return 0;
@@ -157,14 +137,15 @@ static int
 ip_rule(struct parser *ps, char *v)
 {
 	struct in_addr	 a;
-	unsigned long	 bits;
+	uint64_t	 bits;
+	const char	*errstr;
 	char		*slash, b[48];
 	int		 ok;
 
 	if ((slash = strchr(v, '/')) != NULL)
 		*slash++ = '\0';
 	ok = inet_pton(AF_INET, v, &a) == 1 && (slash == NULL ||
-	    number(slash, 0, 32, &bits) == 0);
+	    parse_u64(slash, 0, 32, &bits, &errstr) == 0);
 	if (slash != NULL)
 		slash[-1] = '/';
 	if (!ok)
@@ -319,44 +300,17 @@ int
 protos_read(const char *path, char **out, size_t *outlen, char *err,
     size_t errlen)
 {
-	struct stat	 st;
+	const char	*why;
 	char		*buf;
-	ssize_t		 r;
-	size_t		 len = 0;
-	int		 fd, rv;
+	size_t		 len;
+	int		 rv;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((buf = malloc(PROTOS_MAX_FILE + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	/* One byte more than allowed tells a file that is too large. */
-	while (len <= PROTOS_MAX_FILE && (r = read(fd, buf + len,
-	    PROTOS_MAX_FILE + 1 - len)) != 0) {
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	if (len > PROTOS_MAX_FILE) {
-		snprintf(err, errlen, "%s: larger than %u bytes", path,
-		    PROTOS_MAX_FILE);
-		free(buf);
+	if (afile_read(path, PROTOS_MAX_FILE, &buf, &len, &why) == -1) {
+		if (errno == EFBIG)
+			snprintf(err, errlen, "%s: larger than %u bytes", path,
+			    PROTOS_MAX_FILE);
+		else
+			snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
 	rv = protos_parse(buf, len, path, out, outlen, err, errlen);

@@ -128,8 +128,10 @@ zwctl_trends(struct zwctl *ctx, int argc, char **argv)
 				return zwctl_bad(ch == O_SINCE ? "--since" :
 				    "--until", optarg, "a date such as 2026-11-22 "
 				    "or \"2026-11-22 08:30\"");
-			*(ch == O_SINCE ? &since : &until) =
-			    (time_t)(us / 1000000);
+			if (ch == O_SINCE)
+				since = (time_t)(us / 1000000);
+			else
+				until = (time_t)(us / 1000000);
 			break;
 		case O_RRD_DIR:
 			dir = optarg;

@@ -133,3 +133,45 @@ afile_mkdirs(const char *path)
 	}
 	return 0;
 }
+
+int
+afile_read(const char *path, size_t max, char **buf, size_t *len,
+    const char **why)
+{
+	struct stat	 st;
+	FILE		*fp;
+	char		*b;
+	size_t		 n;
+
+	*buf = NULL;
+	if ((fp = fopen(path, "r")) == NULL) {
+		*why = strerror(errno);
+		return -1;
+	}
+	/* A device or a pipe could block or never end. */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		fclose(fp);
+		return -1;
+	}
+	if ((b = malloc(max + 1)) == NULL) {
+		*why = strerror(errno);
+		fclose(fp);
+		return -1;
+	}
+	/* One byte more than allowed tells a file that is too large. */
+	n = fread(b, 1, max + 1, fp);
+	if (ferror(fp) || n > max) {
+		if (!ferror(fp))
+			errno = EFBIG;
+		*why = strerror(errno);
+		fclose(fp);
+		free(b);
+		return -1;
+	}
+	fclose(fp);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}

@@ -6,6 +6,7 @@
 #ifndef ZW_AFILE_H
 #define ZW_AFILE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct afile;
@@ -24,5 +25,12 @@ void		 afile_abort(struct afile *);
 void		 afile_own_like_dir(const char *path);
 /* The directories the file goes in, made as needed (mode 0750); 0 or -1. */
 int		 afile_mkdirs(const char *path);
+/*
+ * A regular file of at most max bytes, read whole: *buf (to free, with a
+ * NUL after its *len bytes), or -1 and *why ("not a regular file", or
+ * errno's text: EFBIG for a file over max).
+ */
+int		 afile_read(const char *path, size_t max, char **buf,
+		    size_t *len, const char **why);
 
 #endif

@@ -14,8 +14,6 @@
  * \\ for a quote and a backslash.  Every keyword is a row in a table
  * (conf.c); a word not in the table is an error, with file and line.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -23,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "conf-parse.h"
 #include "escape.h"
 #include "parse.h"
@@ -237,8 +236,7 @@ conf_parse_file(struct conf_parser *ps, const char *path)
 	const char	*saved_file = ps->file;
 	int		 saved_line = ps->line;
 	char		*buf = NULL, *line, *next, *nul, *words[MAX_WORDS];
-	struct stat	 st;
-	FILE		*fp;
+	const char	*why;
 	size_t		 len;
 	int		 n, rv = -1;
 
@@ -246,28 +244,10 @@ conf_parse_file(struct conf_parser *ps, const char *path)
 		conf_error(ps, "includes nested more than %d deep", MAX_INCLUDE);
 		return -1;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
-		file_error(ps, path, strerror(errno));
+	if (afile_read(path, MAX_FILE_SIZE, &buf, &len, &why) == -1) {
+		file_error(ps, path, errno == EFBIG ? "larger than 4 MB" : why);
 		return -1;
 	}
-	/* A device or a pipe could block or never end. */
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		file_error(ps, path, "not a regular file");
-		fclose(fp);
-		return -1;
-	}
-	if ((buf = malloc(MAX_FILE_SIZE + 1)) == NULL) {
-		fclose(fp);
-		conf_error(ps, "out of memory");
-		return -1;
-	}
-	len = fread(buf, 1, MAX_FILE_SIZE + 1, fp);
-	if (ferror(fp) || len > MAX_FILE_SIZE) {
-		file_error(ps, path, ferror(fp) ? strerror(errno) :
-		    "larger than 4 MB");
-		goto out;
-	}
-	buf[len] = '\0';
 	if ((ps->file = intern(ps, path)) == NULL) {
 		ps->file = saved_file;
 		conf_error(ps, "out of memory");
@@ -310,7 +290,6 @@ conf_parse_file(struct conf_parser *ps, const char *path)
 out:
 	ps->file = saved_file ? saved_file : ps->file;
 	ps->line = saved_line;
-	fclose(fp);
 	free(buf);
 	return rv;
 }

@@ -89,15 +89,9 @@ escape_utf8_valid(const char *s)
 {
 	size_t	 n;
 
-	while (*s != '\0') {
-		if ((unsigned char)*s < 0x80)
-			s++;
-		else if ((n = utf8_len((const unsigned char *)s)) > 0)
-			s += n;
-		else
-			return 0;
-	}
-	return 1;
+	while ((n = escape_utf8_char(s)) > 0)
+		s += n;
+	return *s == '\0';
 }
 
 /*

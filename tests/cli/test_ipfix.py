@@ -255,6 +255,62 @@ class Ipfix(unittest.TestCase):
         self.assertEqual(sorted(parse(msgs)[1], key=repr),
                          sorted(parse(msgs1)[1], key=repr))
 
+    def test_a_slow_collector(self):
+        """A TCP collector that reads a little at a time, with a small
+        receive buffer: the stream is written in pieces and its buffer
+        fills and empties.  Whatever the timing, every record the status
+        counts as sent arrived, whole and in sequence, and sent and lost
+        records add up to the flows' directions."""
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        port = srv.getsockname()[1]
+        data = []
+
+        def loop():
+            conn, _ = srv.accept()
+            while True:
+                chunk = conn.recv(2048)
+                if not chunk:
+                    break
+                data.append(chunk)
+                time.sleep(0.005)
+            conn.close()
+        t = threading.Thread(target=loop)
+        t.start()
+        status = os.path.join(self.dir, "status.json")
+        # Every bundled capture four times over: some thousands of
+        # records, more than the stream's buffer holds.
+        every = []
+        for f in sorted(os.listdir(os.path.dirname(PCAPS[0]))):
+            if not f.startswith(("fuzz-", "malformed")):  # damaged ones
+                every += ["-r", os.path.join(os.path.dirname(PCAPS[0]), f)]
+        flows, _ = self.export(f"tcp:127.0.0.1:{port}",
+                               ["--status", status, "--loop", "4", *every])
+        t.join(60)
+        srv.close()
+        buf, msgs = b"".join(data), []
+        while buf:
+            n = struct.unpack(">H", buf[2:4])[0]
+            self.assertTrue(buf[:2] == b"\x00\x0a" and 16 <= n <= len(buf),
+                            "the stream is not whole IPFIX messages")
+            msgs.append(buf[:n])
+            buf = buf[n:]
+        templates, records, counts = parse(msgs)
+        with open(status) as fp:
+            ipfix = json.load(fp)["ipfix"]
+        self.assertGreater(ipfix["records"], 1000)
+        self.assertEqual(ipfix["records"], len(records))
+        self.assertEqual(ipfix["records"] + ipfix["dropped"],
+                         len(self.expected(flows)))
+        # Sequence numbers go up by the records of each message (lost
+        # messages leave gaps, never overlaps).
+        seen = 0
+        for sequence, n in counts:
+            self.assertGreaterEqual(sequence, seen)
+            seen = sequence + n
+
     def test_unanswered_connection_holds_up_nothing(self):
         """A TCP collector whose handshake never completes (behind a
         firewall that drops SYNs; here its accept queue is full): the run
