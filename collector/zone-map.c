@@ -63,8 +63,8 @@ zone_map_new(const struct conf *c)
 			if (lpm_insert(zm->sites, &c->sites.v[i].nets.v[j].prefix,
 			    (int32_t)i) == -1)
 				goto fail;
-	/* Builds addr_is_public()'s table now, before any worker runs. */
-	(void)addr_is_public(probe, 4);
+	/* Builds netaddr_is_public()'s table now, before any worker runs. */
+	(void)netaddr_is_public(probe, 4);
 	return zm;
 fail:
 	zone_map_free(zm);
@@ -92,7 +92,7 @@ zone_map_zone(const struct zone_map *zm, const uint8_t *addr, int ipver,
 		return zm->vlan_zone[vlan];
 	if ((z = lpm_lookup(zm->zones, addr, ipver)) >= 0)
 		return (uint8_t)z;
-	return addr_is_public(addr, ipver) ? ZONE_INTERNET : zm->unknown;
+	return netaddr_is_public(addr, ipver) ? ZONE_INTERNET : zm->unknown;
 }
 
 uint16_t

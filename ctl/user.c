@@ -49,7 +49,7 @@ parse_args(int argc, char **argv, struct args *a, int want_name)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_ROLE:
-			if ((a->role = user_role_parse(optarg)) < 0) {
+			if ((a->role = users_role_parse(optarg)) < 0) {
 				log_warnx("role %s: sysadmin, secadmin, "
 				    "auditadmin or viewer", optarg);
 				return -1;
@@ -163,7 +163,7 @@ sub_add(struct zwctl *ctx, int argc, char **argv)
 		    "[--password-stdin] [--must-change]");
 		return ZWCTL_USAGE;
 	}
-	if (!user_name_valid(a.name)) {
+	if (!users_name_valid(a.name)) {
 		log_warnx("user name %s: letters, digits, '.', '_', '-', "
 		    "from a letter, at most %d", a.name, USER_NAME_MAX);
 		return ZWCTL_USAGE;
@@ -174,7 +174,7 @@ sub_add(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-add", users_add(s, a.name,
 	    (enum user_role)a.role, pw, a.must_change),
-	    user_role_name((enum user_role)a.role));
+	    users_role_name((enum user_role)a.role));
 }
 
 static int
@@ -205,7 +205,7 @@ sub_role(struct zwctl *ctx, int argc, char **argv)
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-role", users_set_role(s, a.name,
-	    (enum user_role)a.role), user_role_name((enum user_role)a.role));
+	    (enum user_role)a.role), users_role_name((enum user_role)a.role));
 }
 
 static int
@@ -274,7 +274,7 @@ print_user(void *arg, const struct user *u)
 {
 	char	 when[32];
 
-	printf("%-20s %-11s %-8s %-9s %s\n", u->name, user_role_name(u->role),
+	printf("%-20s %-11s %-8s %-9s %s\n", u->name, users_role_name(u->role),
 	    u->disabled ? "disabled" : u->failures ? "failing" : "active",
 	    u->totp[0] ? "totp" : "-", u->last_login_us ?
 	    zwctl_fmt_time(u->last_login_us, when, sizeof(when), 0) :

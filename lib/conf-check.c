@@ -65,16 +65,16 @@ sweep(struct conf_parser *ps, struct owned_net *v, size_t n,
 	}
 	qsort(v, n, sizeof(*v), net_cmp);
 	for (i = 0; i < n; i++) {
-		while (top > 0 && !prefix_contains(&stack[top - 1]->net->prefix,
-		    &v[i].net->prefix))
+		while (top > 0 && !netaddr_prefix_contains(
+		    &stack[top - 1]->net->prefix, &v[i].net->prefix))
 			top--;
 		if (top > 0 && (stack[top - 1]->net->prefix.len ==
 		    v[i].net->prefix.len || !allowed(ps->conf,
 		    stack[top - 1]->owner, v[i].owner))) {
 			const struct owned_net *o = stack[top - 1];
 
-			prefix_format(&v[i].net->prefix, a, sizeof(a));
-			prefix_format(&o->net->prefix, b, sizeof(b));
+			netaddr_prefix_format(&v[i].net->prefix, a, sizeof(a));
+			netaddr_prefix_format(&o->net->prefix, b, sizeof(b));
 			error_at(ps, v[i].net->at);
 			conf_error(ps, "network %s overlaps %s of %s %s (%s:%d)",
 			    a, b, kind, o->name, o->net->at.file,
@@ -304,7 +304,8 @@ check_exits(struct conf_parser *ps)
 		/* An exit to the internet inside the internal network. */
 		for (j = 0; j < e->addrs.n; j++)
 			for (k = 0; k < internal->nets.n; k++)
-				if (prefix_overlap(&e->addrs.v[j].prefix,
+				if (netaddr_prefix_overlap(
+				    &e->addrs.v[j].prefix,
 				    &internal->nets.v[k].prefix)) {
 					error_at(ps, e->addrs.v[j].at);
 					conf_error(ps, "exit %s: address in the "

@@ -73,7 +73,7 @@ add_net(struct conf_parser *ps, struct conf_nets *l, const char *arg)
 		conf_error(ps, "too many networks (at most %d)", CONF_MAX_ITEMS);
 		return -1;
 	}
-	if (prefix_parse(arg, &n->prefix, &errstr) == -1) {
+	if (netaddr_prefix_parse(arg, &n->prefix, &errstr) == -1) {
 		l->n--;
 		conf_error(ps, "network %s: %s", arg, errstr);
 		return -1;
@@ -392,7 +392,7 @@ exit_mac(struct conf_parser *ps, int argc, char **argv)
 		    CONF_MAX_ITEMS);
 		return -1;
 	}
-	if (mac_parse(argv[0], m->mac) == -1) {
+	if (netaddr_mac_parse(argv[0], m->mac) == -1) {
 		e->macs.n--;
 		conf_error(ps, "router-mac %s: six hexadecimal bytes such as "
 		    "00:11:22:33:44:55", argv[0]);

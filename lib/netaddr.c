@@ -16,7 +16,7 @@
  * often than a way of writing 10.0.0.0/8.
  */
 int
-prefix_parse(const char *s, struct prefix *p, const char **errstr)
+netaddr_prefix_parse(const char *s, struct prefix *p, const char **errstr)
 {
 	char		 buf[64];
 	const char	*slash;
@@ -71,20 +71,20 @@ bits_equal(const uint8_t *a, const uint8_t *b, int n)
 }
 
 int
-prefix_contains(const struct prefix *outer, const struct prefix *inner)
+netaddr_prefix_contains(const struct prefix *outer, const struct prefix *inner)
 {
 	return outer->ipver == inner->ipver && outer->len <= inner->len &&
 	    bits_equal(outer->addr, inner->addr, outer->len);
 }
 
 int
-prefix_overlap(const struct prefix *a, const struct prefix *b)
+netaddr_prefix_overlap(const struct prefix *a, const struct prefix *b)
 {
-	return prefix_contains(a, b) || prefix_contains(b, a);
+	return netaddr_prefix_contains(a, b) || netaddr_prefix_contains(b, a);
 }
 
 void
-prefix_format(const struct prefix *p, char *buf, size_t len)
+netaddr_prefix_format(const struct prefix *p, char *buf, size_t len)
 {
 	char	 a[INET6_ADDRSTRLEN];
 
@@ -114,7 +114,7 @@ static const struct {
 };
 
 int
-addr_is_public(const uint8_t *addr, int ipver)
+netaddr_is_public(const uint8_t *addr, int ipver)
 {
 	static struct prefix	 table[sizeof(special) / sizeof(special[0])];
 	static int		 ready;
@@ -124,7 +124,7 @@ addr_is_public(const uint8_t *addr, int ipver)
 
 	if (!ready) {
 		for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
-			if (prefix_parse(special[i].prefix, &table[i],
+			if (netaddr_prefix_parse(special[i].prefix, &table[i],
 			    &errstr) == -1)
 				abort();
 		ready = 1;
@@ -134,7 +134,7 @@ addr_is_public(const uint8_t *addr, int ipver)
 	host.ipver = (uint8_t)ipver;
 	host.len = ipver == 6 ? 128 : 32;
 	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
-		if (prefix_contains(&table[i], &host))
+		if (netaddr_prefix_contains(&table[i], &host))
 			return 0;
 	return 1;
 }
@@ -152,7 +152,7 @@ hexval(char c)
 
 /* "00:11:22:33:44:55", or with dashes. */
 int
-mac_parse(const char *s, uint8_t mac[6])
+netaddr_mac_parse(const char *s, uint8_t mac[6])
 {
 	char	 sep;
 	int	 i, h, l;

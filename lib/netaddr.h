@@ -14,11 +14,13 @@ struct prefix {
 	uint8_t		 ipver;		/* 4 or 6 */
 };
 
-int	prefix_parse(const char *, struct prefix *, const char **errstr);
-int	prefix_contains(const struct prefix *outer, const struct prefix *inner);
-int	prefix_overlap(const struct prefix *, const struct prefix *);
-void	prefix_format(const struct prefix *, char *, size_t);
-int	addr_is_public(const uint8_t *addr, int ipver);
-int	mac_parse(const char *, uint8_t mac[6]);
+int	netaddr_prefix_parse(const char *, struct prefix *,
+	    const char **errstr);
+int	netaddr_prefix_contains(const struct prefix *outer,
+	    const struct prefix *inner);
+int	netaddr_prefix_overlap(const struct prefix *, const struct prefix *);
+void	netaddr_prefix_format(const struct prefix *, char *, size_t);
+int	netaddr_is_public(const uint8_t *addr, int ipver);
+int	netaddr_mac_parse(const char *, uint8_t mac[6]);
 
 #endif

@@ -33,20 +33,20 @@ static const struct {
 #undef USER_ROLE_NAME
 
 const char *
-user_role_name(enum user_role r)
+users_role_name(enum user_role r)
 {
 	return (unsigned)r < ROLE_NROLES ? roles[r].name : "?";
 }
 
 const char *
-user_role_text(enum user_role r, int en)
+users_role_text(enum user_role r, int en)
 {
 	return (unsigned)r < ROLE_NROLES ? (en ? roles[r].en : roles[r].zh) :
 	    "?";
 }
 
 int
-user_role_parse(const char *s)
+users_role_parse(const char *s)
 {
 	int	 i;
 
@@ -58,7 +58,7 @@ user_role_parse(const char *s)
 
 /* Letters, digits, '.', '_' and '-', starting with a letter. */
 int
-user_name_valid(const char *s)
+users_name_valid(const char *s)
 {
 	size_t	 i;
 
@@ -208,7 +208,7 @@ users_add(struct store *s, const char *name, enum user_role role,
 {
 	char	 hash[160];
 
-	if (!user_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
+	if (!users_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
 	    users_password_problem(name, pw) != NULL)
 		return STORE_INVALID;
 	if (users_hash(pw, hash, sizeof(hash)) == -1)

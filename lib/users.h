@@ -63,10 +63,10 @@ enum user_login {
 	LOGIN_ERROR
 };
 
-const char	*user_role_name(enum user_role);
-const char	*user_role_text(enum user_role, int en);
-int		 user_role_parse(const char *);
-int		 user_name_valid(const char *);
+const char	*users_role_name(enum user_role);
+const char	*users_role_text(enum user_role, int en);
+int		 users_role_parse(const char *);
+int		 users_name_valid(const char *);
 
 /* NULL if the password is acceptable, else why not (English). */
 const char	*users_password_problem(const char *name, const char *password);

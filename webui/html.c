@@ -12,6 +12,7 @@
 #include "webui.h"
 #include "words.h"
 
+/* Short as gettext's _(): it is on nearly every line of a page. */
 const char *
 T(const struct req *r, const char *id)
 {
@@ -135,7 +136,7 @@ html_begin(struct req *r, struct evbuffer *b, const char *title)
 		html_esc(b, r->session->user);
 		evbuffer_add_printf(b, " (%s)</span><form method=\"post\" "
 		    "action=\"/logout\" class=\"inline\">",
-		    user_role_text(r->session->role, r->en));
+		    users_role_text(r->session->role, r->en));
 		html_csrf(r, b);
 		evbuffer_add_printf(b, "<button>%s</button></form>",
 		    T(r, "logout"));

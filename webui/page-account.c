@@ -115,7 +115,7 @@ page_login(struct req *r)
 		reply_error(r, 403, "bad_csrf");
 		return;
 	}
-	if (name == NULL || pw == NULL || !user_name_valid(name)) {
+	if (name == NULL || pw == NULL || !users_name_valid(name)) {
 		login_failed(r, 401, "bad_login", name, 0);
 		return;
 	}
@@ -129,12 +129,12 @@ page_login(struct req *r)
 		return;
 	case LOGIN_LOCKED:
 		r->w->stats.login_failures++;
-		webui_audit(r, "login", name, "denied", "account locked");
+		reply_audit(r, "login", name, "denied", "account locked");
 		login_failed(r, 403, "locked", name, 0);
 		return;
 	default:
 		r->w->stats.login_failures++;
-		webui_audit(r, "login", name, "failed", "%s", rc ==
+		reply_audit(r, "login", name, "failed", "%s", rc ==
 		    LOGIN_BAD_CODE ? "wrong one-time code" : rc ==
 		    LOGIN_DISABLED ? "account disabled" : "wrong user name or "
 		    "password");
@@ -148,14 +148,14 @@ page_login(struct req *r)
 	}
 	r->session = s;
 	r->w->stats.logins++;
-	webui_audit(r, "login", name, "ok", "%s", rc == LOGIN_EXPIRED ?
+	reply_audit(r, "login", name, "ok", "%s", rc == LOGIN_EXPIRED ?
 	    "the password must change" : "");
 	snprintf(cookie, sizeof(cookie), "zw_session=%s" COOKIE_FLAGS, s->id);
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 	    "Set-Cookie", cookie);
 	if (r->api) {
 		j = json_pack("{s:s,s:s,s:s,s:b}", "user", s->user, "role",
-		    user_role_name(s->role), "csrf", s->csrf, "must_change",
+		    users_role_name(s->role), "csrf", s->csrf, "must_change",
 		    s->must_change);
 		reply_json(r, 200, j);
 		json_decref(j);
@@ -167,7 +167,7 @@ page_login(struct req *r)
 void
 page_logout(struct req *r)
 {
-	webui_audit(r, "logout", r->session->user, "ok", "%s", "");
+	reply_audit(r, "logout", r->session->user, "ok", "%s", "");
 	session_end(r->session);
 	r->session = NULL;
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev),
@@ -185,7 +185,7 @@ page_account_model(struct req *r, int *status)
 		return NULL;
 	}
 	return json_pack("{s:s,s:s,s:I,s:I,s:b,s:b,s:i}", "user", u.name,
-	    "role", user_role_name(u.role), "password_set", (json_int_t)
+	    "role", users_role_name(u.role), "password_set", (json_int_t)
 	    (u.password_us / 1000000), "last_login", (json_int_t)
 	    (u.last_login_us / 1000000), "totp", u.totp[0] != '\0',
 	    "must_change", r->session->must_change, "password_days",
@@ -255,7 +255,7 @@ page_password(struct req *r)
 	else if ((why = users_password_problem(u.name, pw)) == NULL &&
 	    (rc = users_set_password(r->w->store, u.name, pw, 0)) != 0)
 		why = "the new password is the old one";
-	webui_audit(r, "password-change", r->session->user, why ? "failed" :
+	reply_audit(r, "password-change", r->session->user, why ? "failed" :
 	    "ok", "%s", why ? why : "");
 	if (why != NULL) {
 		if (r->api) {
@@ -301,7 +301,7 @@ page_totp(struct req *r)
 		reply_error(r, 500, "failed");
 		return;
 	}
-	webui_audit(r, on ? "user-totp-on" : "user-totp-off", r->session->user,
+	reply_audit(r, on ? "user-totp-on" : "user-totp-off", r->session->user,
 	    "ok", "%s", "");
 	if (r->api) {
 		j = on ? json_pack("{s:s}", "secret", secret) :

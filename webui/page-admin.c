@@ -109,7 +109,7 @@ page_audit_model(struct req *r, int *status)
 	    "first", (json_int_t)c.first_id, "last", (json_int_t)c.last_id,
 	    "alg", c.alg, "head", c.head, "reason", c.ok ? "" : c.reason);
 	json_decref(p.rows);
-	webui_audit(r, "audit-read", "audit", "ok", "%zu records",
+	reply_audit(r, "audit-read", "audit", "ok", "%zu records",
 	    total < WEBUI_PAGE_ROWS ? total : WEBUI_PAGE_ROWS);
 	return rows;
 }
@@ -134,10 +134,10 @@ outcome_text(const struct req *r, const char *s)
 static const char *
 role_text(const struct req *r, const char *s)
 {
-	int	 k = s != NULL ? user_role_parse(s) : -1;
+	int	 k = s != NULL ? users_role_parse(s) : -1;
 
 	if (k >= 0)
-		return user_role_text((enum user_role)k, r->en);
+		return users_role_text((enum user_role)k, r->en);
 	return T(r, s);
 }
 
@@ -245,7 +245,7 @@ page_audit_export(struct req *r)
 	evbuffer_add_printf(o.b, "\xef\xbb\xbfid,time,actor,role,address,"
 	    "action,object,detail,outcome,hash\r\n");
 	audit_list(r->w->store, &f, csv_record, &o);
-	webui_audit(r, "audit-export", "audit.csv", "ok", "%ld records", o.n);
+	reply_audit(r, "audit-export", "audit.csv", "ok", "%ld records", o.n);
 	len = evbuffer_get_length(o.b);
 	reply_bytes(r, "text/csv; charset=utf-8", "audit.csv",
 	    evbuffer_pullup(o.b, (ev_ssize_t)len), len);
@@ -422,7 +422,7 @@ page_report_make(struct req *r)
 		else
 			afile_abort(af);
 	}
-	webui_audit(r, "report-export", path, ok ? "ok" : "failed", "%s report"
+	reply_audit(r, "report-export", path, ok ? "ok" : "failed", "%s report"
 	    " %s .. %s, %s%s", ks, form_get(&r->body, "since"),
 	    form_get(&r->body, "until"), fs, ok ? ", signed" : "");
 	report_free(rep);
@@ -474,7 +474,7 @@ page_report_file(struct req *r)
 	    "text/csv; charset=utf-8" : strstr(name, ".json") &&
 	    !strstr(name, ".sig") ? "application/json" :
 	    "application/octet-stream";
-	webui_audit(r, "report-download", r->rest, "ok", "%lld bytes",
+	reply_audit(r, "report-download", r->rest, "ok", "%lld bytes",
 	    (long long)sb.st_size);
 	reply_bytes(r, type, name, data, (size_t)sb.st_size);
 	free(data);
@@ -486,7 +486,7 @@ static int
 add_user(void *arg, const struct user *u)
 {
 	json_array_append_new(arg, json_pack("{s:s,s:s,s:b,s:b,s:i,s:I,s:I,"
-	    "s:b}", "name", u->name, "role", user_role_name(u->role),
+	    "s:b}", "name", u->name, "role", users_role_name(u->role),
 	    "disabled", u->disabled, "totp", u->totp[0] != '\0', "failures",
 	    u->failures, "locked_until", (json_int_t)(u->locked_until_us /
 	    1000000), "last_login", (json_int_t)(u->last_login_us / 1000000),
@@ -530,8 +530,8 @@ page_users_view(struct req *r, json_t *m)
 		html_esc(b, name);
 		evbuffer_add_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td>"
 		    "<td>%s</td><td><form method=\"post\" class=\"inline\" "
-		    "action=\"/users/", user_role_text((enum user_role)
-		    user_role_parse(json_string_value(json_object_get(u,
+		    "action=\"/users/", users_role_text((enum user_role)
+		    users_role_parse(json_string_value(json_object_get(u,
 		    "role"))), r->en), json_is_true(json_object_get(u,
 		    "disabled")) ? T(r, "disabled") : "", json_is_true(
 		    json_object_get(u, "totp")) ? "✓" : "", html_time(
@@ -555,7 +555,7 @@ page_users_view(struct req *r, json_t *m)
 	    T(r, "role"));
 	for (k = 0; k < ROLE_NROLES; k++)
 		evbuffer_add_printf(b, "<option value=\"%s\">%s</option>",
-		    user_role_name((enum user_role)k), user_role_text(
+		    users_role_name((enum user_role)k), users_role_text(
 		    (enum user_role)k, r->en));
 	evbuffer_add_printf(b, "</select></label><label>%s <input type=\""
 	    "password\" name=\"password\" required></label><p class=\"hint\">"
@@ -573,7 +573,7 @@ user_done(struct req *r, const char *action, const char *name, int rc,
 {
 	json_t	*j;
 
-	webui_audit(r, action, name, rc == 0 ? "ok" : "failed", "%s", detail);
+	reply_audit(r, action, name, rc == 0 ? "ok" : "failed", "%s", detail);
 	if (rc != 0) {
 		reply_error(r, rc == STORE_NOTFOUND ? 404 : 400, rc ==
 		    STORE_NOTFOUND ? "not_found" : "failed");
@@ -597,7 +597,7 @@ page_user_add(struct req *r)
 	int		 k;
 
 	if (name == NULL || role == NULL || pw == NULL ||
-	    (k = user_role_parse(role)) < 0 || !user_name_valid(name)) {
+	    (k = users_role_parse(role)) < 0 || !users_name_valid(name)) {
 		reply_error(r, 400, "bad_request");
 		return;
 	}
@@ -611,7 +611,7 @@ page_user_change(struct req *r)
 	const char	*op = form_get(&r->body, "op"), *v;
 	int		 k, rc;
 
-	if (op == NULL || !user_name_valid(r->rest)) {
+	if (op == NULL || !users_name_valid(r->rest)) {
 		reply_error(r, 400, "bad_request");
 		return;
 	}
@@ -627,7 +627,7 @@ page_user_change(struct req *r)
 	else if (strcmp(op, "unlock") == 0)
 		rc = users_unlock(r->w->store, r->rest);
 	else if (strcmp(op, "role") == 0 && (v = form_get(&r->body, "role")) &&
-	    (k = user_role_parse(v)) >= 0)
+	    (k = users_role_parse(v)) >= 0)
 		rc = users_set_role(r->w->store, r->rest, (enum user_role)k);
 	else if (strcmp(op, "password") == 0 &&
 	    (v = form_get(&r->body, "password")) != NULL)

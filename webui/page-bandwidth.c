@@ -130,7 +130,7 @@ tree(const struct conf *c, const struct agent_state *st, const json_t *poller,
 }
 
 json_t *
-bandwidth_tree(const struct conf *c, const struct agent_state *st,
+page_bandwidth_tree(const struct conf *c, const struct agent_state *st,
     const json_t *poller)
 {
 	json_t	*sites = json_array();
@@ -162,7 +162,7 @@ page_bandwidth(struct req *r)
 		return;
 	}
 	m = r->w->bandwidth != NULL ? json_incref(r->w->bandwidth) :
-	    bandwidth_tree(r->w->conf, r->w->state, r->w->poller);
+	    page_bandwidth_tree(r->w->conf, r->w->state, r->w->poller);
 	if (r->api)
 		reply_json(r, 200, m);
 	else

@@ -492,7 +492,7 @@ page_evidence(struct req *r)
 	}
 	snprintf(name, sizeof(name), "violation-%lld-%lld.pcap", (long long)id,
 	    (long long)p.want);
-	webui_audit(r, "evidence-download", name, "ok", "%zu bytes", p.len);
+	reply_audit(r, "evidence-download", name, "ok", "%zu bytes", p.len);
 	reply_bytes(r, "application/vnd.tcpdump.pcap", name, p.data, p.len);
 	free(p.data);
 }
@@ -520,7 +520,7 @@ page_review(struct req *r)
 		rc = store_review(r->w->store, id, (enum store_state)k,
 		    r->session->user, comment, clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);
-	webui_audit(r, "violation-review", object, rc == 0 ? "ok" : "failed",
+	reply_audit(r, "violation-review", object, rc == 0 ? "ok" : "failed",
 	    "%s%s%s", state, comment ? ": " : "", comment ? comment : "");
 	if (rc == STORE_NOTFOUND) {
 		reply_error(r, 404, "not_found");

@@ -16,7 +16,7 @@
 #define GET	EVHTTP_REQ_GET
 #define POST	EVHTTP_REQ_POST
 
-const struct page webui_pages[] = {
+const struct page pages_table[] = {
 	{ GET,	"/login",		0,	NULL, NULL, page_login_form },
 	{ POST,	"/login",		0,	NULL, NULL, page_login },
 	{ GET,	"/health",		0,	NULL, NULL, page_health },

@@ -152,7 +152,7 @@ reply_page(struct req *r, const struct page *p)
 }
 
 void
-webui_audit(struct req *r, const char *action, const char *object,
+reply_audit(struct req *r, const char *action, const char *object,
     const char *outcome, const char *fmt, ...)
 {
 	struct audit_record	 a;
@@ -162,7 +162,7 @@ webui_audit(struct req *r, const char *action, const char *object,
 	snprintf(a.actor, sizeof(a.actor), "%s", r->session ?
 	    r->session->user : "-");
 	snprintf(a.role, sizeof(a.role), "%s", r->session ?
-	    user_role_name(r->session->role) : "-");
+	    users_role_name(r->session->role) : "-");
 	snprintf(a.address, sizeof(a.address), "%s", r->ip);
 	snprintf(a.action, sizeof(a.action), "%s", action);
 	snprintf(a.object, sizeof(a.object), "%s", object ? object : "");

@@ -196,7 +196,7 @@ find_page(struct req *r, int method)
 	const struct page	*p;
 	size_t			 len;
 
-	for (p = webui_pages; p->path != NULL; p++) {
+	for (p = pages_table; p->path != NULL; p++) {
 		if (p->method != method &&
 		    !(method == EVHTTP_REQ_HEAD && p->method == EVHTTP_REQ_GET))
 			continue;
@@ -325,7 +325,7 @@ on_request(struct evhttp_request *ev, void *arg)
 		    strcmp(p->path, "/logout") != 0)) {
 			w->stats.denied++;
 			if (!r.session->must_change)
-				webui_audit(&r, "access-denied", r.path,
+				reply_audit(&r, "access-denied", r.path,
 				    "denied", "%s %s", method ==
 				    EVHTTP_REQ_POST ? "POST" : "GET", r.path);
 			if (r.session->must_change && !r.api &&

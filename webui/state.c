@@ -77,7 +77,7 @@ refresh_once(void)
 		return;
 	}
 	agent_state_copy(snap, rf.work);
-	bw = bandwidth_tree(c, snap, poller);
+	bw = page_bandwidth_tree(c, snap, poller);
 	text = json_dumps(bw, JSON_COMPACT);
 	pthread_mutex_lock(&rf.lock);
 	agent_state_free(rf.ready);

@@ -92,7 +92,7 @@ struct page {
 	void		(*action)(struct req *);	/* instead of both */
 };
 
-extern const struct page webui_pages[];
+extern const struct page pages_table[];
 
 /* server.c */
 int		 server_listen(struct webui *, const char *addr, char *err,
@@ -131,8 +131,8 @@ void		 state_take(struct webui *);	/* on the loop, each second */
 void		 state_stop(struct webui *);
 
 /* page-bandwidth.c: the tree of sites with their rates (any thread). */
-json_t		*bandwidth_tree(const struct conf *, const struct agent_state *,
-		    const json_t *poller);
+json_t		*page_bandwidth_tree(const struct conf *,
+		    const struct agent_state *, const json_t *poller);
 
 /* svg.c */
 void		 svg_chart(struct evbuffer *, const double *in,
@@ -140,7 +140,7 @@ void		 svg_chart(struct evbuffer *, const double *in,
 		    double capacity);
 
 /* The audit trail, with the request's user and address. */
-void		 webui_audit(struct req *, const char *action,
+void		 reply_audit(struct req *, const char *action,
 		    const char *object, const char *outcome, const char *fmt,
 		    ...) __attribute__((format(printf, 5, 6)));
 

@@ -265,16 +265,17 @@ test_netaddr(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		assert_int_equal(prefix_parse(rows[i].addr, &p, &errstr), 0);
+		assert_int_equal(netaddr_prefix_parse(rows[i].addr, &p,
+		    &errstr), 0);
 		print_message("%s\n", rows[i].addr);
-		assert_int_equal(addr_is_public(p.addr, p.ipver),
+		assert_int_equal(netaddr_is_public(p.addr, p.ipver),
 		    rows[i].public);
 	}
-	assert_int_equal(mac_parse("00-1e-73-36-00-0A", mac), 0);
+	assert_int_equal(netaddr_mac_parse("00-1e-73-36-00-0A", mac), 0);
 	assert_int_equal(mac[5], 0x0a);
-	assert_int_equal(mac_parse("00:1e:73:36:00:0g", mac), -1);
-	assert_int_equal(mac_parse("00:1e:73-36:00:01", mac), -1);
-	assert_int_equal(mac_parse("001e.7336.0001", mac), -1);
+	assert_int_equal(netaddr_mac_parse("00:1e:73:36:00:0g", mac), -1);
+	assert_int_equal(netaddr_mac_parse("00:1e:73-36:00:01", mac), -1);
+	assert_int_equal(netaddr_mac_parse("001e.7336.0001", mac), -1);
 }
 
 static uint32_t
@@ -329,7 +330,8 @@ test_lpm(void **state)
 		best = -1;
 		bestlen = -1;
 		for (j = 0; j < n; j++)
-			if (prefix_contains(&v[j], &a) && v[j].len > bestlen) {
+			if (netaddr_prefix_contains(&v[j], &a) &&
+			    v[j].len > bestlen) {
 				best = j;
 				bestlen = v[j].len;
 			}

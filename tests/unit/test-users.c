@@ -34,10 +34,10 @@ test_password_rule(void **state)
 	assert_null(users_password_problem("a", "lowerUPPER123"));
 	assert_null(users_password_problem("a", "lower-upper-123"));
 	assert_non_null(users_password_problem("secadmin", "xSecAdmin-2026"));
-	assert_false(user_name_valid("1abc"));
-	assert_false(user_name_valid("a b"));
-	assert_false(user_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
-	assert_true(user_name_valid("sec.admin_1"));
+	assert_false(users_name_valid("1abc"));
+	assert_false(users_name_valid("a b"));
+	assert_false(users_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_true(users_name_valid("sec.admin_1"));
 }
 
 static void

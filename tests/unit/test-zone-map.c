@@ -51,7 +51,8 @@ test_lookups(void **state)
 	assert_non_null(zm = zone_map_new(c));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		print_message("%s vlan %u\n", rows[i].addr, rows[i].vlan);
-		assert_int_equal(prefix_parse(rows[i].addr, &p, &errstr), 0);
+		assert_int_equal(netaddr_prefix_parse(rows[i].addr, &p,
+		    &errstr), 0);
 		assert_string_equal(zone_map_zone_name(zm, zone_map_zone(zm,
 		    p.addr, p.ipver, rows[i].vlan)), rows[i].zone);
 		assert_string_equal(zone_map_site_name(zm, zone_map_site(zm,
