@@ -30,7 +30,7 @@ ZW_ENTERPRISE	?= 32473
 DEB_PACKAGES	:= build-essential pkg-config clang libclang-rt-14-dev \
 		   libpcap-dev libndpi-dev libndpi-bin libcmocka-dev \
 		   libsqlite3-dev sqlite3 libsnmp-dev snmp snmpd snmpsim \
-		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev libcap-ng-dev \
+		   librrd-dev rrdtool rrdcached libssl-dev openssl libjansson-dev libevent-dev libcap-ng-dev libseccomp-dev \
 		   libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils smitools snmptrapd \
 		   python3 tcpdump iproute2 iputils-ping time valgrind wrk chromium nodejs \
 		   libcap2-bin debootstrap nfdump cppcheck shellcheck
@@ -46,7 +46,7 @@ WARNINGS	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wwrite-strings -Wno-unused-parameter
 # nDPI's headers are not ours to warn about.
 PKG_CFLAGS	= $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libndpi libpcap sqlite3 librrd libcrypto 2>/dev/null))
-PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd libcrypto libcap-ng 2>/dev/null) -lpthread
+PKG_LIBS	= $(shell pkg-config --libs libndpi libpcap sqlite3 librrd libcrypto libcap-ng libseccomp 2>/dev/null) -lpthread
 # net-snmp's client library, for the poller only.
 SNMP_LIBS	= $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
 

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "privdrop.h"
+#include "sandbox.h"
 
 int
 privdrop(const char *user, char *err, size_t errlen)
@@ -43,5 +44,5 @@ privdrop(const char *user, char *err, size_t errlen)
 		snprintf(err, errlen, "capabilities: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	return sandbox_apply(err, errlen);
 }

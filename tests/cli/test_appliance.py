@@ -182,6 +182,11 @@ class PrivilegeDrop(unittest.TestCase):
             for cap in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
                 self.assertEqual(int(st[cap], 16), 0, cap)
             self.assertEqual(st["NoNewPrivs"].strip(), "1")
+            # Every thread: a filter binds only the thread that lays it.
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/status") as fp:
+                    ts = dict(line.split(":", 1) for line in fp)
+                self.assertEqual(ts["Seccomp"].strip(), "2", tid)
             with open(f"/proc/{pid}/status") as fp:
                 groups = [ln for ln in fp if ln.startswith("Groups:")][0]
             self.assertEqual(groups.split()[1:], ["65534"])

@@ -441,6 +441,17 @@ class Demo(Base):
         proc = subprocess.Popen([os.path.join(root, "appliance", "demo.sh")],
                                 cwd=root, env=env, stdout=out_fp,
                                 stderr=subprocess.STDOUT, text=True)
+
+        def stop():
+            # A failed check must not leave the appliance running.
+            if proc.poll() is None:
+                proc.send_signal(2)
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        self.addCleanup(stop)
         status = self.path("status.json")
         seen = 0
         for _ in range(120):
@@ -478,6 +489,18 @@ class Demo(Base):
             self.assertEqual(r.status, 200, user)
             self.assertIn("概览", page)
         conn.close()
+        # Each daemon has put itself under the system-call filter.
+        for prog in ("zw-webui", "zw-poller", "zw-agentx"):
+            pids = subprocess.run(["pgrep", "-f", f"{prog} .*{self.dir}"],
+                                  capture_output=True, text=True).stdout
+            self.assertTrue(pids.split(), prog)
+            # Every thread: a filter binds only the thread that lays it.
+            tasks = f"/proc/{pids.split()[0]}/task"
+            for tid in os.listdir(tasks):
+                with open(f"{tasks}/{tid}/status") as fp:
+                    st = dict(line.split(":", 1) for line in fp)
+                self.assertEqual(st["Seccomp"].strip(), "2", prog)
+                self.assertEqual(st["NoNewPrivs"].strip(), "1", prog)
         proc.send_signal(2)
         try:
             proc.wait(timeout=60)
