@@ -1,6 +1,6 @@
 # zw-poller: SNMP polling of the switches, RRD trends.
-POLLER_SRCS	:= poller/if-table.c poller/snmp-poll.c poller/rates.c \
-		   poller/net-events.c
+POLLER_SRCS	:= poller/if-table.c poller/if-walk.c poller/snmp-poll.c \
+		   poller/rates.c poller/net-events.c
 POLLER_OBJS	:= $(POLLER_SRCS:%.c=$(O)/%.o)
 POLLER_MAIN	:= $(O)/poller/main.o
 
