@@ -29,6 +29,13 @@ $(O)/fuzz/fuzz-agent-state: $(O)/tests/fuzz/fuzz-agent-state.o \
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(AGENT_LIBS)
 
+# The poller's reading of answers: net-snmp's parser, then if-walk.c.
+$(O)/fuzz/fuzz-snmp-answer: $(O)/tests/fuzz/fuzz-snmp-answer.o \
+		$(O)/libpoller.a $(O)/libcollector.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(SNMP_LIBS)
+
+$(O)/tests/fuzz/fuzz-snmp-answer.o: ALL_CFLAGS += -Ipoller
 
 fuzz-binaries: $(FUZZ_BINS)
 
