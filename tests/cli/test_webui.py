@@ -612,6 +612,24 @@ class WebUI(unittest.TestCase):
         self.assertIn('<option value="network">Network and bandwidth'
                       '</option>', html.decode())
 
+    def test_pdf_report_under_the_system_call_filter(self):
+        """The web UI draws PDFs in its own process (cairo, pango,
+        fontconfig), after it has laid its system-call filter."""
+        with open(f"/proc/{self.app.proc.pid}/status") as fp:
+            st = dict(line.split(":", 1) for line in fp)
+        self.assertEqual(st["Seccomp"].strip(), "2")
+        c = self.client("aud")
+        s, h, _ = c.request("POST", "/reports", {
+            "csrf": c.csrf, "kind": "network", "since": "2026-02-01",
+            "until": "2026-02-02", "format": "pdf"})
+        self.assertEqual(s, 303)
+        pdf = os.path.join(self.app.dir, "reports", "web",
+                           "network-2026-02-01-2026-02-02.pdf")
+        with open(pdf, "rb") as fp:
+            self.assertEqual(fp.read(5), b"%PDF-")
+        self.assertGreater(os.path.getsize(pdf + ".sig"), 0)
+        self.assertEqual(self.app.proc.poll(), None)
+
     @unittest.skipUnless(os.path.exists(CHROMIUM), "needs Debian's chromium")
     def test_browser(self):
         if not os.path.isdir(os.path.join(BROWSER, "node_modules",
