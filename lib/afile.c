@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,13 +14,40 @@
 struct afile {
 	FILE	*fp;
 	char	*path;
-	char	*tmp;		/* NULL for stdout */
+	char	*tmp;		/* NULL: written in place */
+	int	 close;		/* fp is ours (not stdout) */
 };
+
+/*
+ * Only a regular file is replaced.  A name that leads to something else
+ * (/dev/stdout, a terminal, a FIFO) is written to in place, as "-" is:
+ * renaming over it would put a file where the device or the link was.
+ * A link to a regular file has its target replaced, not the link.
+ */
+static int
+open_in_place(struct afile *a, const char *path)
+{
+	int	 fd, fl;
+
+	/* A FIFO with no reader: ENXIO at once rather than a wait. */
+	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
+	    (a->fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	a->close = 1;
+	return 0;
+}
 
 struct afile *
 afile_open(const char *path)
 {
 	struct afile	*a;
+	struct stat	 sb;
+	char		*real = NULL;
 	int		 fd;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -28,11 +56,30 @@ afile_open(const char *path)
 		a->fp = stdout;
 		return a;
 	}
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			errno = EISDIR;
+			goto fail;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			if (open_in_place(a, path) == -1)
+				goto fail;
+			return a;
+		}
+		if ((real = realpath(path, NULL)) == NULL)
+			goto fail;
+		path = real;
+	} else if (errno != ENOENT || lstat(path, &sb) == 0) {
+		/* A link to nothing is not made into a file. */
+		goto fail;
+	}
 	if ((a->path = strdup(path)) == NULL ||
 	    asprintf(&a->tmp, "%s.tmp.XXXXXX", path) == -1) {
 		a->tmp = NULL;
 		goto fail;
 	}
+	free(real);
+	real = NULL;
 	if ((fd = mkstemp(a->tmp)) == -1)
 		goto fail;
 	if ((a->fp = fdopen(fd, "w")) == NULL) {
@@ -42,9 +89,12 @@ afile_open(const char *path)
 	}
 	return a;
 fail:
+	fd = errno;
+	free(real);
 	free(a->tmp);
 	free(a->path);
 	free(a);
+	errno = fd;
 	return NULL;
 }
 
@@ -69,7 +119,13 @@ afile_commit(struct afile *a)
 
 	if (a->tmp == NULL) {
 		rv = fflush(a->fp) == EOF || ferror(a->fp) ? -1 : 0;
+		saved = errno;
+		if (a->close && fclose(a->fp) == EOF && rv == 0) {
+			rv = -1;
+			saved = errno;
+		}
 		afile_free(a);
+		errno = saved;
 		return rv;
 	}
 	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) == -1)
@@ -98,7 +154,8 @@ afile_abort(struct afile *a)
 	if (a->tmp != NULL) {
 		fclose(a->fp);
 		unlink(a->tmp);
-	}
+	} else if (a->close)
+		fclose(a->fp);
 	afile_free(a);
 }
 

@@ -11,7 +11,11 @@
 
 struct afile;
 
-/* NULL with errno set; path "-" writes to stdout (commit flushes it). */
+/*
+ * NULL with errno set; path "-" writes to stdout (commit flushes it).  A
+ * path that is not a regular file (/dev/stdout, a FIFO) is written in
+ * place, and a link to one has its target replaced.
+ */
 struct afile	*afile_open(const char *path);
 FILE		*afile_fp(struct afile *);
 /* 0 when the file is in place; -1 (errno set) and nothing changed. */

@@ -236,6 +236,22 @@ class Poller(unittest.TestCase):
         self.assertEqual(got["comware"]["finished"], 1)
         garbage.sock.close()
 
+    def test_status_to_standard_output(self):
+        """--status /dev/stdout (the manual's example) prints the poll,
+        and the name stays the link it was: a link of the test's own to
+        the standard output, so that a mistake replaces nothing else."""
+        link = os.path.join(self.dir, "stdout")
+        os.symlink("/proc/self/fd/1", link)
+        conf = self.conf([self.sim_device("comware")])
+        r = subprocess.run([POLLER, "--config", conf, "--count", "1",
+                            "--no-rrd", "--no-store", "--status", link],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = json.loads(r.stdout)["devices"]
+        self.assertTrue(got[0]["ok"])
+        self.assertEqual(len(got[0]["interfaces"]), len(expected("comware")))
+        self.assertEqual(os.readlink(link), "/proc/self/fd/1")
+
 
 @unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
 class Rates(unittest.TestCase):
