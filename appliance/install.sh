@@ -31,8 +31,8 @@ d "$LOCALSTATEDIR/lib/zonewatch" 0750
 
 install -m 0755 collector/zw-collector poller/zw-poller webui/zw-webui \
     snmpd-ext/zw-agentx ctl/zwctl "$DESTDIR$PREFIX/sbin/"
-install -m 0644 collector/zw-collector.8 ctl/zwctl.8 snmpd-ext/zw-agentx.8 \
-    webui/zw-webui.8 "$DESTDIR$PREFIX/share/man/man8/"
+install -m 0644 collector/zw-collector.8 ctl/zwctl.8 poller/zw-poller.8 \
+    snmpd-ext/zw-agentx.8 webui/zw-webui.8 "$DESTDIR$PREFIX/share/man/man8/"
 install -m 0644 signatures/isolation.rules signatures/protos.txt \
     "$DESTDIR$PREFIX/share/zonewatch/signatures/"
 sed "s/{ enterprises 32473 }/{ enterprises $ENTERPRISE }/" \

@@ -65,6 +65,7 @@ class Install(unittest.TestCase):
                   "usr/sbin/zw-webui", "usr/sbin/zw-agentx", "usr/sbin/zwctl",
                   "usr/share/man/man8/zwctl.8",
                   "usr/share/man/man8/zw-webui.8",
+                  "usr/share/man/man8/zw-poller.8",
                   "usr/share/zonewatch/signatures/isolation.rules",
                   "etc/zonewatch/zonewatch.conf", "etc/zonewatch/sites.conf",
                   "etc/default/zonewatch",
