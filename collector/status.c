@@ -131,6 +131,21 @@ status_json_traffic(FILE *fp, const struct pipeline_rates *r)
 	fprintf(fp, "]");
 }
 
+/*
+ * A snapshot that cannot be written is said once, not every interval,
+ * and again when it can be (one writer: the collector's reporting).
+ */
+static int	 failing;
+
+static int
+write_failed(const char *path)
+{
+	if (!failing)
+		log_warn("status: %s", path);
+	failing = 1;
+	return -1;
+}
+
 int
 status_write_json(const char *path, const struct status_view *v)
 {
@@ -146,10 +161,8 @@ status_write_json(const char *path, const struct status_view *v)
 	int				 i, n, first = 1;
 
 	/* Readers see the last snapshot whole, or the one before. */
-	if ((af = afile_open(path)) == NULL) {
-		log_warn("status: %s", path);
-		return -1;
-	}
+	if ((af = afile_open(path)) == NULL)
+		return write_failed(path);
 	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
 	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
@@ -211,10 +224,11 @@ status_write_json(const char *path, const struct status_view *v)
 		    xs->records, xs->dropped);
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
-	if (afile_commit(af) == -1) {
-		log_warn("status: %s", path);
-		return -1;
-	}
+	if (afile_commit(af) == -1)
+		return write_failed(path);
+	if (failing)
+		log_info("status: %s: written again", path);
+	failing = 0;
 	return 0;
 }
 

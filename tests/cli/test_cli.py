@@ -308,6 +308,30 @@ class Outputs(Base):
         # The replay starts now, not in the capture's past.
         self.assertGreater(float(got[0]["first_seen"]), time.time() - 600)
 
+    def test_status_that_cannot_be_written_is_said_once(self):
+        """A status whose directory is missing is said once, not every
+        interval, and once more when it can be written again."""
+        status = self.path("later/status.json")
+        proc = subprocess.Popen(
+            [COLLECTOR, "-r", os.path.join(PCAPS, "1kxun.pcap"), "--loop",
+             "0", "--speed", "1", "--status", status, "--status-interval",
+             "1", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True)
+        try:
+            time.sleep(3.5)
+            os.mkdir(self.path("later"))
+            for _ in range(100):
+                if os.path.exists(status):
+                    break
+                time.sleep(0.1)
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=60)
+        self.assertTrue(os.path.exists(status), err)
+        self.assertEqual(err.count(f"status: {status}: No such file"), 1, err)
+        self.assertEqual(err.count(f"status: {status}: written again"), 1,
+                         err)
+
     def test_vlan_in_key(self):
         w = pg.PcapWriter(self.path("vlan.pcap"))
         for vid in (10, 20):

@@ -236,6 +236,17 @@ class Poller(unittest.TestCase):
         self.assertEqual(got["comware"]["finished"], 1)
         garbage.sock.close()
 
+    def test_status_that_cannot_be_written_is_said_once(self):
+        status = os.path.join(self.dir, "missing", "status.json")
+        conf = self.conf([self.sim_device("comware")])
+        r = subprocess.run([POLLER, "--config", conf, "--count", "3",
+                            "--interval", "1", "--no-rrd", "--no-store",
+                            "--status", status],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count(f"status: {status}: No such file"),
+                         1, r.stderr)
+
     def test_status_to_standard_output(self):
         """--status /dev/stdout (the manual's example) prints the poll,
         and the name stays the link it was: a link of the test's own to
