@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -11,7 +12,11 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	char			*end;
 
 	*errstr = NULL;
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+' || *s == ' ') {
+	/*
+	 * Digits only: strtoull() would skip any white space first (a tab,
+	 * a carriage return) and take a minus sign after it.
+	 */
+	if (s == NULL || *s < '0' || *s > '9') {
 		*errstr = "invalid";
 		return -1;
 	}
@@ -37,11 +42,22 @@ int
 parse_double(const char *s, double min, double max, double *out,
     const char **errstr)
 {
-	double	 v;
-	char	*end;
+	double		 v;
+	const char	*d;
+	char		*end;
 
 	*errstr = NULL;
-	if (s == NULL || *s == '\0') {
+	/*
+	 * A decimal number: strtod() would also skip white space first, and
+	 * take "inf", "nan" and hexadecimal.
+	 */
+	if (s == NULL || strpbrk(s, "xX") != NULL) {
+		*errstr = "invalid";
+		return -1;
+	}
+	d = s + (*s == '-' || *s == '+');
+	d += *d == '.';
+	if (*d < '0' || *d > '9') {
 		*errstr = "invalid";
 		return -1;
 	}
