@@ -37,6 +37,7 @@ struct syslog_out {
 	struct conf_syslog	 conf;
 	int			 fd;
 	int64_t			 retry_us;	/* no reconnect before */
+	int			 failing;	/* said once, until one goes */
 	char			 hostname[256];
 	struct syslog_out_stats	 stats;
 };
@@ -195,8 +196,9 @@ connect_to(struct syslog_out *o)
 	hints.ai_socktype = o->conf.transport == SYSLOG_TCP ? SOCK_STREAM :
 	    SOCK_DGRAM;
 	if ((e = getaddrinfo(o->conf.host, o->conf.port, &hints, &res)) != 0) {
-		log_warnx("syslog %s: %s: %s", o->conf.name, o->conf.host,
-		    gai_strerror(e));
+		if (!o->failing)
+			log_warnx("syslog %s: %s: %s", o->conf.name,
+			    o->conf.host, gai_strerror(e));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -211,7 +213,7 @@ connect_to(struct syslog_out *o)
 		fd = -1;
 	}
 	freeaddrinfo(res);
-	if (fd == -1)
+	if (fd == -1 && !o->failing)
 		log_warn("syslog %s: %s port %s", o->conf.name, o->conf.host,
 		    o->conf.port);
 	return fd;
@@ -233,6 +235,7 @@ syslog_out_send(struct syslog_out *o, const struct store_violation *v,
 			if (now_us >= o->retry_us)
 				o->retry_us = now_us + RECONNECT_US;
 			o->stats.failed++;
+			o->failing = 1;
 			return -1;
 		}
 	}
@@ -248,16 +251,22 @@ syslog_out_send(struct syslog_out *o, const struct store_violation *v,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			log_warn("syslog %s: send", o->conf.name);
+			if (!o->failing)
+				log_warn("syslog %s: send", o->conf.name);
 			close(o->fd);
 			o->fd = -1;
 			o->retry_us = now_us + RECONNECT_US;
 			o->stats.failed++;
+			o->failing = 1;
 			return -1;
 		}
 		off += (size_t)w;
 		n -= (size_t)w;
 	}
+	/* A receiver that is away is said once, and when it is back. */
+	if (o->failing)
+		log_info("syslog %s: sending again", o->conf.name);
+	o->failing = 0;
 	o->stats.sent++;
 	return 0;
 }

@@ -10,6 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "afile.h"
 #include "audit.h"
 #include "store.h"
 #include "syslog-out.h"
@@ -275,6 +281,79 @@ test_syslog_format(void **state)
 	assert_int_equal(strlen(small), n);
 }
 
+/*
+ * A receiver that is away is said once, not at every reconnection, and
+ * once more when a message goes again.
+ */
+static void
+test_syslog_said_once(void **state)
+{
+	struct store_violation	 v = mk(1023, "10.36.17.5", "HTTP_Connect",
+				    1000 * SEC);
+	struct conf_syslog	 c;
+	struct sockaddr_in	 sin;
+	struct syslog_out	*o;
+	socklen_t		 len = sizeof(sin);
+	char			 logpath[] = "/tmp/zw-syslog-log.XXXXXX";
+	char			*log, *p, buf[4096];
+	size_t			 loglen;
+	const char		*why;
+	int			 fd, saved, ls, cs, i, nwarn = 0;
+
+	(void)state;
+	/* A port that was free a moment ago: nobody listens there. */
+	assert_true((ls = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(ls, (struct sockaddr *)&sin, &len), 0);
+	close(ls);
+	memset(&c, 0, sizeof(c));
+	strcpy(c.name, "siem");
+	strcpy(c.host, "127.0.0.1");
+	snprintf(c.port, sizeof(c.port), "%u", ntohs(sin.sin_port));
+	c.transport = SYSLOG_TCP;
+	c.facility = 20;
+	c.min_severity = SEV_INFO;
+
+	assert_true((fd = mkstemp(logpath)) != -1);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	assert_non_null(o = syslog_out_new(&c));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(syslog_out_send(o, &v, (int64_t)i * 11 * SEC),
+		    -1);
+	/* The receiver comes back. */
+	assert_true((ls = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	i = 1;
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &i, sizeof(i));
+	assert_int_equal(bind(ls, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	assert_int_equal(syslog_out_send(o, &v, 50 * SEC), 0);
+	assert_int_equal(syslog_out_stats(o)->failed, 4);
+	assert_int_equal(syslog_out_stats(o)->sent, 1);
+	syslog_out_free(o);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	assert_true((cs = accept(ls, NULL, NULL)) != -1);
+	assert_true(read(cs, buf, sizeof(buf)) > 0);
+	close(cs);
+	close(ls);
+
+	assert_int_equal(afile_read(logpath, 65536, &log, &loglen, &why), 0);
+	unlink(logpath);
+	for (p = log; (p = strstr(p, "syslog siem: 127.0.0.1 port")) != NULL;
+	    p++)
+		nwarn++;
+	assert_int_equal(nwarn, 1);
+	assert_non_null(strstr(log, "syslog siem: sending again"));
+	free(log);
+}
+
 int
 main(void)
 {
@@ -286,6 +365,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup,
 		    teardown),
 		cmocka_unit_test(test_syslog_format),
+		cmocka_unit_test(test_syslog_said_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
