@@ -131,20 +131,8 @@ status_json_traffic(FILE *fp, const struct pipeline_rates *r)
 	fprintf(fp, "]");
 }
 
-/*
- * A snapshot that cannot be written is said once, not every interval,
- * and again when it can be (one writer: the collector's reporting).
- */
+/* One writer, the collector's reporting: said once, not every interval. */
 static int	 failing;
-
-static int
-write_failed(const char *path)
-{
-	if (!failing)
-		log_warn("status: %s", path);
-	failing = 1;
-	return -1;
-}
 
 int
 status_write_json(const char *path, const struct status_view *v)
@@ -161,8 +149,10 @@ status_write_json(const char *path, const struct status_view *v)
 	int				 i, n, first = 1;
 
 	/* Readers see the last snapshot whole, or the one before. */
-	if ((af = afile_open(path)) == NULL)
-		return write_failed(path);
+	if ((af = afile_open(path)) == NULL) {
+		log_warn_once(&failing, "status: %s", path);
+		return -1;
+	}
 	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
 	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
@@ -224,11 +214,11 @@ status_write_json(const char *path, const struct status_view *v)
 		    xs->records, xs->dropped);
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
-	if (afile_commit(af) == -1)
-		return write_failed(path);
-	if (failing)
-		log_info("status: %s: written again", path);
-	failing = 0;
+	if (afile_commit(af) == -1) {
+		log_warn_once(&failing, "status: %s", path);
+		return -1;
+	}
+	log_info_ended(&failing, "status: %s: written again", path);
 	return 0;
 }
 

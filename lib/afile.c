@@ -47,8 +47,7 @@ afile_open(const char *path)
 {
 	struct afile	*a;
 	struct stat	 sb;
-	char		*real = NULL;
-	int		 fd;
+	int		 fd, saved;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
@@ -66,20 +65,17 @@ afile_open(const char *path)
 				goto fail;
 			return a;
 		}
-		if ((real = realpath(path, NULL)) == NULL)
+		if ((a->path = realpath(path, NULL)) == NULL)
 			goto fail;
-		path = real;
 	} else if (errno != ENOENT || lstat(path, &sb) == 0) {
 		/* A link to nothing is not made into a file. */
 		goto fail;
 	}
-	if ((a->path = strdup(path)) == NULL ||
-	    asprintf(&a->tmp, "%s.tmp.XXXXXX", path) == -1) {
+	if ((a->path == NULL && (a->path = strdup(path)) == NULL) ||
+	    asprintf(&a->tmp, "%s.tmp.XXXXXX", a->path) == -1) {
 		a->tmp = NULL;
 		goto fail;
 	}
-	free(real);
-	real = NULL;
 	if ((fd = mkstemp(a->tmp)) == -1)
 		goto fail;
 	if ((a->fp = fdopen(fd, "w")) == NULL) {
@@ -89,12 +85,11 @@ afile_open(const char *path)
 	}
 	return a;
 fail:
-	fd = errno;
-	free(real);
+	saved = errno;
 	free(a->tmp);
 	free(a->path);
 	free(a);
-	errno = fd;
+	errno = saved;
 	return NULL;
 }
 

@@ -102,6 +102,32 @@ log_warnx(const char *fmt, ...)
 }
 
 void
+log_warn_once(int *failing, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (*failing)
+		return;
+	*failing = 1;
+	va_start(ap, fmt);
+	vlog_errno(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info_ended(int *failing, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (!*failing)
+		return;
+	*failing = 0;
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
 log_info(const char *fmt, ...)
 {
 	va_list	 ap;

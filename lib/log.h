@@ -21,6 +21,15 @@ void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A failure that comes back at every interval (a file that cannot be
+ * written, a receiver away) is said once, with errno, and once more when
+ * it ends; *failing remembers which.
+ */
+void	log_warn_once(int *failing, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_info_ended(int *failing, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...)

@@ -213,9 +213,9 @@ connect_to(struct syslog_out *o)
 		fd = -1;
 	}
 	freeaddrinfo(res);
-	if (fd == -1 && !o->failing)
-		log_warn("syslog %s: %s port %s", o->conf.name, o->conf.host,
-		    o->conf.port);
+	if (fd == -1)
+		log_warn_once(&o->failing, "syslog %s: %s port %s",
+		    o->conf.name, o->conf.host, o->conf.port);
 	return fd;
 }
 
@@ -251,22 +251,18 @@ syslog_out_send(struct syslog_out *o, const struct store_violation *v,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			if (!o->failing)
-				log_warn("syslog %s: send", o->conf.name);
+			log_warn_once(&o->failing, "syslog %s: send",
+			    o->conf.name);
 			close(o->fd);
 			o->fd = -1;
 			o->retry_us = now_us + RECONNECT_US;
 			o->stats.failed++;
-			o->failing = 1;
 			return -1;
 		}
 		off += (size_t)w;
 		n -= (size_t)w;
 	}
-	/* A receiver that is away is said once, and when it is back. */
-	if (o->failing)
-		log_info("syslog %s: sending again", o->conf.name);
-	o->failing = 0;
+	log_info_ended(&o->failing, "syslog %s: sending again", o->conf.name);
 	o->stats.sent++;
 	return 0;
 }

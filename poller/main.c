@@ -353,15 +353,6 @@ json_number(FILE *fp, const char *key, double v)
 /* A status that cannot be written is said once, not every poll. */
 static int	 dump_failing;
 
-static int
-dump_failed(const char *path)
-{
-	if (!dump_failing)
-		log_warn("status: %s", path);
-	dump_failing = 1;
-	return -1;
-}
-
 /* The last poll as JSON, for people and tests; replaced atomically. */
 static int
 dump(const char *path, const struct conf *c, const struct device_state *st,
@@ -373,8 +364,10 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 	FILE		*fp;
 	size_t		 i, j;
 
-	if ((af = afile_open(path)) == NULL)
-		return dump_failed(path);
+	if ((af = afile_open(path)) == NULL) {
+		log_warn_once(&dump_failing, "status: %s", path);
+		return -1;
+	}
 	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%lld,\"poll_ms\":%.1f,\"devices\":[",
 	    (long long)t, poll_ms);
@@ -419,10 +412,10 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 		fprintf(fp, "]}");
 	}
 	fprintf(fp, "\n]}\n");
-	if (afile_commit(af) == -1)
-		return dump_failed(path);
-	if (dump_failing)
-		log_info("status: %s: written again", path);
-	dump_failing = 0;
+	if (afile_commit(af) == -1) {
+		log_warn_once(&dump_failing, "status: %s", path);
+		return -1;
+	}
+	log_info_ended(&dump_failing, "status: %s: written again", path);
 	return 0;
 }
