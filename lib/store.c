@@ -132,6 +132,29 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  disabled INTEGER NOT NULL DEFAULT 0,"
 	"  created_us INTEGER NOT NULL,"
 	"  last_login_us INTEGER NOT NULL DEFAULT 0);",
+	/*
+	 * 5: sessions follow the account (generation, bumped by every change
+	 * that must end them), a TOTP step used once, enrolment confirmed by
+	 * a first code, failures counted per address, and changes of another
+	 * administrator role that wait for a second administrator.
+	 */
+	"ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE login_failures ("
+	"  name TEXT NOT NULL, address TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL, locked_until_us INTEGER NOT NULL,"
+	"  seen_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, address));"
+	"CREATE TABLE user_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  action TEXT NOT NULL, target TEXT NOT NULL,"
+	"  role INTEGER NOT NULL, hash TEXT NOT NULL,"
+	"  requested_by TEXT NOT NULL, requested_role INTEGER NOT NULL,"
+	"  requested_us INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
+	"  decided_by TEXT NOT NULL DEFAULT '',"
+	"  decided_us INTEGER NOT NULL DEFAULT 0);",
 };
 
 static int

@@ -185,6 +185,31 @@ exec_user(struct store *s, const char *sql, const char *name,
 	return step_change(s, st);
 }
 
+/*
+ * A statement on one user's rows (?1 the name, ?2 an address, ?3 a
+ * number; those it does not name are not bound), which may change none:
+ * 0 or STORE_ERR.
+ */
+static int
+exec_name(struct store *s, const char *sql, const char *name,
+    const char *address, int64_t a)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+		return STORE_ERR;
+	if (name != NULL)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (address != NULL)
+		sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, a);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : STORE_ERR;
+}
+
 /* Sets a user's hash, by insert (a new user) or update. */
 static int
 put_hash(struct store *s, const char *sql, const char *name,
@@ -239,11 +264,16 @@ row_user(sqlite3_stmt *st, struct user *u)
 	u->disabled = sqlite3_column_int(st, 9);
 	u->created_us = sqlite3_column_int64(st, 10);
 	u->last_login_us = sqlite3_column_int64(st, 11);
+	u->generation = sqlite3_column_int64(st, 12);
+	u->totp_step = sqlite3_column_int64(st, 13);
+	snprintf(u->totp_pending, sizeof(u->totp_pending), "%s",
+	    (t = sqlite3_column_text(st, 14)) ? (const char *)t : "");
 }
 
 #define SELECT_USER	"SELECT id, name, role, hash, password_us,"	\
 	" must_change, failures, locked_until_us, totp, disabled,"	\
-	" created_us, last_login_us FROM users"
+	" created_us, last_login_us, generation, totp_step, totp_pending"	\
+	" FROM users"
 
 int
 users_get(struct store *s, const char *name, struct user *u)
@@ -314,9 +344,13 @@ users_set_password(struct store *s, const char *name, const char *pw,
 		return STORE_INVALID;
 	if (users_hash(pw, hash, sizeof(hash)) == -1)
 		return STORE_ERR;
-	return put_hash(s, "UPDATE users SET hash = ?2, password_us = ?3,"
-	    " must_change = ?4, failures = 0, locked_until_us = 0 WHERE name ="
-	    " ?1", name, 0, hash, must_change);
+	if ((rc = put_hash(s, "UPDATE users SET hash = ?2, password_us = ?3,"
+	    " must_change = ?4, failures = 0, locked_until_us = 0,"
+	    " generation = generation + 1 WHERE name = ?1", name, 0, hash,
+	    must_change)) != 0)
+		return rc;
+	return exec_name(s, "DELETE FROM login_failures WHERE name = ?1",
+	    name, NULL, 0);
 }
 
 int
@@ -324,78 +358,211 @@ users_set_role(struct store *s, const char *name, enum user_role role)
 {
 	if ((unsigned)role >= ROLE_NROLES)
 		return STORE_INVALID;
-	return exec_user(s, "UPDATE users SET role = ?2 WHERE name = ?1",
-	    name, NULL, role, 0);
+	return exec_user(s, "UPDATE users SET role = ?2, generation ="
+	    " generation + 1 WHERE name = ?1", name, NULL, role, 0);
 }
 
 int
 users_set_disabled(struct store *s, const char *name, int disabled)
 {
-	return exec_user(s, "UPDATE users SET disabled = ?2 WHERE name = ?1",
-	    name, NULL, disabled != 0, 0);
+	return exec_user(s, "UPDATE users SET disabled = ?2, generation ="
+	    " generation + ?2 WHERE name = ?1", name, NULL, disabled != 0, 0);
 }
 
 int
 users_set_totp(struct store *s, const char *name, const char *secret)
 {
-	return exec_user(s, "UPDATE users SET totp = ?2 WHERE name = ?1",
+	return exec_user(s, "UPDATE users SET totp = ?2, totp_pending = '',"
+	    " totp_step = 0, generation = generation + 1 WHERE name = ?1",
 	    name, secret ? secret : "", 0, 0);
 }
 
 int
 users_unlock(struct store *s, const char *name)
 {
-	return exec_user(s, "UPDATE users SET failures = ?2, locked_until_us"
-	    " = 0 WHERE name = ?1", name, NULL, 0, 0);
+	int	 rc;
+
+	if ((rc = exec_user(s, "UPDATE users SET failures = ?2,"
+	    " locked_until_us = 0 WHERE name = ?1", name, NULL, 0, 0)) != 0)
+		return rc;
+	return exec_name(s, "DELETE FROM login_failures WHERE name = ?1",
+	    name, NULL, 0);
 }
 
-static void
-count_failure(struct store *s, struct user *u, int64_t now)
+int
+users_totp_begin(struct store *s, const char *name, const char *secret)
 {
-	if (++u->failures >= USER_MAX_FAILURES) {
+	return exec_user(s, "UPDATE users SET totp_pending = ?2 WHERE name ="
+	    " ?1", name, secret, 0, 0);
+}
+
+/* Takes the code's step if it is later than the last one taken. */
+static int
+take_step(struct store *s, const char *name, const char *secret,
+    int64_t last, const char *code, int64_t now, int confirm)
+{
+	int64_t	 step;
+
+	if (secret[0] == '\0' || code == NULL ||
+	    (step = totp_step_of(secret, code, now / 1000000)) < 0 ||
+	    step <= last)
+		return STORE_INVALID;
+	return exec_user(s, confirm ? "UPDATE users SET totp = totp_pending,"
+	    " totp_pending = '', totp_step = ?3 WHERE name = ?1 AND ?2 = 0" :
+	    "UPDATE users SET totp_step = ?3 WHERE name = ?1 AND ?2 = 0 AND"
+	    " totp_step < ?3", name, NULL, 0, step);
+}
+
+int
+users_totp_confirm(struct store *s, const char *name, const char *code,
+    int64_t now)
+{
+	struct user	 u;
+	int		 rc;
+
+	if ((rc = users_get(s, name, &u)) != 0)
+		return rc;
+	return take_step(s, name, u.totp_pending, u.totp_step, code, now, 1);
+}
+
+int
+users_totp_use(struct store *s, const char *name, const char *code,
+    int64_t now)
+{
+	struct user	 u;
+	int		 rc;
+
+	if ((rc = users_get(s, name, &u)) != 0)
+		return rc;
+	return take_step(s, name, u.totp, u.totp_step, code, now, 0);
+}
+
+/*
+ * A failure counts for the address it came from and for the account;
+ * rows of addresses that no longer hold a lock are pruned as they pass,
+ * so the table stays within what the login rate lets in.
+ */
+static void
+count_failure(struct store *s, struct user *u, const char *address,
+    int64_t now)
+{
+	sqlite3_stmt	*st;
+	int64_t		 lock = now + USER_LOCK_S * 1000000LL;
+
+	if (sqlite3_prepare_v2(store_db(s), "INSERT INTO login_failures"
+	    " (name, address, failures, locked_until_us, seen_us) VALUES"
+	    " (?1, ?2, 1, 0, ?3) ON CONFLICT (name, address) DO UPDATE SET"
+	    " failures = CASE WHEN failures + 1 >= ?5 THEN 0 ELSE failures + 1"
+	    " END, locked_until_us = CASE WHEN failures + 1 >= ?5 THEN ?4 ELSE"
+	    " locked_until_us END, seen_us = ?3", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, lock);
+		sqlite3_bind_int(st, 5, USER_MAX_FAILURES);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	exec_name(s, "DELETE FROM login_failures WHERE seen_us < ?3 AND"
+	    " locked_until_us < ?3", NULL, NULL,
+	    now - USER_LOCK_S * 1000000LL);
+	if (++u->failures >= USER_MAX_FAILURES_ALL) {
 		u->failures = 0;
-		u->locked_until_us = now + USER_LOCK_S * 1000000LL;
+		u->locked_until_us = lock;
 	}
 	exec_user(s, "UPDATE users SET failures = ?2, locked_until_us = ?3"
 	    " WHERE name = ?1", u->name, NULL, u->failures,
 	    u->locked_until_us);
 }
 
-enum user_login
-users_login(struct store *s, const char *name, const char *pw,
-    const char *code, int64_t now, struct user *u)
+static int
+locked_here(struct store *s, const char *name, const char *address,
+    int64_t now)
 {
+	sqlite3_stmt	*st;
+	int		 locked = 0;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT locked_until_us FROM"
+	    " login_failures WHERE name = ?1 AND address = ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 1;		/* unknown: the safe answer */
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		locked = sqlite3_column_int64(st, 0) > now;
+	sqlite3_finalize(st);
+	return locked;
+}
+
+/* Of the same cost as a real hash: scrypt$N$r$p with a 16-byte salt. */
+#define STAND_IN_HASH	"scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$"	\
+			"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+void
+users_login_hash(struct store *s, const char *name, char *hash, size_t len)
+{
+	struct user	 u;
+
+	if (users_get(s, name, &u) == 0 && u.hash[0] != '\0')
+		snprintf(hash, len, "%s", u.hash);
+	else
+		snprintf(hash, len, "%s", STAND_IN_HASH);
+}
+
+enum user_login
+users_login_finish(struct store *s, const char *name, int password_ok,
+    const char *code, const char *address, int64_t now, struct user *u)
+{
+	int64_t	 step;
 	int	 rc;
 
-	if ((rc = users_get(s, name, u)) != 0) {
-		/* As long as a real check, so that names are not told apart. */
-		users_hash_check("scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$"
-		    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", pw);
+	if ((rc = users_get(s, name, u)) != 0)
 		return rc == STORE_NOTFOUND ? LOGIN_BAD : LOGIN_ERROR;
-	}
 	if (u->disabled)
 		return LOGIN_DISABLED;
-	if (u->locked_until_us > now)
+	if (u->locked_until_us > now || locked_here(s, name, address, now))
 		return LOGIN_LOCKED;
-	if (!users_hash_check(u->hash, pw)) {
-		count_failure(s, u, now);
-		return u->locked_until_us > now ? LOGIN_LOCKED : LOGIN_BAD;
+	if (!password_ok) {
+		count_failure(s, u, address, now);
+		return LOGIN_BAD;
 	}
 	if (u->totp[0] != '\0') {
 		if (code == NULL || code[0] == '\0')
 			return LOGIN_NEED_CODE;
-		if (!totp_check(u->totp, code, now / 1000000)) {
-			count_failure(s, u, now);
-			return u->locked_until_us > now ? LOGIN_LOCKED :
-			    LOGIN_BAD_CODE;
+		step = totp_step_of(u->totp, code, now / 1000000);
+		if (step < 0 || step <= u->totp_step) {
+			count_failure(s, u, address, now);
+			return LOGIN_BAD_CODE;
 		}
+		u->totp_step = step;
+		exec_user(s, "UPDATE users SET totp_step = ?2 WHERE name = ?1",
+		    u->name, NULL, step, 0);
 	}
 	u->failures = 0;
 	u->last_login_us = now;
 	exec_user(s, "UPDATE users SET failures = 0, last_login_us = ?2 WHERE"
 	    " name = ?1", u->name, NULL, now, 0);
+	exec_name(s, "DELETE FROM login_failures WHERE name = ?1 AND"
+	    " address = ?2", u->name, address, 0);
 	if (u->must_change || u->password_us + USER_EXPIRY_DAYS * 86400LL *
 	    1000000 < now)
 		return LOGIN_EXPIRED;
 	return LOGIN_OK;
+}
+
+enum user_login
+users_login(struct store *s, const char *name, const char *pw,
+    const char *code, const char *address, int64_t now, struct user *u)
+{
+	char	 hash[160];
+
+	users_login_hash(s, name, hash, sizeof(hash));
+	return users_login_finish(s, name, users_hash_check(hash, pw), code,
+	    address, now, u);
+}
+
+enum user_login
+users_login_told(enum user_login rc)
+{
+	return rc == LOGIN_LOCKED || rc == LOGIN_DISABLED ? LOGIN_BAD : rc;
 }

@@ -18,7 +18,8 @@
 #define USER_NAME_MAX		32
 #define USER_PASSWORD_MIN	10
 #define USER_PASSWORD_MAX	128
-#define USER_MAX_FAILURES	5		/* then locked */
+#define USER_MAX_FAILURES	5		/* from one address: locked there */
+#define USER_MAX_FAILURES_ALL	50		/* from all: locked for everyone */
 #define USER_LOCK_S		(15 * 60)
 #define USER_EXPIRY_DAYS	90
 #define USER_TOTP_SECRET	TOTP_SECRET_LEN
@@ -49,15 +50,22 @@ struct user {
 	int		 disabled;
 	int64_t		 created_us;
 	int64_t		 last_login_us;
+	int64_t		 generation;	/* sessions of an older one are over */
+	int64_t		 totp_step;	/* the last step a code was taken for */
+	char		 totp_pending[USER_TOTP_SECRET + 1];	/* to confirm */
 };
 
-/* Results of users_login(). */
+/*
+ * Results of users_login().  What a client is told must not tell them
+ * apart where that would list accounts or show a lock: LOGIN_BAD,
+ * LOGIN_LOCKED and LOGIN_DISABLED read the same to it (users_login_told).
+ */
 enum user_login {
 	LOGIN_OK,
 	LOGIN_BAD,		/* no such user or a wrong password */
 	LOGIN_NEED_CODE,	/* the password was right; a TOTP code is due */
-	LOGIN_BAD_CODE,
-	LOGIN_LOCKED,
+	LOGIN_BAD_CODE,		/* wrong, or a code already used */
+	LOGIN_LOCKED,		/* for this address, or for everyone */
 	LOGIN_DISABLED,
 	LOGIN_EXPIRED,		/* right, but the password must change */
 	LOGIN_ERROR
@@ -80,19 +88,52 @@ int		 users_get(struct store *, const char *name, struct user *);
 typedef int	(*users_fn)(void *, const struct user *);
 int		 users_list(struct store *, users_fn, void *);
 int		 users_count(struct store *, int64_t *n);
+/*
+ * Changes that end the account's sessions bump its generation: a new
+ * password, a role, disabling, a second factor set or cleared.
+ */
 int		 users_set_password(struct store *, const char *name,
 		    const char *password, int must_change);
 int		 users_set_role(struct store *, const char *name, enum user_role);
 int		 users_set_disabled(struct store *, const char *name, int);
 int		 users_set_totp(struct store *, const char *name,
 		    const char *secret);
+/* Unlocks the account for every address. */
 int		 users_unlock(struct store *, const char *name);
+
 /*
- * Checks a login and counts it: failures lock the account for
- * USER_LOCK_S after USER_MAX_FAILURES.  code is the TOTP code or NULL.
+ * The second factor, enrolled by the account itself: a secret kept
+ * pending until a first valid code confirms it.  A code is taken once:
+ * its step must be later than the last one taken.
+ */
+int		 users_totp_begin(struct store *, const char *name,
+		    const char *secret);
+int		 users_totp_confirm(struct store *, const char *name,
+		    const char *code, int64_t now_us);
+int		 users_totp_use(struct store *, const char *name,
+		    const char *code, int64_t now_us);
+
+/*
+ * Checks a login and counts it.  Failures lock the account for the
+ * address they came from after USER_MAX_FAILURES, and for everyone after
+ * USER_MAX_FAILURES_ALL from all addresses, for USER_LOCK_S (or until
+ * unlocked).  code is the TOTP code or NULL.  Every answer costs one
+ * scrypt, whoever asks about whatever name.
  */
 enum user_login	 users_login(struct store *, const char *name,
-		    const char *password, const char *code, int64_t now_us,
-		    struct user *);
+		    const char *password, const char *code,
+		    const char *address, int64_t now_us, struct user *);
+/*
+ * The same in two steps, so that the scrypt between them can run on
+ * another thread: the hash to check the password against (a stand-in of
+ * the same cost for an unknown name), then the decision.
+ */
+void		 users_login_hash(struct store *, const char *name,
+		    char *hash, size_t len);
+enum user_login	 users_login_finish(struct store *, const char *name,
+		    int password_ok, const char *code, const char *address,
+		    int64_t now_us, struct user *);
+/* What the client is told: LOGIN_BAD for what must not be told apart. */
+enum user_login	 users_login_told(enum user_login);
 
 #endif

@@ -87,6 +87,8 @@ main(int argc, char *argv[])
 
 	if (state_start(&w) == -1)
 		fatal("state");
+	if (login_pool_start(&w) == -1)
+		fatal("login pool");
 	tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
 	sigint = evsignal_new(w.base, SIGINT, on_signal, &w);
 	sigterm = evsignal_new(w.base, SIGTERM, on_signal, &w);
@@ -104,6 +106,7 @@ main(int argc, char *argv[])
 	audit_log(w.store, "system", "system", "localhost", "service-stop",
 	    "zw-webui", "ok", "%llu requests",
 	    (unsigned long long)w.stats.requests);
+	login_pool_stop(&w);
 	event_free(tick);
 	event_free(sigint);
 	event_free(sigterm);

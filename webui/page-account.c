@@ -100,14 +100,10 @@ login_failed(struct req *r, int status, const char *msg_id,
 void
 page_login(struct req *r)
 {
-	struct session	*s;
-	struct user	 u;
 	const char	*name = form_get(&r->body, "user");
 	const char	*pw = form_get(&r->body, "password");
 	const char	*code = form_get(&r->body, "code");
-	char		 cookie[160];
-	json_t		*j;
-	enum user_login	 rc;
+	char		 hash[160];
 
 	/* Browsers carry the form's token; API clients an explicit header. */
 	if (!pre_token_ok(r) && !(r->api && evhttp_find_header(
@@ -115,11 +111,47 @@ page_login(struct req *r)
 		reply_error(r, 403, "bad_csrf");
 		return;
 	}
-	if (name == NULL || pw == NULL || !users_name_valid(name)) {
+	if (name == NULL || pw == NULL || !users_name_valid(name) ||
+	    strlen(pw) > USER_PASSWORD_MAX) {
 		login_failed(r, 401, "bad_login", name, 0);
 		return;
 	}
-	rc = users_login(r->w->store, name, pw, code, clock_wall_us(), &u);
+	users_login_hash(r->w->store, name, hash, sizeof(hash));
+	if (login_pool_submit(r, name, pw, code, hash) == -1) {
+		r->w->stats.logins_refused++;
+		reply_error(r, 503, "too_many");
+	}
+}
+
+static const char *
+login_why(enum user_login rc)
+{
+	switch (rc) {
+	case LOGIN_BAD_CODE:
+		return "wrong or used one-time code";
+	case LOGIN_DISABLED:
+		return "account disabled";
+	case LOGIN_LOCKED:
+		return "account locked";
+	case LOGIN_ERROR:
+		return "the store could not be read";
+	default:
+		return "wrong user name or password";
+	}
+}
+
+void
+page_login_finish(struct req *r, const char *name, const char *code,
+    int password_ok)
+{
+	struct session	*s;
+	struct user	 u;
+	char		 cookie[160];
+	json_t		*j;
+	enum user_login	 rc;
+
+	rc = users_login_finish(r->w->store, name, password_ok, code, r->ip,
+	    clock_wall_us(), &u);
 	switch (rc) {
 	case LOGIN_OK:
 	case LOGIN_EXPIRED:
@@ -127,17 +159,16 @@ page_login(struct req *r)
 	case LOGIN_NEED_CODE:
 		login_failed(r, 401, "need_code", name, 1);
 		return;
-	case LOGIN_LOCKED:
-		r->w->stats.login_failures++;
-		reply_audit(r, "login", name, "denied", "account locked");
-		login_failed(r, 403, "locked", name, 0);
-		return;
 	default:
+		/*
+		 * The trail says why; the client is told the same words for
+		 * an unknown, disabled or locked account and a wrong password.
+		 */
 		r->w->stats.login_failures++;
-		reply_audit(r, "login", name, "failed", "%s", rc ==
-		    LOGIN_BAD_CODE ? "wrong one-time code" : rc ==
-		    LOGIN_DISABLED ? "account disabled" : "wrong user name or "
-		    "password");
+		reply_audit(r, "login", name, rc == LOGIN_LOCKED ||
+		    rc == LOGIN_DISABLED ? "denied" : "failed", "%s",
+		    login_why(rc));
+		rc = users_login_told(rc);
 		login_failed(r, 401, rc == LOGIN_BAD_CODE ? "bad_code" :
 		    "bad_login", name, rc == LOGIN_BAD_CODE);
 		return;
@@ -226,8 +257,14 @@ page_account_view(struct req *r, json_t *m)
 		html_csrf(r, b);
 		if (json_is_true(json_object_get(m, "totp")))
 			evbuffer_add_printf(b, "<p>%s</p><input type=\"hidden\" "
-			    "name=\"op\" value=\"off\"><button>%s</button>",
-			    r->en ? "On." : "已启用。", T(r, "disable"));
+			    "name=\"op\" value=\"off\"><label>%s <input type="
+			    "\"password\" name=\"password\" required></label>"
+			    "<label>%s <input name=\"code\" inputmode=\"numeric"
+			    "\" autocomplete=\"one-time-code\" required></label>"
+			    "<button>%s</button>", r->en ? "On. To switch it "
+			    "off, give your password and a code." : "已启用。停用"
+			    "须输入密码和验证码。", T(r, "password"), T(r, "code"),
+			    T(r, "disable"));
 		else
 			evbuffer_add_printf(b, "<p>%s</p><input type=\"hidden\" "
 			    "name=\"op\" value=\"on\"><button>%s</button>",
@@ -268,8 +305,13 @@ page_password(struct req *r)
 			reply_redirect(r, "/account?msg=failed");
 		return;
 	}
+	/* This session goes on with the new generation; the others end. */
+	if (users_get(r->w->store, u.name, &u) == 0)
+		r->session->generation = u.generation;
 	r->session->must_change = 0;
-	(void)rc;
+	if ((rc = session_end_user(r->w, u.name, r->session)) > 0)
+		reply_audit(r, "session-end", u.name, "ok", "%d other sessions:"
+		    " the password changed", rc);
 	if (r->api) {
 		json_t *j = json_pack("{s:s}", "result", "ok");
 
@@ -281,48 +323,125 @@ page_password(struct req *r)
 }
 
 /*
- * TOTP on: a new secret, shown once (text and otpauth URI); it counts
- * from the next login.  Off: cleared.
+ * The second factor (RFC 6238).  "on" makes a secret and shows it once,
+ * as text and as the otpauth URI; it counts only when "confirm" brings a
+ * first valid code for it.  "off" needs the password and a code.
  */
-void
-page_totp(struct req *r)
+static void
+totp_refused(struct req *r, const char *why)
 {
-	struct evbuffer	*b;
-	const char	*op = form_get(&r->body, "op");
-	char		 secret[USER_TOTP_SECRET + 1] = "";
-	json_t		*j;
-	int		 on = op != NULL && strcmp(op, "on") == 0;
+	json_t	*j;
 
-	if (on && totp_secret_new(secret) == -1) {
-		reply_error(r, 500, "failed");
-		return;
-	}
-	if (users_set_totp(r->w->store, r->session->user, secret) != 0) {
-		reply_error(r, 500, "failed");
-		return;
-	}
-	reply_audit(r, on ? "user-totp-on" : "user-totp-off", r->session->user,
-	    "ok", "%s", "");
+	reply_audit(r, "user-totp", r->session->user, "failed", "%s", why);
 	if (r->api) {
-		j = on ? json_pack("{s:s}", "secret", secret) :
-		    json_pack("{s:s}", "result", "off");
+		j = json_pack("{s:i,s:s,s:s}", "status", 400, "error",
+		    "bad_code", "message", why);
+		reply_json(r, 400, j);
+		json_decref(j);
+		return;
+	}
+	reply_redirect(r, "/account?msg=failed");
+}
+
+static void
+totp_changed(struct req *r, const char *action, const char *result)
+{
+	struct user	 u;
+	json_t		*j;
+
+	/* The change ends the other sessions; this one goes on. */
+	if (users_get(r->w->store, r->session->user, &u) == 0)
+		r->session->generation = u.generation;
+	session_end_user(r->w, r->session->user, r->session);
+	reply_audit(r, action, r->session->user, "ok", "%s", "");
+	if (r->api) {
+		j = json_pack("{s:s}", "result", result);
 		reply_json(r, 200, j);
 		json_decref(j);
 		return;
 	}
-	if (!on || (b = evbuffer_new()) == NULL) {
-		reply_redirect(r, "/account");
+	reply_redirect(r, "/account");
+}
+
+static void
+totp_show(struct req *r, const char *secret)
+{
+	struct evbuffer	*b;
+	json_t		*j;
+
+	reply_audit(r, "user-totp-begin", r->session->user, "ok", "%s", "");
+	if (r->api) {
+		j = json_pack("{s:s}", "secret", secret);
+		reply_json(r, 200, j);
+		json_decref(j);
+		return;
+	}
+	if ((b = evbuffer_new()) == NULL) {
+		reply_error(r, 500, "failed");
 		return;
 	}
 	html_begin(r, b, T(r, "totp"));
 	evbuffer_add_printf(b, "<p>%s</p><p class=\"secret\" id=\"secret\">%s"
 	    "</p><p class=\"hint\">otpauth://totp/zonewatch:", r->en ? "Add "
-	    "this secret to your authenticator; it is shown once." :
-	    "请将此密钥加入身份验证器；仅显示一次。", secret);
+	    "this secret to your authenticator; it is shown once. It counts "
+	    "once a first code confirms it." : "请将此密钥加入身份验证器；仅显示"
+	    "一次。输入首个验证码确认后生效。", secret);
 	html_esc(b, r->session->user);
-	evbuffer_add_printf(b, "?secret=%s&amp;issuer=zonewatch</p><p><a "
-	    "href=\"/account\">%s</a></p>", secret, T(r, "account"));
+	evbuffer_add_printf(b, "?secret=%s&amp;issuer=zonewatch</p><form "
+	    "method=\"post\" action=\"/account/totp\"><input type=\"hidden\" "
+	    "name=\"op\" value=\"confirm\">", secret);
+	html_csrf(r, b);
+	evbuffer_add_printf(b, "<label>%s <input name=\"code\" inputmode=\""
+	    "numeric\" autocomplete=\"one-time-code\" required></label><button"
+	    " id=\"confirm\">%s</button></form>", T(r, "code"), T(r, "enable"));
 	html_end(r, b);
 	reply_html(r, 200, b);
 	evbuffer_free(b);
+}
+
+void
+page_totp(struct req *r)
+{
+	struct user	 u;
+	const char	*op = form_get(&r->body, "op");
+	const char	*code = form_get(&r->body, "code");
+	const char	*pw = form_get(&r->body, "password");
+	char		 secret[USER_TOTP_SECRET + 1] = "";
+	int64_t		 now = clock_wall_us();
+
+	if (op == NULL || users_get(r->w->store, r->session->user, &u) != 0) {
+		reply_error(r, 400, "bad_request");
+		return;
+	}
+	if (strcmp(op, "on") == 0) {
+		if (u.totp[0] != '\0') {
+			totp_refused(r, "already on: switch it off first");
+			return;
+		}
+		if (totp_secret_new(secret) == -1 ||
+		    users_totp_begin(r->w->store, u.name, secret) != 0) {
+			reply_error(r, 500, "failed");
+			return;
+		}
+		totp_show(r, secret);
+	} else if (strcmp(op, "confirm") == 0) {
+		if (users_totp_confirm(r->w->store, u.name, code, now) != 0)
+			totp_refused(r, "the code does not fit the new secret");
+		else
+			totp_changed(r, "user-totp-on", "on");
+	} else if (strcmp(op, "off") == 0) {
+		if (u.totp[0] == '\0') {
+			totp_refused(r, "not on");
+			return;
+		}
+		if (pw == NULL || !users_hash_check(u.hash, pw))
+			totp_refused(r, "the password is wrong");
+		else if (users_totp_use(r->w->store, u.name, code, now) != 0)
+			totp_refused(r, "wrong or used one-time code");
+		else if (users_set_totp(r->w->store, u.name, "") != 0)
+			reply_error(r, 500, "failed");
+		else
+			totp_changed(r, "user-totp-off", "off");
+	} else
+		reply_error(r, 400, "bad_request");
 }

@@ -636,6 +636,11 @@ page_user_change(struct req *r)
 		reply_error(r, 400, "bad_request");
 		return;
 	}
+	/* What ends the account's sessions ends them here at once. */
+	if (rc == 0 && strcmp(op, "enable") != 0 && strcmp(op, "unlock") != 0 &&
+	    (k = session_end_user(r->w, r->rest, NULL)) > 0)
+		reply_audit(r, "session-end", r->rest, "ok", "%d sessions: %s",
+		    k, op);
 	user_done(r, strcmp(op, "disable") == 0 ? "user-disable" :
 	    strcmp(op, "enable") == 0 ? "user-enable" : strcmp(op, "unlock") ==
 	    0 ? "user-unlock" : strcmp(op, "role") == 0 ? "user-role" :

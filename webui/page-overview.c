@@ -325,6 +325,12 @@ page_metrics(struct req *r)
 	    "over the rate.", ws->rate_limited);
 	METRIC(b, "webui_login_failures_total", "counter", "Failed logins.",
 	    ws->login_failures);
+	METRIC(b, "webui_password_checks_total", "counter", "Password hashes "
+	    "computed for logins (one per login, whatever the name).",
+	    ws->password_checks);
+	METRIC(b, "webui_logins_refused_total", "counter", "Logins refused "
+	    "while every place of the hashing pool was taken.",
+	    ws->logins_refused);
 	reply_headers(r);
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev),
 	    "Content-Type", "text/plain; version=0.0.4");

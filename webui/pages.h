@@ -10,6 +10,9 @@
 /* page-account.c */
 void	page_login_form(struct req *);
 void	page_login(struct req *);
+/* The login once its password was checked off the loop. */
+void	page_login_finish(struct req *, const char *name, const char *code,
+	    int password_ok);
 void	page_logout(struct req *);
 void	page_password(struct req *);
 void	page_totp(struct req *);

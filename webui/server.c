@@ -217,14 +217,20 @@ static void
 read_session(struct req *r)
 {
 	struct form	 cookies;
-	const char	*h, *v;
+	const char	*h, *v, *why;
 
 	h = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
 	    "Cookie");
 	if (h == NULL || form_parse_cookies(&cookies, h, strlen(h)) == -1)
 		cookies.n = 0;
-	if ((v = form_get(&cookies, "zw_session")) != NULL)
-		r->session = session_find(r->w, v);
+	if ((v = form_get(&cookies, "zw_session")) != NULL &&
+	    (r->session = session_find(r->w, v)) != NULL &&
+	    (why = session_follow(r->w, r->session)) != NULL) {
+		reply_audit(r, "session-end", r->session->user, "ok", "%s",
+		    why);
+		session_end(r->session);
+		r->session = NULL;
+	}
 	if ((v = form_get(&r->query, "lang")) != NULL)
 		r->en = strcmp(v, "en") == 0;
 	else if ((v = form_get(&cookies, "zw_lang")) != NULL)

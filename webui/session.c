@@ -57,6 +57,8 @@ session_new(struct webui *w, const struct user *u, int must_change,
 	if (random_hex(pick->id) == -1 || random_hex(pick->csrf) == -1)
 		return NULL;
 	snprintf(pick->user, sizeof(pick->user), "%s", u->name);
+	pick->uid = u->id;
+	pick->generation = u->generation;
 	pick->role = u->role;
 	pick->must_change = must_change;
 	snprintf(pick->ip, sizeof(pick->ip), "%s", ip);
@@ -93,6 +95,42 @@ session_end(struct session *s)
 {
 	if (s != NULL)
 		memset(s, 0, sizeof(*s));
+}
+
+const char *
+session_follow(struct webui *w, struct session *s)
+{
+	struct user	 u;
+	int		 rc;
+
+	if ((rc = users_get(w->store, s->user, &u)) == STORE_ERR)
+		return "the account could not be read";
+	if (rc != 0 || u.id != s->uid)
+		return "the account was removed";
+	if (u.disabled)
+		return "the account was disabled";
+	if (u.generation != s->generation)
+		return "the account's password, role or second factor changed";
+	s->role = u.role;
+	if (u.must_change)
+		s->must_change = 1;
+	return NULL;
+}
+
+int
+session_end_user(struct webui *w, const char *user,
+    const struct session *keep)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	for (i = 0; i < WEBUI_SESSIONS; i++)
+		if (w->sessions[i].used && &w->sessions[i] != keep &&
+		    strcmp(w->sessions[i].user, user) == 0) {
+			session_end(&w->sessions[i]);
+			n++;
+		}
+	return n;
 }
 
 int

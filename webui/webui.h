@@ -35,7 +35,9 @@ struct session {
 	char		 id[65];
 	char		 csrf[65];
 	char		 user[USER_NAME_MAX + 1];
-	enum user_role	 role;
+	int64_t		 uid;		/* the account's row, and ... */
+	int64_t		 generation;	/* ... its generation at login */
+	enum user_role	 role;		/* as the account has it now */
 	int		 must_change;	/* only the password page until then */
 	char		 ip[46];
 	int64_t		 created_us, seen_us;
@@ -45,7 +47,7 @@ struct session {
 struct webui_stats {
 	uint64_t	 requests, refused_conns, rate_limited, bad_requests;
 	uint64_t	 denied, logins, login_failures, sessions_evicted;
-	uint64_t	 clients_evicted;
+	uint64_t	 clients_evicted, logins_refused, password_checks;
 	unsigned int	 conns;
 };
 
@@ -61,6 +63,7 @@ struct webui {
 	SSL_CTX			*tls;
 	const char		*rrd_dir;
 	const char		*metrics_token;	/* "" : sessions only */
+	struct login_pool	*logins;	/* scrypt off the loop */
 	struct session		 sessions[WEBUI_SESSIONS];
 	struct webui_stats	 stats;
 	int64_t			 started_us;
@@ -104,6 +107,22 @@ struct session	*session_new(struct webui *, const struct user *,
 struct session	*session_find(struct webui *, const char *id);
 void		 session_end(struct session *);
 int		 session_csrf_ok(const struct session *, const char *token);
+/*
+ * Reads the account behind a session as it is now: NULL when it holds,
+ * else why the session is over (the account disabled, removed, or changed
+ * in a way that ends its sessions), and the caller ends it.
+ */
+const char	*session_follow(struct webui *, struct session *);
+/* Ends every session of an account but keep (NULL: all); how many. */
+int		 session_end_user(struct webui *, const char *user,
+		    const struct session *keep);
+
+/* login-pool.c: the password hashes, computed off the loop. */
+int		 login_pool_start(struct webui *);
+/* 0, or -1 when every place is taken (the caller answers 503). */
+int		 login_pool_submit(struct req *, const char *name,
+		    const char *password, const char *code, const char *hash);
+void		 login_pool_stop(struct webui *);
 
 /* reply.c */
 void		 reply_html(struct req *, int status, struct evbuffer *);

@@ -185,8 +185,9 @@ device sw-nancheng {{
 class Client:
     """HTTPS to the appliance, with a cookie jar of one session."""
 
-    def __init__(self, app):
+    def __init__(self, app, source=None):
         self.app = app
+        self.source = (source, 0) if source else None
         self.ctx = ssl.create_default_context()
         self.ctx.check_hostname = False
         self.ctx.verify_mode = ssl.CERT_NONE
@@ -195,7 +196,8 @@ class Client:
 
     def request(self, method, path, body=None, headers=None):
         c = http.client.HTTPSConnection("127.0.0.1", self.app.port,
-                                        context=self.ctx, timeout=20)
+                                        context=self.ctx, timeout=60,
+                                        source_address=self.source)
         h = dict(headers or {})
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in
@@ -382,19 +384,27 @@ class WebUI(unittest.TestCase):
         self.assertEqual(h["x-frame-options"], "DENY")
 
     def test_lockout(self):
+        """Failures lock the account for their address only; the answer
+        is the one a wrong password gets."""
         r = run([ZWCTL, "-c", self.app.conf, "user", "add", "lockme",
                  "--role", "viewer", "--password-stdin"],
                 input="Lock-me-2026\n")
         self.assertEqual(r.returncode, 0, r.stderr)
         c = self.client()
-        for _ in range(4):
+        for _ in range(5):
             self.assertEqual(c.login("lockme", "wrong-password"), 401)
-        self.assertEqual(c.login("lockme", "wrong-password"), 403)
-        self.assertEqual(c.login("lockme", "Lock-me-2026"), 403)
+        s, _, data = c.request("POST", "/api/login", {
+            "user": "lockme", "password": "Lock-me-2026"},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual((s, json.loads(data)["error"]), (401, "bad_login"))
+        # The attacker's address is not the owner's.
+        self.assertEqual(Client(self.app, "127.0.0.2").login(
+            "lockme", "Lock-me-2026"), 200)
         s, _, data = self.client("aud").request(
             "GET", "/api/audit?action=login&outcome=denied")
-        self.assertTrue(any(r["object"] == "lockme" for r in
-                            json.loads(data)["rows"]))
+        self.assertTrue(any(r["object"] == "lockme" and
+                            r["detail"] == "account locked"
+                            for r in json.loads(data)["rows"]))
         r = run([ZWCTL, "-c", self.app.conf, "user", "unlock", "lockme"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(c.login("lockme", "Lock-me-2026"), 200)
@@ -682,6 +692,12 @@ class Accounts(unittest.TestCase):
         cls.app.close()
 
     def test_totp(self):
+        """Enrolled with a first code; each code once; off with the
+        password and a code."""
+        # Three steps in a row must stay within the window of one.
+        while time.time() % 30 > 24:
+            time.sleep(1)
+        step = int(time.time()) // 30 * 30
         c = Client(self.app)
         self.assertEqual(c.login("sec"), 200)
         s, _, data = c.request("POST", "/api/account/totp", {"op": "on",
@@ -689,6 +705,15 @@ class Accounts(unittest.TestCase):
         self.assertEqual(s, 200)
         secret = json.loads(data)["secret"]
         self.assertEqual(len(secret), 32)
+        # Not on before a first code confirms it.
+        self.assertEqual(Client(self.app).login("sec"), 200)
+        s, _, _ = c.request("POST", "/api/account/totp", {
+            "op": "confirm", "code": "000000", "csrf": c.csrf})
+        self.assertEqual(s, 400)
+        s, _, _ = c.request("POST", "/api/account/totp", {
+            "op": "confirm", "code": totp(secret, step - 30),
+            "csrf": c.csrf})
+        self.assertEqual(s, 200)
         c2 = Client(self.app)
         s, _, data = c2.request("POST", "/api/login", {
             "user": "sec", "password": PASSWORD},
@@ -698,12 +723,36 @@ class Accounts(unittest.TestCase):
             "user": "sec", "password": PASSWORD, "code": "000000"},
             {"X-Zonewatch-Login": "1"})
         self.assertEqual((s, json.loads(data)["error"]), (401, "bad_code"))
+        # The confirming code was used: it does not log in.
+        s, _, data = c2.request("POST", "/api/login", {
+            "user": "sec", "password": PASSWORD,
+            "code": totp(secret, step - 30)}, {"X-Zonewatch-Login": "1"})
+        self.assertEqual((s, json.loads(data)["error"]), (401, "bad_code"))
         s, _, _ = c2.request("POST", "/api/login", {
-            "user": "sec", "password": PASSWORD, "code": totp(secret)},
+            "user": "sec", "password": PASSWORD, "code": totp(secret, step)},
             {"X-Zonewatch-Login": "1"})
         self.assertEqual(s, 200)
+        # Replayed within its step, from elsewhere: refused.
+        s, _, data = Client(self.app, "127.0.0.3").request(
+            "POST", "/api/login", {"user": "sec", "password": PASSWORD,
+                                   "code": totp(secret, step)},
+            {"X-Zonewatch-Login": "1"})
+        self.assertEqual((s, json.loads(data)["error"]), (401, "bad_code"))
+        # Off: not from the session alone, nor with a used code.
         s, _, _ = c.request("POST", "/api/account/totp", {"op": "off",
                                                           "csrf": c.csrf})
+        self.assertEqual(s, 400)
+        s, _, _ = c.request("POST", "/api/account/totp", {
+            "op": "off", "password": PASSWORD, "code": totp(secret, step),
+            "csrf": c.csrf})
+        self.assertEqual(s, 400)
+        s, _, _ = c.request("POST", "/api/account/totp", {
+            "op": "off", "password": "Wrong-pass-2026",
+            "code": totp(secret, step + 30), "csrf": c.csrf})
+        self.assertEqual(s, 400)
+        s, _, _ = c.request("POST", "/api/account/totp", {
+            "op": "off", "password": PASSWORD,
+            "code": totp(secret, step + 30), "csrf": c.csrf})
         self.assertEqual(s, 200)
         self.assertEqual(Client(self.app).login("sec"), 200)
 
@@ -737,6 +786,161 @@ class Accounts(unittest.TestCase):
         self.assertEqual(c.request("GET", "/api/")[0], 200)
         time.sleep(4.5)                 # webui-idle 3
         self.assertEqual(c.request("GET", "/api/")[0], 401)
+
+
+class Trust(unittest.TestCase):
+    """Sessions that follow their account, answers that do not list
+    accounts, and logins that do not hold up the other requests."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.app = Appliance()
+        for name, role in (("admin", "sysadmin"), ("sec", "secadmin"),
+                           ("aud", "auditadmin"), ("view", "viewer"),
+                           ("gone", "viewer"), ("locked", "viewer")):
+            r = run([ZWCTL, "-c", cls.app.conf, "user", "add", name,
+                     "--role", role, "--password-stdin"],
+                    input=PASSWORD + "\n")
+            assert r.returncode == 0, r.stderr
+        assert run([ZWCTL, "-c", cls.app.conf, "user", "disable",
+                    "gone"]).returncode == 0
+        cls.app.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.app.stop() == 0
+        cls.app.close()
+
+    def zwctl(self, *args, stdin=None):
+        r = run([ZWCTL, "-c", self.app.conf, *args], input=stdin)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def session(self, user, source=None):
+        c = Client(self.app, source)
+        self.assertEqual(c.login(user), 200)
+        return c
+
+    def test_disabled_account_session_ends(self):
+        self.zwctl("user", "add", "temp1", "--role", "auditadmin",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+        c = self.session("temp1")
+        self.assertEqual(c.request("GET", "/api/audit")[0], 200)
+        self.zwctl("user", "disable", "temp1")
+        self.assertEqual(c.request("GET", "/api/audit")[0], 401)
+        self.zwctl("user", "enable", "temp1")
+        # Enabled again, the old cookie stays over.
+        self.assertEqual(c.request("GET", "/api/audit")[0], 401)
+        s, _, data = self.session("aud").request(
+            "GET", "/api/audit?action=session-end")
+        self.assertTrue(any(r["object"] == "temp1" and "disabled" in
+                            r["detail"] for r in json.loads(data)["rows"]))
+
+    def test_demoted_account_session_ends(self):
+        self.zwctl("user", "add", "temp2", "--role", "secadmin",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+        c = self.session("temp2")
+        s, _, _ = c.request("POST", "/api/review/1", {
+            "state": "false-positive", "comment": "x", "csrf": c.csrf})
+        self.assertNotIn(s, (401, 403))
+        self.zwctl("user", "role", "temp2", "--role", "viewer")
+        s, _, _ = c.request("POST", "/api/review/1", {
+            "state": "false-positive", "comment": "x", "csrf": c.csrf})
+        self.assertEqual(s, 401)
+        c = self.session("temp2")
+        s, _, _ = c.request("POST", "/api/review/1", {
+            "state": "false-positive", "comment": "x", "csrf": c.csrf})
+        self.assertEqual(s, 403)
+
+    def test_password_reset_ends_sessions(self):
+        self.zwctl("user", "add", "temp3", "--role", "viewer",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+        c = self.session("temp3")
+        self.zwctl("user", "passwd", "temp3", "--password-stdin",
+                   stdin="Reset-pass-2026\n")
+        self.assertEqual(c.request("GET", "/api/")[0], 401)
+        # One's own change keeps the session it was made in, ends others.
+        a = Client(self.app)
+        self.assertEqual(a.login("temp3", "Reset-pass-2026"), 200)
+        b = Client(self.app)
+        self.assertEqual(b.login("temp3", "Reset-pass-2026"), 200)
+        s, _, _ = a.request("POST", "/api/account/password", {
+            "current": "Reset-pass-2026", "new": "Second-pass-2026",
+            "csrf": a.csrf})
+        self.assertEqual(s, 200)
+        self.assertEqual(a.request("GET", "/api/")[0], 200)
+        self.assertEqual(b.request("GET", "/api/")[0], 401)
+
+    def test_web_disable_ends_sessions_at_once(self):
+        self.zwctl("user", "add", "temp4", "--role", "viewer",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+        c = self.session("temp4")
+        admin = self.session("admin")
+        s, _, _ = admin.request("POST", "/api/users/temp4", {
+            "op": "disable", "csrf": admin.csrf})
+        self.assertEqual(s, 200)
+        self.assertEqual(c.request("GET", "/api/")[0], 401)
+
+    def metric(self, name):
+        s, _, data = Client(self.app).request(
+            "GET", "/metrics", headers={
+                "Authorization": "Bearer prometheus-scrape-token"})
+        self.assertEqual(s, 200)
+        for line in data.decode().splitlines():
+            if line.startswith("zonewatch_" + name + " "):
+                return int(line.split()[1])
+        self.fail(name)
+
+    def test_answers_do_not_list_accounts(self):
+        """An unknown, a disabled and a locked account answer as a wrong
+        password does, and each costs one password hash as it does."""
+        for _ in range(5):
+            Client(self.app, "127.0.0.9").login("locked", "Wrong-pass-1")
+        answers = {}
+        for name in ("view", "nosuchuser", "gone", "locked"):
+            before = self.metric("webui_password_checks_total")
+            s, _, data = Client(self.app, "127.0.0.9").request(
+                "POST", "/api/login", {
+                    "user": name, "password":
+                    "Wrong-pass-1" if name == "view" else PASSWORD},
+                {"X-Zonewatch-Login": "1"})
+            answers[name] = (s, data)
+            self.assertEqual(self.metric("webui_password_checks_total"),
+                             before + 1, name)
+        self.assertEqual(len(set(answers.values())), 1, answers)
+        self.assertEqual(answers["view"][0], 401)
+
+    def test_login_burst_does_not_stall_health(self):
+        """60 addresses fail logins at once; /health from another address
+        answers while they run (by completion, not by time)."""
+        import threading
+        done = []
+        lock = threading.Lock()
+
+        def bad_login(i):
+            s = Client(self.app, f"127.0.1.{i + 1}").login(
+                "view", "Wrong-pass-1")
+            with lock:
+                done.append(("login", s))
+
+        threads = [threading.Thread(target=bad_login, args=(i,))
+                   for i in range(60)]
+        for t in threads:
+            t.start()
+        health = Client(self.app, "127.0.0.4")
+        for _ in range(3):
+            s, _, _ = health.request("GET", "/health")
+            with lock:
+                done.append(("health", s))
+        for t in threads:
+            t.join()
+        kinds = [k for k, _ in done]
+        self.assertEqual(kinds.count("health"), 3)
+        # All three answered before the last login did.
+        self.assertLess(max(i for i, k in enumerate(kinds) if k == "health"),
+                        max(i for i, k in enumerate(kinds) if k == "login"))
+        self.assertTrue(all(s in (401, 503) for k, s in done
+                            if k == "login"), done)
+        self.assertTrue(all(s == 200 for k, s in done if k == "health"))
 
 
 class LoginRate(unittest.TestCase):

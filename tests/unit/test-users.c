@@ -1,7 +1,8 @@
 /*
  * Administrators: the password rule, scrypt hashes, lockout after
- * repeated failures, expiry and a forced change, TOTP against the test
- * vectors of RFC 6238.
+ * repeated failures (per address, then for everyone), expiry and a
+ * forced change, the generation that ends sessions, TOTP against the
+ * test vectors of RFC 6238, enrolled with a first code, each code once.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,36 +73,102 @@ test_lockout_and_expiry(void **state)
 	    0), STORE_INVALID);
 	assert_int_equal(users_add(s, "weak", ROLE_VIEWER, "weak", 0),
 	    STORE_INVALID);
-	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, now, &u),
-	    LOGIN_OK);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "a", now,
+	    &u), LOGIN_OK);
 	assert_int_equal(u.role, ROLE_SECADMIN);
-	assert_int_equal(users_login(s, "nobody", "Secure-pass1", NULL, now,
-	    &u), LOGIN_BAD);
-	for (i = 0; i < USER_MAX_FAILURES - 1; i++)
-		assert_int_equal(users_login(s, "sec1", "wrong", NULL, now, &u),
-		    LOGIN_BAD);
-	assert_int_equal(users_login(s, "sec1", "wrong", NULL, now, &u),
-	    LOGIN_LOCKED);
-	/* Locked: the right password too, until the lock ends. */
-	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, now, &u),
-	    LOGIN_LOCKED);
-	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL,
+	assert_int_equal(users_login(s, "nobody", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_BAD);
+	for (i = 0; i < USER_MAX_FAILURES; i++)
+		assert_int_equal(users_login(s, "sec1", "wrong", NULL, "a",
+		    now, &u), LOGIN_BAD);
+	/* Locked for the address the failures came from, not for others. */
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "a", now,
+	    &u), LOGIN_LOCKED);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "b", now,
+	    &u), LOGIN_OK);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "a",
 	    now + USER_LOCK_S * SEC + 1, &u), LOGIN_OK);
+	/* What the client is told does not show the lock. */
+	assert_int_equal(users_login_told(LOGIN_LOCKED), LOGIN_BAD);
+	assert_int_equal(users_login_told(LOGIN_DISABLED), LOGIN_BAD);
+	assert_int_equal(users_login_told(LOGIN_NEED_CODE), LOGIN_NEED_CODE);
 	/* Past its age the password must change. */
-	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL,
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "a",
 	    now + (USER_EXPIRY_DAYS + 1) * 86400 * SEC, &u), LOGIN_EXPIRED);
 	/* Not to the same one. */
 	assert_int_equal(users_set_password(s, "sec1", "Secure-pass1", 0),
 	    STORE_INVALID);
 	assert_int_equal(users_set_password(s, "sec1", "Secure-pass2", 1), 0);
-	assert_int_equal(users_login(s, "sec1", "Secure-pass2", NULL, now, &u),
-	    LOGIN_EXPIRED);			/* must_change */
+	assert_int_equal(users_login(s, "sec1", "Secure-pass2", NULL, "a", now,
+	    &u), LOGIN_EXPIRED);			/* must_change */
 	assert_int_equal(users_set_password(s, "sec1", "Secure-pass3", 0), 0);
-	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, now, &u),
-	    LOGIN_OK);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, "a", now,
+	    &u), LOGIN_OK);
 	assert_int_equal(users_set_disabled(s, "sec1", 1), 0);
-	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, now, &u),
-	    LOGIN_DISABLED);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass3", NULL, "a", now,
+	    &u), LOGIN_DISABLED);
+	store_close(s);
+}
+
+/* Far more failures, from many addresses, lock it for everyone. */
+static void
+test_lockout_for_everyone(void **state)
+{
+	struct store	*s = open_rw();
+	struct user	 u;
+	char		 addr[32];
+	int64_t		 now = (int64_t)time(NULL) * SEC;
+	int		 i;
+
+	(void)state;
+	assert_int_equal(users_add(s, "aud1", ROLE_AUDITADMIN, "Secure-pass1",
+	    0), 0);
+	for (i = 0; i < USER_MAX_FAILURES_ALL; i++) {
+		snprintf(addr, sizeof(addr), "10.0.0.%d", i);
+		assert_int_equal(users_login(s, "aud1", "wrong", NULL, addr,
+		    now, &u), LOGIN_BAD);
+	}
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "fresh",
+	    now, &u), LOGIN_LOCKED);
+	assert_int_equal(users_unlock(s, "aud1"), 0);
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "fresh",
+	    now, &u), LOGIN_OK);
+	/* An unlock clears the per-address locks too. */
+	for (i = 0; i < USER_MAX_FAILURES; i++)
+		users_login(s, "aud1", "wrong", NULL, "x", now, &u);
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "x",
+	    now, &u), LOGIN_LOCKED);
+	assert_int_equal(users_unlock(s, "aud1"), 0);
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "x",
+	    now, &u), LOGIN_OK);
+	store_close(s);
+}
+
+/* Changes that must end sessions move the generation; others do not. */
+static void
+test_generation(void **state)
+{
+	struct store	*s = open_rw();
+	struct user	 u;
+	int64_t		 g;
+
+	(void)state;
+	assert_int_equal(users_add(s, "v1", ROLE_VIEWER, "Secure-pass1", 0),
+	    0);
+	assert_int_equal(users_get(s, "v1", &u), 0);
+	g = u.generation;
+	assert_int_equal(users_unlock(s, "v1"), 0);
+	assert_int_equal(users_set_disabled(s, "v1", 0), 0);
+	assert_int_equal(users_get(s, "v1", &u), 0);
+	assert_int_equal(u.generation, g);
+	assert_int_equal(users_set_role(s, "v1", ROLE_SECADMIN), 0);
+	assert_int_equal(users_get(s, "v1", &u), 0);
+	assert_int_equal(u.generation, g + 1);
+	assert_int_equal(users_set_password(s, "v1", "Secure-pass2", 0), 0);
+	assert_int_equal(users_set_disabled(s, "v1", 1), 0);
+	assert_int_equal(users_set_totp(s, "v1", ""), 0);
+	assert_int_equal(users_get(s, "v1", &u), 0);
+	assert_int_equal(u.generation, g + 4);
 	store_close(s);
 }
 
@@ -138,13 +205,36 @@ test_totp(void **state)
 	s = open_rw();
 	assert_int_equal(users_add(s, "aud", ROLE_AUDITADMIN, "Review-pass1",
 	    0), 0);
-	assert_int_equal(users_set_totp(s, "aud", secret), 0);
-	assert_int_equal(users_login(s, "aud", "Review-pass1", NULL,
-	    now * SEC, &u), LOGIN_NEED_CODE);
-	assert_int_equal(users_login(s, "aud", "Review-pass1", "000000",
-	    now * SEC, &u), LOGIN_BAD_CODE);
-	assert_int_equal(users_login(s, "aud", "Review-pass1", "005924",
+	/* Enrolling: pending until a first code for it, then on. */
+	assert_int_equal(users_totp_begin(s, "aud", secret), 0);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", NULL, "a",
 	    now * SEC, &u), LOGIN_OK);
+	assert_int_equal(users_totp_confirm(s, "aud", "000000", now * SEC),
+	    STORE_INVALID);
+	assert_int_equal(users_totp_confirm(s, "aud", "005924", now * SEC),
+	    0);
+	assert_int_equal(users_get(s, "aud", &u), 0);
+	assert_string_equal(u.totp, secret);
+	assert_string_equal(u.totp_pending, "");
+	assert_int_equal(users_login(s, "aud", "Review-pass1", NULL, "a",
+	    now * SEC, &u), LOGIN_NEED_CODE);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", "000000", "a",
+	    now * SEC, &u), LOGIN_BAD_CODE);
+	/* The code that confirmed is used: not again, within its step. */
+	assert_int_equal(users_login(s, "aud", "Review-pass1", "005924", "a",
+	    now * SEC, &u), LOGIN_BAD_CODE);
+	/* The next step's code, once. */
+	assert_int_equal(totp_code(secret, now + 30, code), 0);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", code, "a",
+	    (now + 30) * SEC, &u), LOGIN_OK);
+	assert_int_equal(users_login(s, "aud", "Review-pass1", code, "b",
+	    (now + 30) * SEC, &u), LOGIN_BAD_CODE);
+	assert_int_equal(users_totp_use(s, "aud", code, (now + 30) * SEC),
+	    STORE_INVALID);
+	assert_int_equal(totp_code(secret, now + 60, code), 0);
+	assert_int_equal(users_totp_use(s, "aud", code, (now + 60) * SEC), 0);
+	assert_int_equal(users_totp_use(s, "aud", code, (now + 60) * SEC),
+	    STORE_INVALID);
 	store_close(s);
 }
 
@@ -155,6 +245,10 @@ main(void)
 		cmocka_unit_test(test_password_rule),
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test_setup_teardown(test_lockout_and_expiry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lockout_for_everyone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_totp, setup, teardown),
 	};
