@@ -17,6 +17,7 @@
 #include <linux/if_packet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
@@ -146,11 +147,28 @@ capture_open_file(const char *path, const char *filter, char *err,
     size_t errlen)
 {
 	struct capture	*c;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	c = capture_open_fd(fd, path, filter, err, errlen);
+	close(fd);
+	return c;
+}
+
+struct capture *
+capture_open_fd(int fd, const char *path, const char *filter, char *err,
+    size_t errlen)
+{
+	struct capture	*c;
 	struct stat	 st;
 	FILE		*fp;
 	char		 ebuf[PCAP_ERRBUF_SIZE] = "";
+	int		 own;
 
-	if (stat(path, &st) == -1) {
+	if (fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
@@ -163,6 +181,10 @@ capture_open_file(const char *path, const char *filter, char *err,
 		snprintf(err, errlen, "%s: empty file, not a capture", path);
 		return NULL;
 	}
+	if (S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_SET) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
@@ -173,8 +195,11 @@ capture_open_file(const char *path, const char *filter, char *err,
 	 * buffer turns a read(2) per 4 KB into one per CAPTURE_FILE_BUFFER,
 	 * and as only this thread reads the file, stdio need not lock it.
 	 */
-	if ((fp = fopen(path, "rb")) == NULL) {
+	if ((own = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    (fp = fdopen(own, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (own != -1)
+			close(own);
 		free(c);
 		return NULL;
 	}

@@ -30,6 +30,12 @@ struct capture	*capture_open_live(const char *iface, unsigned int buffer_mb,
 struct capture	*capture_open_file(const char *path, const char *filter,
 		    char *err, size_t errlen);
 /*
+ * The same from a descriptor opened before root was given up (read from
+ * its start; fd stays the caller's); path names it in messages.
+ */
+struct capture	*capture_open_fd(int fd, const char *path, const char *filter,
+		    char *err, size_t errlen);
+/*
  * Live: makes the capture one of members sockets of a fanout group that
  * spread the flows by their address pair (each socket opened alike);
  * then, once all have joined, capture_drain() each.

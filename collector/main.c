@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -35,6 +36,7 @@ struct options {
 	int			 check_only;
 	const char		*iface;
 	const char		*files[MAX_FILES];
+	int			 fds[MAX_FILES];	/* opened as root, or -1 */
 	int			 nfiles;
 	const char		*filter;
 	uint64_t		 buffer_mb;
@@ -75,6 +77,7 @@ static void	 usage(void) __attribute__((noreturn));
 static void	 parse_options(int, char **, struct options *);
 static void	 install_signals(void);
 static void	 open_capture(struct run_state *);
+static void	 open_files(struct options *);
 static int	 run_live(struct run_state *);
 static int	 run_files(struct run_state *);
 static void	 on_packet(void *, const struct decode_link *, struct pkt *,
@@ -123,10 +126,18 @@ main(int argc, char *argv[])
 		    workers_default();
 	memset(&rs, 0, sizeof(rs));
 	rs.opt = &opt;
-	/* Live: the capture is what needs root; then root goes. */
+	/*
+	 * Live: the capture is what needs root; then root goes.  Files read
+	 * as root with a user configured are opened first, then root goes
+	 * as tcpdump -Z does: the outputs are written as that user.
+	 */
 	if (opt.iface != NULL) {
 		open_capture(&rs);
 		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
+			fatalx("%s", err);
+	} else if (geteuid() == 0 && conf != NULL && conf->user[0] != '\0') {
+		open_files(&opt);
+		if (privdrop(conf->user, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
 	rs.store = opt.pipe.store = start_store(&opt, conf);
@@ -250,12 +261,14 @@ static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	const char	*errstr;
-	int		 ch;
+	int		 ch, i;
 
 	memset(o, 0, sizeof(*o));
 	pipeline_conf_default(&o->pipe);
 	o->buffer_mb = 256;
 	o->loops = 1;
+	for (i = 0; i < MAX_FILES; i++)
+		o->fds[i] = -1;
 	o->status_interval = 5;
 	o->workers = 0;		/* the default, below */
 
@@ -669,6 +682,16 @@ close_capture(struct run_state *rs)
 	rs->cap = NULL;
 }
 
+/* Each file that can be opened now; the others fail in their turn. */
+static void
+open_files(struct options *o)
+{
+	int	 i;
+
+	for (i = 0; i < o->nfiles; i++)
+		o->fds[i] = open(o->files[i], O_RDONLY | O_CLOEXEC);
+}
+
 /*
  * Files are read in order.  When looping, each pass continues the
  * timeline where the previous one ended, so flows and trends see time
@@ -686,7 +709,9 @@ run_files(struct run_state *rs)
 
 	for (pass = 0; o->loops == 0 || pass < o->loops; pass++) {
 		for (i = 0; i < o->nfiles && !capture_stopping(); i++) {
-			if ((c = capture_open_file(o->files[i], o->filter, err,
+			if ((c = o->fds[i] != -1 ? capture_open_fd(o->fds[i],
+			    o->files[i], o->filter, err, sizeof(err)) :
+			    capture_open_file(o->files[i], o->filter, err,
 			    sizeof(err))) == NULL) {
 				log_warnx("capture: %s", err);
 				failed = 1;

@@ -16,6 +16,7 @@
 Binaries from ZW_COLLECTOR and ZW_ZWCTL; install and deb use the
 release build (make install needs it: make check builds it first).
 """
+import csv
 import json
 import os
 import shutil
@@ -197,6 +198,39 @@ class PrivilegeDrop(unittest.TestCase):
         finally:
             proc.terminate()
             proc.wait(30)
+
+
+    def test_reading_files_as_root_gives_way(self):
+        """-r as root: the capture is opened as root, the rest is done as
+        the configuration's user (tcpdump's -Z)."""
+        secret = os.path.join(self.dir, "root-only")
+        os.mkdir(secret, 0o700)
+        cap = os.path.join(secret, "c.pcap")
+        w = pg.PcapWriter(cap)
+        for i in range(10):
+            w.add(1700000000 + i, pg.frame("10.36.17.5", "1.2.3.4", pg.UDP,
+                                           pg.udp(40000, 53, b"q" * 60)))
+        w.close()
+        os.chmod(cap, 0o600)
+        conf = os.path.join(self.dir, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write(f'include "{DEMO}"\nuser nobody\n')
+        out = os.path.join(self.dir, "flows.csv")
+        r = run([COLLECTOR, "-q", "--config", conf, "--no-rrd", "-r", cap,
+                 "-r", cap, "--flows-csv", out])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = os.stat(out)
+        self.assertEqual((st.st_uid, st.st_gid), (65534, 65534))
+        with open(out) as fp:
+            rows = list(csv.DictReader(fp))
+        # One flow of both readings: the descriptor was read twice.
+        self.assertEqual([r["packets"] for r in rows], ["20"])
+        # Where the user may not write, nothing is written as root.
+        locked = os.path.join(secret, "flows.csv")
+        r = run([COLLECTOR, "-q", "--config", conf, "--no-rrd", "-r", cap,
+                 "--flows-csv", locked])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(os.path.exists(locked))
 
 
 class BackupRestore(unittest.TestCase):
