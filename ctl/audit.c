@@ -204,7 +204,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, int export)
 		rc = -1;
 	}
 	/* Reading the trail is an action of the audit administrator too. */
-	audit_log(s, a.by ? a.by : getlogin() ? getlogin() : "root",
+	audit_log(s, a.by ? a.by : zwctl_actor(),
 	    "auditadmin", "console", export ? "audit-export" : "audit-read",
 	    a.output ? a.output : "stdout", rc == 0 ? "ok" : "failed",
 	    "%ld records, format %s", o.rows, formats[o.format]);

@@ -602,7 +602,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 	else
 		printf("%lld records older than %llu days purged\n",
 		    (long long)removed, (unsigned long long)days);
-	audit_log(s, getlogin() ? getlogin() : "root", "secadmin", "console",
+	audit_log(s, zwctl_actor(), "secadmin", "console",
 	    "violations-purge", "violations", rc == 0 ? "ok" : "failed",
 	    "%lld records older than %llu days", (long long)removed,
 	    (unsigned long long)days);

@@ -161,6 +161,19 @@ zwctl_store_create(struct zwctl *ctx)
 	return open_store(path, STORE_CREATE);
 }
 
+/*
+ * The console's actor in the audit trail: the name the session logged in
+ * with (getlogin(3) reads it from utmp, so sudo keeps the person), else
+ * root.
+ */
+const char *
+zwctl_actor(void)
+{
+	const char	*who = getlogin();
+
+	return who != NULL && who[0] != '\0' ? who : "root";
+}
+
 int
 zwctl_check(struct zwctl *ctx, int argc, char **argv)
 {

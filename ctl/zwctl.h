@@ -5,6 +5,8 @@
 #ifndef ZW_ZWCTL_H
 #define ZW_ZWCTL_H
 
+#include <sys/types.h>
+
 #include "conf.h"
 #include "store.h"
 
@@ -38,6 +40,11 @@ int		 zwctl_status(struct zwctl *, int, char **);
 int		 zwctl_version(struct zwctl *, int, char **);
 int		 zwctl_backup(struct zwctl *, int, char **);
 int		 zwctl_restore(struct zwctl *, int, char **);
+/* The daemons, and the pid of a running program of that name, or 0. */
+extern const char *const zwctl_daemons[];
+long		 zwctl_running(const char *name, uid_t *uid);
+/* Who acts at the console: the login name, else "root". */
+const char	*zwctl_actor(void);
 /* The store, made if it does not exist yet (the first user). */
 struct store	*zwctl_store_create(struct zwctl *);
 

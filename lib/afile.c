@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,24 +12,124 @@
 
 struct afile {
 	FILE	*fp;
-	char	*path;
-	char	*tmp;		/* NULL: written in place */
+	int	 dfd;		/* the directory it goes in, or -1 */
+	char	*name;		/* its name there */
+	char	*tmp;		/* the temporary's name there; NULL: in place */
 	int	 close;		/* fp is ours (not stdout) */
 };
 
+#define AFILE_HOPS	16	/* links followed for one name, as ELOOP's */
+
 /*
- * Only a regular file is replaced.  A name that leads to something else
- * (/dev/stdout, a terminal, a FIFO) is written to in place, as "-" is:
- * renaming over it would put a file where the device or the link was.
- * A link to a regular file has its target replaced, not the link.
+ * A directory whose entries only root and this process's user can
+ * change: a link in it was planted by one of them.  A link anywhere else
+ * (the state directory of a daemon's account, seen by root) is never
+ * followed: root would otherwise write wherever that account points it.
  */
 static int
-open_in_place(struct afile *a, const char *path)
+trusted(int dfd)
+{
+	struct stat	 sb;
+
+	return fstat(dfd, &sb) == 0 && (sb.st_uid == 0 ||
+	    sb.st_uid == geteuid()) && (sb.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
+ * The directory that holds path's last component, opened a component at
+ * a time with O_NOFOLLOW; a link on the way is followed only where it
+ * lies in a trusted directory.  With make, missing directories are made
+ * (mode 0750).  The last component is copied to name.
+ */
+static int
+open_parent(const char *path, int make, char *name, size_t namelen)
+{
+	char	 work[2 * PATH_MAX], target[PATH_MAX], rest[2 * PATH_MAX];
+	char	*comp, *next;
+	int	 dfd, fd, hops = 0;
+	ssize_t	 n;
+
+	if (snprintf(work, sizeof(work), "%s", path) >= (int)sizeof(work)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((dfd = open(work[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	comp = work;
+	for (;;) {
+		while (*comp == '/')
+			comp++;
+		if ((next = strchr(comp, '/')) == NULL)
+			break;
+		*next++ = '\0';
+		while (*next == '/')
+			next++;
+		if (*next == '\0')	/* "dir/": the name is the directory */
+			break;
+		if (*comp == '\0' || strcmp(comp, ".") == 0) {
+			comp = next;
+			continue;
+		}
+		if (make && mkdirat(dfd, comp, 0750) == -1 && errno != EEXIST)
+			goto fail;
+		fd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd != -1) {
+			close(dfd);
+			dfd = fd;
+			comp = next;
+			continue;
+		}
+		if ((errno != ELOOP && errno != ENOTDIR) ||
+		    (n = readlinkat(dfd, comp, target, sizeof(target) - 1)) == -1)
+			goto fail;
+		target[n] = '\0';
+		if (!trusted(dfd) || ++hops > AFILE_HOPS) {
+			errno = ELOOP;
+			goto fail;
+		}
+		/* The link's target, then what was left, walked the same way. */
+		if (snprintf(rest, sizeof(rest), "%s/%s", target, next) >=
+		    (int)sizeof(rest)) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(work, rest, strlen(rest) + 1);
+		comp = work;
+		if (target[0] == '/') {
+			close(dfd);
+			if ((dfd = open("/", O_PATH | O_DIRECTORY |
+			    O_CLOEXEC)) == -1)
+				return -1;
+		}
+	}
+	if (*comp == '\0' || snprintf(name, namelen, "%s", comp) >=
+	    (int)namelen) {
+		errno = *comp == '\0' ? EISDIR : ENAMETOOLONG;
+		goto fail;
+	}
+	return dfd;
+fail:
+	n = errno;
+	close(dfd);
+	errno = (int)n;
+	return -1;
+}
+
+/*
+ * A name that is not a regular file (/dev/stdout, a terminal, a FIFO) is
+ * written to in place, as "-" is: renaming over it would put a file where
+ * the device was.
+ */
+static int
+open_in_place(struct afile *a, int dfd, const char *name)
 {
 	int	 fd, fl;
 
 	/* A FIFO with no reader: ENXIO at once rather than a wait. */
-	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+	if ((fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
 		return -1;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
@@ -42,55 +141,132 @@ open_in_place(struct afile *a, const char *path)
 	return 0;
 }
 
-struct afile *
-afile_open(const char *path)
+/* NAME.tmp.XXXXXX, made new (O_EXCL), never through a link. */
+static int
+open_temporary(struct afile *a)
+{
+	static const char	 alnum[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char		 r[6];
+	size_t			 len = strlen(a->name), i;
+	int			 tries, fd, rfd;
+
+	if ((a->tmp = malloc(len + sizeof(".tmp.XXXXXX"))) == NULL)
+		return -1;
+	for (tries = 0; tries < 100; tries++) {
+		if ((rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		if (read(rfd, r, sizeof(r)) != (ssize_t)sizeof(r)) {
+			close(rfd);
+			errno = EIO;
+			return -1;
+		}
+		close(rfd);
+		memcpy(a->tmp, a->name, len);
+		memcpy(a->tmp + len, ".tmp.", 5);
+		for (i = 0; i < sizeof(r); i++)
+			a->tmp[len + 5 + i] = alnum[r[i] % (sizeof(alnum) - 1)];
+		a->tmp[len + 5 + sizeof(r)] = '\0';
+		fd = openat(a->dfd, a->tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1) {
+			/* The mode is set, never taken from a umask or a file. */
+			if (fchmod(fd, 0600) == -1 ||
+			    (a->fp = fdopen(fd, "w")) == NULL) {
+				close(fd);
+				unlinkat(a->dfd, a->tmp, 0);
+				return -1;
+			}
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+static void
+afile_free(struct afile *a)
+{
+	if (a->dfd != -1)
+		close(a->dfd);
+	free(a->tmp);
+	free(a->name);
+	free(a);
+}
+
+static struct afile *
+open_at(const char *path, int hops)
 {
 	struct afile	*a;
 	struct stat	 sb;
-	int		 fd, saved;
+	char		 name[NAME_MAX + 1], target[PATH_MAX], *next, *slash;
+	ssize_t		 n;
+	int		 saved;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
+	a->dfd = -1;
 	if (strcmp(path, "-") == 0) {
 		a->fp = stdout;
 		return a;
 	}
-	if (stat(path, &sb) == 0) {
+	if ((a->dfd = open_parent(path, 0, name, sizeof(name))) == -1 ||
+	    (a->name = strdup(name)) == NULL)
+		goto fail;
+	if (fstatat(a->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(sb.st_mode)) {
+			/* Followed only where root or we could have made it. */
+			if (!trusted(a->dfd) || hops >= AFILE_HOPS ||
+			    (n = readlinkat(a->dfd, name, target,
+			    sizeof(target) - 1)) == -1) {
+				if (errno == 0 || !trusted(a->dfd) ||
+				    hops >= AFILE_HOPS)
+					errno = ELOOP;
+				goto fail;
+			}
+			target[n] = '\0';
+			if (target[0] == '/')
+				next = strdup(target);
+			else if ((slash = strrchr(path, '/')) == NULL)
+				next = strdup(target);
+			else if (asprintf(&next, "%.*s/%s", (int)(slash - path),
+			    path, target) == -1)
+				next = NULL;
+			if (next == NULL)
+				goto fail;
+			afile_free(a);
+			a = open_at(next, hops + 1);
+			saved = errno;
+			free(next);
+			errno = saved;
+			return a;
+		}
 		if (S_ISDIR(sb.st_mode)) {
 			errno = EISDIR;
 			goto fail;
 		}
 		if (!S_ISREG(sb.st_mode)) {
-			if (open_in_place(a, path) == -1)
+			if (open_in_place(a, a->dfd, name) == -1)
 				goto fail;
 			return a;
 		}
-		if ((a->path = realpath(path, NULL)) == NULL)
-			goto fail;
-	} else if (errno != ENOENT || lstat(path, &sb) == 0) {
-		/* A link to nothing is not made into a file. */
+	} else if (errno != ENOENT || hops > 0)
+		goto fail;	/* a link to nothing is not made into a file */
+	if (open_temporary(a) == -1)
 		goto fail;
-	}
-	if ((a->path == NULL && (a->path = strdup(path)) == NULL) ||
-	    asprintf(&a->tmp, "%s.tmp.XXXXXX", a->path) == -1) {
-		a->tmp = NULL;
-		goto fail;
-	}
-	if ((fd = mkstemp(a->tmp)) == -1)
-		goto fail;
-	if ((a->fp = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		unlink(a->tmp);
-		goto fail;
-	}
 	return a;
 fail:
 	saved = errno;
-	free(a->tmp);
-	free(a->path);
-	free(a);
+	afile_free(a);
 	errno = saved;
 	return NULL;
+}
+
+struct afile *
+afile_open(const char *path)
+{
+	return open_at(path, 0);
 }
 
 FILE *
@@ -99,12 +275,12 @@ afile_fp(struct afile *a)
 	return a->fp;
 }
 
-static void
-afile_free(struct afile *a)
+int
+afile_mode(struct afile *a, mode_t mode)
 {
-	free(a->tmp);
-	free(a->path);
-	free(a);
+	if (a->tmp == NULL)
+		return 0;	/* in place: what it is stays */
+	return fchmod(fileno(a->fp), mode & 0777);
 }
 
 int
@@ -130,12 +306,13 @@ afile_commit(struct afile *a)
 		rv = -1;
 		saved = errno;
 	}
-	if (rv == 0 && rename(a->tmp, a->path) == -1) {
+	/* Both names in the one directory opened: no link between. */
+	if (rv == 0 && renameat(a->dfd, a->tmp, a->dfd, a->name) == -1) {
 		rv = -1;
 		saved = errno;
 	}
 	if (rv == -1)
-		unlink(a->tmp);
+		unlinkat(a->dfd, a->tmp, 0);
 	afile_free(a);
 	errno = saved;
 	return rv;
@@ -147,42 +324,51 @@ afile_abort(struct afile *a)
 	if (a == NULL)
 		return;
 	if (a->tmp != NULL) {
-		fclose(a->fp);
-		unlink(a->tmp);
+		if (a->fp != NULL)
+			fclose(a->fp);
+		unlinkat(a->dfd, a->tmp, 0);
 	} else if (a->close)
 		fclose(a->fp);
 	afile_free(a);
+}
+
+int
+afile_open_dir(const char *path, char *name, size_t namelen)
+{
+	return open_parent(path, 0, name, namelen);
 }
 
 void
 afile_own_like_dir(const char *path)
 {
 	struct stat	 sb;
-	char		 dir[PATH_MAX];
+	char		 name[NAME_MAX + 1];
+	int		 dfd;
 
-	if (geteuid() != 0)
+	if (geteuid() != 0 ||
+	    (dfd = open_parent(path, 0, name, sizeof(name))) == -1)
 		return;
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (stat(dirname(dir), &sb) == 0 && sb.st_uid != 0 &&
-	    chown(path, sb.st_uid, sb.st_gid) == -1)
-		return;		/* the daemons will say what they cannot open */
+	/*
+	 * The file itself, never what a link in its place points to: the
+	 * directory's owner unless that is root, and its group (root's
+	 * /etc/zonewatch of group zonewatch, the daemons' state).
+	 */
+	if (fstat(dfd, &sb) == 0 && fchownat(dfd, name, sb.st_uid != 0 ?
+	    sb.st_uid : (uid_t)-1, sb.st_gid, AT_SYMLINK_NOFOLLOW) == -1) {
+		/* the daemons will say what they cannot open */
+	}
+	close(dfd);
 }
 
 int
 afile_mkdirs(const char *path)
 {
-	char	 buf[PATH_MAX], *p;
+	char	 name[NAME_MAX + 1];
+	int	 dfd;
 
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
+	if ((dfd = open_parent(path, 1, name, sizeof(name))) == -1)
 		return -1;
-	}
-	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
+	close(dfd);
 	return 0;
 }
 

@@ -9,15 +9,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <sys/types.h>
+
 struct afile;
 
 /*
- * NULL with errno set; path "-" writes to stdout (commit flushes it).  A
- * path that is not a regular file (/dev/stdout, a FIFO) is written in
- * place, and a link to one has its target replaced.
+ * NULL with errno set; path "-" writes to stdout (commit flushes it).
+ * The path is walked a directory at a time: a link is followed only in a
+ * directory that no account but root and ours can change (else ELOOP), so
+ * root never writes where a daemon's account points it.  A name that is
+ * not a regular file (/dev/stdout, a FIFO) is written in place; a file is
+ * written beside its name (O_EXCL, mode 0600) and renamed over it.
  */
 struct afile	*afile_open(const char *path);
 FILE		*afile_fp(struct afile *);
+/* The new file's mode (permission bits only: never setuid, setgid, sticky). */
+int		 afile_mode(struct afile *, mode_t);
 /* 0 when the file is in place; -1 (errno set) and nothing changed. */
 int		 afile_commit(struct afile *);
 void		 afile_abort(struct afile *);
@@ -29,6 +36,12 @@ void		 afile_abort(struct afile *);
 void		 afile_own_like_dir(const char *path);
 /* The directories the file goes in, made as needed (mode 0750); 0 or -1. */
 int		 afile_mkdirs(const char *path);
+/*
+ * The directory path's last component is in, walked as afile_open does
+ * (O_PATH); its name in name.  For the *at() calls of callers that write
+ * more than one file there.
+ */
+int		 afile_open_dir(const char *path, char *name, size_t namelen);
 /*
  * A regular file of at most max bytes, read whole: *buf (to free, with a
  * NUL after its *len bytes), or -1 and *why ("not a regular file", or

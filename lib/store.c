@@ -284,10 +284,16 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 	if (flags & STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	existed = access(path, F_OK) == 0;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, s->db ?
-		    sqlite3_errmsg(s->db) : "cannot open");
+	/*
+	 * A link in the store's place is never followed: the daemons'
+	 * account could have planted it for root's zwctl.
+	 */
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db == NULL ?
+		    "cannot open" : sqlite3_extended_errcode(s->db) ==
+		    SQLITE_CANTOPEN_SYMLINK ? "a symbolic link, not followed" :
+		    sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
 	}

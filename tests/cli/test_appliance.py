@@ -17,6 +17,7 @@ Binaries from ZW_COLLECTOR and ZW_ZWCTL; install and deb use the
 release build (make install needs it: make check builds it first).
 """
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -233,6 +234,89 @@ class PrivilegeDrop(unittest.TestCase):
         self.assertFalse(os.path.exists(locked))
 
 
+@unittest.skipUnless(os.geteuid() == 0, "needs root")
+class PlantedLinks(unittest.TestCase):
+    """The daemons' account plants links in its own directory; root's
+    zwctl writes there and must touch nothing outside."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-links-")
+        os.chmod(self.dir, 0o755)
+        self.state = os.path.join(self.dir, "state")
+        os.mkdir(self.state)
+        os.chown(self.state, 65534, 65534)
+        self.victim = os.path.join(self.dir, "victim")
+        with open(self.victim, "w") as fp:
+            fp.write("root's own\n")
+        self.conf = os.path.join(self.dir, "zw.conf")
+        with open(self.conf, "w") as fp:
+            fp.write(f'include "{DEMO}"\nstore "{self.state}/events.db"\n'
+                     f'report-key "{self.dir}/key.pem"\n'
+                     f'report-dir "{self.state}/reports"\n')
+        r = run([ZWCTL, "-c", self.conf, "-s", os.path.join(
+            self.dir, "events.db"), "user", "add", "aud", "--role",
+            "auditadmin", "--password-stdin"], input="Zonewatch-2026!\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def plant(self, name, target=None):
+        """A link made as nobody, the daemons' stand-in."""
+        r = run(["setpriv", "--reuid=65534", "--regid=65534",
+                 "--clear-groups", "ln", "-s", target or self.victim,
+                 os.path.join(self.state, name)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def untouched(self):
+        with open(self.victim) as fp:
+            self.assertEqual(fp.read(), "root's own\n")
+        st = os.stat(self.victim)
+        self.assertEqual((st.st_uid, st.st_mode & 0o7777), (0, 0o644))
+
+    def test_signature_link(self):
+        out = os.path.join(self.state, "r.csv")
+        self.plant("r.csv.sig")
+        r = run([ZWCTL, "-c", self.conf, "-s", os.path.join(
+            self.dir, "events.db"), "report", "audit", "--since",
+            "2026-11-01", "--until", "2026-11-02", "--format", "csv",
+            "--output", out])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic links", r.stderr)
+        self.untouched()
+
+    def test_report_link(self):
+        self.plant("r.csv")
+        r = run([ZWCTL, "-c", self.conf, "-s", os.path.join(
+            self.dir, "events.db"), "report", "audit", "--since",
+            "2026-11-01", "--until", "2026-11-02", "--format", "csv",
+            "--output", os.path.join(self.state, "r.csv")])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic links", r.stderr)
+        self.untouched()
+
+    def test_store_link(self):
+        self.plant("events.db")
+        r = run([ZWCTL, "-c", self.conf, "user", "add", "admin", "--role",
+                 "sysadmin", "--password-stdin"], input="Zonewatch-2026!\n")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic link", r.stderr)
+        self.untouched()
+
+    def test_directory_link(self):
+        """A directory on the way swapped for a link: not followed."""
+        outside = os.path.join(self.dir, "outside")
+        os.mkdir(outside)
+        self.plant("reports", outside)
+        r = run([ZWCTL, "-c", self.conf, "-s", os.path.join(
+            self.dir, "events.db"), "report", "audit", "--since",
+            "2026-11-01", "--until", "2026-11-02", "--format", "csv",
+            "--output", os.path.join(self.state, "reports", "r.csv")])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic links", r.stderr)
+        self.assertEqual(os.listdir(outside), [])
+
+
 class BackupRestore(unittest.TestCase):
 
     def setUp(self):
@@ -301,59 +385,201 @@ class BackupRestore(unittest.TestCase):
         with open(os.path.join(bk, "MANIFEST")) as fp:
             self.assertIn("/signatures/protos.txt", fp.read())
 
-    def test_tampered_manifest_is_refused(self):
-        """A backup may have lain anywhere: a manifest that names a place
-        outside the appliance's, or that is malformed, is refused with
-        its file and line before anything is written."""
+    def resign(self, bk):
+        """The manifest signed again with the appliance's own key: what
+        the checks after the signature must hold against on their own."""
+        r = run(["openssl", "dgst", "-sm3", "-sign",
+                 os.path.join(self.dir, "key.pem"), "-out",
+                 os.path.join(bk, "MANIFEST.sig"),
+                 os.path.join(bk, "MANIFEST")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def manifest(self, bk, text=None):
+        path = os.path.join(bk, "MANIFEST")
+        if text is None:
+            with open(path) as fp:
+                return fp.read()
+        with open(path, "w") as fp:
+            fp.write(text)
+
+    def with_end(self, lines):
+        """A manifest's items with the end line it should have."""
+        body = "".join(lines)
+        n = sum(1 for ln in lines if not ln.startswith(("#", "zonewatch")))
+        return body + "end\t%d\t%s\n" % (
+            n, hashlib.sha256(body.encode()).hexdigest())
+
+    def restore_refused(self, bk, why, *extra):
+        with open(self.conf) as fp:
+            conf = fp.read()
+        r = run([ZWCTL, "-c", self.conf, "restore", bk, *extra])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(why, r.stderr)
+        with open(self.conf) as fp:
+            self.assertEqual(fp.read(), conf)
+        return r
+
+    def test_changed_byte_refuses_the_whole_backup(self):
+        self.replay(1767225600, 50)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.conf, "a") as fp:
+            fp.write("retention-days 400\n")
+        good = self.manifest(bk)
+        self.manifest(bk, good.replace("events.db", "events.dc", 1))
+        self.restore_refused(bk, "signature does not verify")
+        self.manifest(bk, good)
+        conf = os.path.join(bk, "etc", "0-zw.conf")
+        with open(conf, "rb") as fp:
+            data = bytearray(fp.read())
+        data[0] ^= 1
+        with open(conf, "wb") as fp:
+            fp.write(data)
+        self.restore_refused(bk, "etc/0-zw.conf was changed")
+        # A manifest of another key is not this appliance's.
+        os.rename(os.path.join(self.dir, "key.pem"),
+                  os.path.join(self.dir, "key.old"))
+        run([ZWCTL, "-c", self.conf, "report", "key"])
+        data[0] ^= 1
+        with open(conf, "wb") as fp:
+            fp.write(data)
+        self.restore_refused(bk, "signature does not verify")
+
+    def test_crafted_backup_writes_nothing_outside(self):
+        """A backup whose configuration points rrd-dir at a cron
+        directory and holds a setuid file, signed as the appliance would:
+        places come from the running configuration, modes are set."""
+        self.replay(1767225600, 50)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        outside = tempfile.mkdtemp(prefix="zw-outside-")
+        self.addCleanup(shutil.rmtree, outside, True)
+        cron = os.path.join(outside, "cron.d")
+        conf = os.path.join(bk, "etc", "0-zw.conf")
+        with open(conf, "a") as fp:
+            fp.write(f'rrd-dir "{cron}"\nwebui-key "{outside}/k"\n')
+        evil = os.path.join(bk, "rrd", "evil")
+        os.makedirs(os.path.dirname(evil), exist_ok=True)
+        with open(evil, "w") as fp:
+            fp.write("* * * * * root id > /tmp/owned\n")
+        os.chmod(evil, 0o4755)
+        lines = [ln + "\n" for ln in self.manifest(bk).splitlines()
+                 if not ln.startswith("end\t")]
+        for i, ln in enumerate(lines):
+            f = ln.rstrip("\n").split("\t")
+            if f[0] == "config" and f[1] == "etc/0-zw.conf":
+                with open(conf, "rb") as fp:
+                    data = fp.read()
+                f[2], f[3] = str(len(data)), hashlib.sha256(data).hexdigest()
+                lines[i] = "\t".join(f) + "\n"
+        with open(evil, "rb") as fp:
+            data = fp.read()
+        lines.append(f"rrd\trrd/evil\t{len(data)}\t"
+                     f"{hashlib.sha256(data).hexdigest()}\t{cron}/evil\n")
+        self.manifest(bk, self.with_end(lines))
+        self.resign(bk)
+        r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(os.listdir(outside), [])
+        placed = os.path.join(self.dir, "rrd", "evil")
+        self.assertEqual(os.stat(placed).st_mode & 0o7777, 0o640)
+        for top, dirs, files in os.walk(self.dir):
+            if top == self.dir:
+                dirs.remove("backup")     # the crafted one, as it came
+            for f in files:
+                mode = os.lstat(os.path.join(top, f)).st_mode
+                self.assertEqual(mode & 0o7000, 0, os.path.join(top, f))
+
+    def test_manifest_lines_checked_after_the_signature(self):
+        """Even signed, a manifest that names a place outside or is
+        malformed is refused with its file and line, nothing written."""
         self.replay(1767225600, 50)
         bk = os.path.join(self.dir, "backup")
         r = run([ZWCTL, "-c", self.conf, "backup", bk])
         self.assertEqual(r.returncode, 0, r.stderr)
         manifest = os.path.join(bk, "MANIFEST")
-        with open(manifest) as fp:
-            good = fp.read()
+        lines = [ln + "\n" for ln in self.manifest(bk).splitlines()
+                 if not ln.startswith("end\t")]
+        with open(os.path.join(bk, "etc", "0-zw.conf"), "rb") as fp:
+            data = fp.read()
+        sha = hashlib.sha256(data).hexdigest()
         outside = tempfile.mkdtemp(prefix="zw-outside-")
         self.addCleanup(shutil.rmtree, outside, True)
         evil = os.path.join(outside, "evil.conf")
-        with open(self.conf, "a") as fp:
-            fp.write("retention-days 400\n")
-        with open(self.conf) as fp:
-            changed = fp.read()
-        lines = good.count("\n")
+        size = len(data)
         cases = {
-            "a place outside": (f"config\tetc/0-zw.conf\t{evil}\n",
-                                "is not a file of this appliance's "
-                                "configuration"),
-            "a name climbing out": ("rrd\trrd/../../etc/0-zw.conf\t"
-                                    f"{evil}\n", "not a plain relative"),
-            "an unknown kind": (f"script\tetc/0-zw.conf\t{evil}\n",
-                                "unknown kind"),
-            "two fields": ("config\tetc/0-zw.conf\n", "three fields"),
-            "a relative original": ("config\tetc/0-zw.conf\tzw.conf\n",
+            "a place outside": (f"config\tetc/0-zw.conf\t{size}\t{sha}\t"
+                                f"{evil}\n", "is not a file of this "
+                                "appliance's configuration"),
+            "a name climbing out": (f"rrd\trrd/../../etc/0-zw.conf\t{size}"
+                                    f"\t{sha}\t{evil}\n",
+                                    "not a plain relative"),
+            "an unknown kind": (f"script\tetc/0-zw.conf\t{size}\t{sha}\t"
+                                f"{evil}\n", "unknown kind"),
+            "two fields": ("config\tetc/0-zw.conf\n", "five fields"),
+            "a relative original": (f"config\tetc/0-zw.conf\t{size}\t"
+                                    f"{sha}\tzw.conf\n",
                                     "not an absolute path"),
-            "a file not in the backup": (f"rrd\trrd/none.rrd\t{evil}\n",
-                                         "no such file"),
+            "a file not in the backup": (f"rrd\trrd/none.rrd\t{size}\t"
+                                         f"{sha}\t{evil}\n",
+                                         "not a regular file of the backup"),
         }
         for what, (line, why) in cases.items():
             with self.subTest(what):
-                with open(manifest, "w") as fp:
-                    fp.write(good + line)
-                r = run([ZWCTL, "-c", self.conf, "restore", bk])
-                self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-                self.assertIn(f"{manifest}:{lines + 1}:", r.stderr)
-                self.assertIn(why, r.stderr)
+                self.manifest(bk, self.with_end(lines + [line]))
+                self.resign(bk)
+                self.restore_refused(bk, why)
                 self.assertFalse(os.path.exists(evil))
-                with open(self.conf) as fp:
-                    self.assertEqual(fp.read(), changed)
-        # The store goes where the configuration puts it, whatever the
-        # manifest says was its place.
-        moved = good.replace(os.path.join(self.dir, "events.db"), evil)
-        self.assertIn(f"store\tevents.db\t{evil}\n", moved)
-        with open(manifest, "w") as fp:
-            fp.write(moved)
-        r = run([ZWCTL, "-c", self.conf, "restore", bk])
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertFalse(os.path.exists(evil))
+                r = run([ZWCTL, "-c", self.conf, "restore", bk])
+                self.assertIn(f"{manifest}:{len(lines) + 1}:", r.stderr)
+        # Cut short, or counted wrong: refused in words.
+        self.manifest(bk, "".join(lines))
+        self.resign(bk)
+        self.restore_refused(bk, "cut short")
+        self.manifest(bk, self.with_end(lines).replace(
+            "end\t%d" % (len(lines) - 2), "end\t%d" % (len(lines) + 5)))
+        self.resign(bk)
+        self.restore_refused(bk, "count of files does not match")
+
+    def test_killed_backup_is_never_restored(self):
+        """A backup killed at any point leaves no backup of its name, or
+        a whole one; restore refuses anything else, in words."""
+        import random
+        self.replay(1767225600, 50)
+        rrd = os.path.join(self.dir, "rrd", "bulk")
+        os.makedirs(rrd)
+        for i in range(1500):
+            with open(os.path.join(rrd, f"p{i}.rrd"), "wb") as fp:
+                fp.write(os.urandom(2048))
+        rng = random.Random(7)
+        whole = refused = 0
+        for k in range(20):
+            bk = os.path.join(self.dir, f"b{k}")
+            p = subprocess.Popen([ZWCTL, "-c", self.conf, "backup", bk],
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, 1.5))
+            p.kill()
+            p.wait()
+            r = run([ZWCTL, "-c", self.conf, "restore", bk])
+            if os.path.isdir(bk):
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                whole += 1
+            else:
+                self.assertEqual(r.returncode, 1)
+                self.assertIn(bk, r.stderr)
+                refused += 1
+            # What a killed backup left is refused too.
+            for left in os.listdir(self.dir):
+                if left.startswith(f"b{k}.tmp."):
+                    r = run([ZWCTL, "-c", self.conf, "restore",
+                             os.path.join(self.dir, left)])
+                    self.assertEqual(r.returncode, 1)
+                    self.assertTrue("signature" in r.stderr or
+                                    "MANIFEST" in r.stderr, r.stderr)
+        self.assertGreater(refused, 0)
 
 
 class Package(unittest.TestCase):

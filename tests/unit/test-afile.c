@@ -2,7 +2,9 @@
  * Files written whole (lib/afile.c): a regular file is replaced at once
  * and nothing is left beside it; a link to one keeps being a link; a name
  * that is not a regular file (/dev/stdout, a FIFO, a link to one) is
- * written in place and stays what it was.
+ * written in place and stays what it was.  As root, a link planted by
+ * another account, as the last name or as a directory on the way, is
+ * never followed: nothing outside is touched.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +13,12 @@
 #include <cmocka.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +185,93 @@ test_refused(void **state)
 	assert_int_equal(entries(), 1);
 }
 
+/* Runs fn(arg) as nobody (65534) in a child: what that account can do. */
+static void
+as_nobody(void (*fn)(void))
+{
+	pid_t	 pid;
+	int	 st;
+
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		if (setgroups(0, NULL) == -1 || setresgid(65534, 65534, 65534)
+		    == -1 || setresuid(65534, 65534, 65534) == -1)
+			_exit(2);
+		fn();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void
+plant(void)
+{
+	if (symlink(at("outside/victim"), at("state/status.json")) == -1 ||
+	    symlink(at("outside"), at("state/rrd")) == -1 ||
+	    symlink(at("outside/victim"), at("state/report.sig")) == -1)
+		_exit(3);
+}
+
+static void
+test_planted_links_not_followed(void **state)
+{
+	struct stat	 sb;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	/* The daemon's directory, the daemon's links; root writes there. */
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(mkdir(at("outside"), 0755), 0);
+	assert_int_equal(put(at("outside/victim"), "root's own\n"), 0);
+	assert_int_equal(mkdir(at("state"), 0755), 0);
+	assert_int_equal(chown(at("state"), 65534, 65534), 0);
+	as_nobody(plant);
+	assert_null(afile_open(at("state/status.json")));
+	assert_int_equal(errno, ELOOP);
+	assert_null(afile_open(at("state/report.sig")));
+	assert_int_equal(errno, ELOOP);
+	assert_null(afile_open(at("state/rrd/site.rrd")));
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(afile_mkdirs(at("state/rrd/sub/site.rrd")), -1);
+	assert_int_equal(errno, ELOOP);
+	afile_own_like_dir(at("state/status.json"));
+	assert_content(at("outside/victim"), "root's own\n");
+	assert_int_equal(stat(at("outside/victim"), &sb), 0);
+	assert_int_equal(sb.st_uid, 0);
+	assert_int_equal(stat(at("outside/sub"), &sb), -1);
+	/* Root's own link, in root's directory, is still followed. */
+	assert_int_equal(symlink(at("outside/victim"), at("mine")), 0);
+	assert_int_equal(put(at("mine"), "changed\n"), 0);
+	assert_content(at("outside/victim"), "changed\n");
+	unlink(at("mine"));
+	unlink(at("outside/victim"));
+	rmdir(at("outside"));
+	unlink(at("state/status.json"));
+	unlink(at("state/rrd"));
+	unlink(at("state/report.sig"));
+	rmdir(at("state"));
+}
+
+/* A new file's mode is 0600 whatever the umask or the file it replaces. */
+static void
+test_mode_set_not_copied(void **state)
+{
+	struct stat	 sb;
+	mode_t		 old = umask(0);
+
+	(void)state;
+	assert_int_equal(put(at("f"), "one\n"), 0);
+	assert_int_equal(chmod(at("f"), 04755), 0);
+	assert_int_equal(put(at("f"), "two\n"), 0);
+	umask(old);
+	assert_int_equal(stat(at("f"), &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+}
+
 int
 main(void)
 {
@@ -192,6 +283,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fifo_in_place, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_planted_links_not_followed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_set_not_copied, setup,
 		    teardown),
 	};
 
