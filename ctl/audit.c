@@ -4,6 +4,7 @@
  * it); verify walks the whole hash chain and names the first break.
  */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,18 +228,35 @@ sub_export(struct zwctl *ctx, int argc, char **argv)
 	return cmd_list(ctx, argc, argv, 1);
 }
 
+/*
+ * The chain, and with --anchor ID:HASH a head seen outside the box (the
+ * syslog receiver's, the MIB's, a signed report's): whether the trail
+ * still holds it.
+ */
 static int
 sub_verify(struct zwctl *ctx, int argc, char **argv)
 {
 	struct audit_check	 c;
 	struct store		*s;
-	int			 rc;
+	char			 hash[AUDIT_HASH_HEX + 1] = "", *end;
+	long long		 id = 0;
+	int			 rc, k;
 
-	if (argc != 1)
-		return zwctl_bad("audit", argv[0], "takes no arguments");
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--anchor") != 0 || k + 1 == argc)
+			return zwctl_bad("audit verify", argv[k], "takes only "
+			    "--anchor ID:HASH");
+		errno = 0;
+		id = strtoll(argv[++k], &end, 10);
+		if (id <= 0 || errno != 0 || *end != ':' ||
+		    strlen(end + 1) != AUDIT_HASH_HEX)
+			return zwctl_bad("--anchor", argv[k], "a record's id "
+			    "and its hash, ID:HASH, as the head is sent");
+		snprintf(hash, sizeof(hash), "%s", end + 1);
+	}
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
-	rc = audit_verify(s, &c);
+	rc = audit_verify_anchor(s, &c, id, id ? hash : NULL);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	store_close(s);
@@ -249,9 +267,31 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 		    (long long)c.broken_id, c.reason);
 		return ZWCTL_FAILED;
 	}
-	printf("audit chain OK: %lld records, %lld to %lld, %s, head %s\n",
-	    (long long)c.records, (long long)c.first_id, (long long)c.last_id,
-	    c.alg[0] ? c.alg : audit_default_alg(), c.head);
+	printf("audit chain OK: %lld records, %lld to %lld, %s, head %lld:%s%s"
+	    "\n", (long long)c.records, (long long)c.first_id,
+	    (long long)c.last_id, c.alg[0] ? c.alg : audit_default_alg(),
+	    (long long)c.last_id, c.head, id ? ", holds the anchor" : "");
+	return 0;
+}
+
+/* The head as it is sent out: ID:HASH, to keep away from the box. */
+static int
+sub_head(struct zwctl *ctx, int argc, char **argv)
+{
+	struct store	*s;
+	char		 hash[AUDIT_HASH_HEX + 1];
+	int64_t		 id;
+	int		 rc;
+
+	if (argc != 1)
+		return zwctl_bad("audit", argv[0], "takes no arguments");
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+		return ZWCTL_FAILED;
+	rc = audit_head(s, &id, hash);
+	store_close(s);
+	if (rc != 0)
+		return ZWCTL_FAILED;
+	printf("%lld:%s\n", (long long)id, hash);
 	return 0;
 }
 
@@ -286,7 +326,8 @@ static const struct zwctl_command subcommands[] = {
 	{ "list",	sub_list,	"[filters] [--format table|csv|json]" },
 	{ "export",	sub_export,	"[filters] [--format csv|json] "
 					"--output file" },
-	{ "verify",	sub_verify,	"" },
+	{ "verify",	sub_verify,	"[--anchor ID:HASH]" },
+	{ "head",	sub_head,	"" },
 	{ "purge",	sub_purge,	"[--days n]" },
 	{ NULL,		NULL,		NULL }
 };

@@ -7,7 +7,13 @@
  *
  * in lowercase hex, where prev is the hex hash of the record before (64
  * zeros for the first) and ns() a netstring ("5:hello,"), so that no two
- * different records hash the same bytes.  Ids follow one another without
+ * different records hash the same bytes.  H is HMAC (RFC 2104) with the
+ * store's key (lib/store-key.c) once one is had, alg "HMAC-SM3": one who
+ * can write the database but not read the key cannot hash again what
+ * they removed or changed.  A chain goes from plain to keyed once, never
+ * back.  Its head (id and hash) leaves the box in syslog, the MIB and
+ * every signed report; verify --anchor checks the trail still holds one
+ * seen there.  Ids follow one another without
  * gaps; they are taken from sqlite_sequence, so an id removed from the
  * end is not given again and its absence shows at the next record.
  */
@@ -16,11 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 #include "audit.h"
 #include "clock.h"
 #include "store-db.h"
+#include "store-key.h"
 
 static const char zero_hash[AUDIT_HASH_HEX + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -57,27 +65,10 @@ ns_number(EVP_MD_CTX *ctx, int64_t v)
 	ns_text(ctx, num);
 }
 
-/* The record's hash over prev and its fields; -1 if alg is unknown. */
-static int
-record_hash(const struct audit_record *r, const char *prev,
-    char out[AUDIT_HASH_HEX + 1])
+/* What a record's hash covers, after prev. */
+static void
+fields(EVP_MD_CTX *ctx, const struct audit_record *r)
 {
-	EVP_MD		*md;
-	EVP_MD_CTX	*ctx;
-	unsigned char	 h[EVP_MAX_MD_SIZE];
-	unsigned int	 n = 0, i;
-
-	if (strcmp(r->alg, "SM3") != 0 && strcmp(r->alg, "SHA256") != 0)
-		return -1;
-	if ((md = EVP_MD_fetch(NULL, r->alg, NULL)) == NULL)
-		return -1;
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, md, NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
-		EVP_MD_free(md);
-		return -1;
-	}
-	EVP_DigestUpdate(ctx, prev, strlen(prev));
 	ns_number(ctx, r->id);
 	ns_number(ctx, r->at_us);
 	ns_text(ctx, r->actor);
@@ -88,10 +79,62 @@ record_hash(const struct audit_record *r, const char *prev,
 	ns_text(ctx, r->detail);
 	ns_text(ctx, r->outcome);
 	ns_text(ctx, r->alg);
-	EVP_DigestFinal_ex(ctx, h, &n);
+}
+
+static int
+digest_known(const char *d)
+{
+	return strcmp(d, "SM3") == 0 || strcmp(d, "SHA256") == 0;
+}
+
+/*
+ * The record's hash over prev and its fields; -1 if alg is unknown, or
+ * keyed and key is NULL.  The keyed form is the HMAC of the same bytes:
+ * EVP_DigestSign with an HMAC key takes them as a digest would.
+ */
+static int
+record_hash(const struct audit_record *r, const char *prev,
+    const unsigned char *key, char out[AUDIT_HASH_HEX + 1])
+{
+	EVP_PKEY	*pk = NULL;
+	EVP_MD		*md;
+	EVP_MD_CTX	*ctx;
+	unsigned char	 h[EVP_MAX_MD_SIZE];
+	const char	*d = r->alg;
+	size_t		 n = sizeof(h), i;
+	unsigned int	 un = 0;
+	int		 keyed = strncmp(r->alg, "HMAC-", 5) == 0, ok;
+
+	if (keyed)
+		d += 5;
+	if (!digest_known(d) || (keyed && key == NULL))
+		return -1;
+	if ((md = EVP_MD_fetch(NULL, d, NULL)) == NULL)
+		return -1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		EVP_MD_free(md);
+		return -1;
+	}
+	if (keyed)
+		ok = (pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL,
+		    key, STORE_KEY_LEN)) != NULL && EVP_DigestSignInit_ex(ctx,
+		    NULL, d, NULL, NULL, pk, NULL) == 1;
+	else
+		ok = EVP_DigestInit_ex(ctx, md, NULL) == 1;
+	if (ok) {
+		EVP_DigestUpdate(ctx, prev, strlen(prev));
+		fields(ctx, r);
+		if (keyed)
+			ok = EVP_DigestSignFinal(ctx, h, &n) == 1;
+		else {
+			ok = EVP_DigestFinal_ex(ctx, h, &un) == 1;
+			n = un;
+		}
+	}
 	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pk);
 	EVP_MD_free(md);
-	if (n != AUDIT_HASH_HEX / 2)
+	if (!ok || n != AUDIT_HASH_HEX / 2)
 		return -1;
 	for (i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
@@ -116,8 +159,10 @@ one_row(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 
 /* Inside the caller's write transaction. */
 static int
-append_locked(sqlite3 *db, struct audit_record *r)
+append_locked(sqlite3 *db, const unsigned char *key, struct audit_record *r)
 {
+	char		 keyed[sizeof(r->alg)];
+
 	sqlite3_stmt	*st;
 	int64_t		 seq = 0;
 	int		 rc;
@@ -146,7 +191,12 @@ append_locked(sqlite3 *db, struct audit_record *r)
 	r->id = seq + 1;
 	if (r->at_us == 0)
 		r->at_us = clock_wall_us();
-	if (record_hash(r, r->prev, r->hash) == -1)
+	/* The chain becomes keyed once a key is had, and stays so. */
+	if (key != NULL && strncmp(r->alg, "HMAC-", 5) != 0) {
+		snprintf(keyed, sizeof(keyed), "%s", r->alg);
+		snprintf(r->alg, sizeof(r->alg), "HMAC-%.10s", keyed);
+	}
+	if (record_hash(r, r->prev, key, r->hash) == -1)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO audit (id, at_us, actor, role,"
 	    " address, action, object, detail, outcome, alg, prev, hash)"
@@ -189,16 +239,25 @@ in_transaction(struct store *s, int (*fn)(sqlite3 *, void *), void *arg)
 	return store_commit(s) == 0 ? 0 : -1;
 }
 
+struct append_arg {
+	const unsigned char	*key;
+	struct audit_record	*r;
+};
+
 static int
 append_fn(sqlite3 *db, void *arg)
 {
-	return append_locked(db, arg);
+	struct append_arg	*a = arg;
+
+	return append_locked(db, a->key, a->r);
 }
 
 int
 audit_append(struct store *s, struct audit_record *r)
 {
-	return in_transaction(s, append_fn, r);
+	struct append_arg	 a = { store_key(s), r };
+
+	return in_transaction(s, append_fn, &a);
 }
 
 int
@@ -295,16 +354,35 @@ broken(struct audit_check *c, int64_t id, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The change of algorithm from a to b a chain may make: plain to keyed. */
+static int
+alg_follows(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0 || (strncmp(b, "HMAC-", 5) == 0 &&
+	    strcmp(a, b + 5) == 0);
+}
+
 int
 audit_verify(struct store *s, struct audit_check *c)
+{
+	return audit_verify_anchor(s, c, 0, NULL);
+}
+
+int
+audit_verify_anchor(struct store *s, struct audit_check *c,
+    int64_t anchor_id, const char *anchor_hash)
 {
 	struct audit_record	 r;
 	sqlite3			*db = store_db(s);
 	sqlite3_stmt		*st;
+	const unsigned char	*key = NULL;
 	char			 prev[AUDIT_HASH_HEX + 1], h[AUDIT_HASH_HEX + 1];
-	char			 want[AUDIT_HASH_HEX + 1] = "";
+	char			 want[AUDIT_HASH_HEX + 1] = "", alg[16] = "";
+	char			 purged[AUDIT_HASH_HEX + 1];
+	const char		*hp;
 	int64_t			 expect = 1, confirmed = 0, through;
-	int			 rc;
+	int64_t			 keyed = 0;
+	int			 rc, anchored = anchor_id == 0;
 
 	memset(c, 0, sizeof(*c));
 	c->ok = 1;
@@ -325,43 +403,108 @@ audit_verify(struct store *s, struct audit_check *c)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_record(st, &r);
 		if (c->records == 0)
-			snprintf(c->alg, sizeof(c->alg), "%s", r.alg);
+			snprintf(alg, sizeof(alg), "%s", r.alg);
 		c->records++;
 		c->last_id = r.id;
+		if (strncmp(r.alg, "HMAC-", 5) == 0)
+			keyed++;
+		if (strncmp(r.alg, "HMAC-", 5) == 0 && key == NULL &&
+		    (key = store_key_made(s)) == NULL)
+			broken(c, r.id, "record %lld is keyed and the audit key "
+			    "cannot be read", (long long)r.id);
 		if (r.id != expect)
 			broken(c, r.id, r.id > expect ? "record %lld is missing"
 			    " before record %lld" : "record %lld is out of "
 			    "order at record %lld", (long long)(r.id > expect ?
 			    expect : r.id), (long long)r.id);
-		else if (strcmp(r.alg, c->alg) != 0)
+		else if (!alg_follows(alg, r.alg))
 			broken(c, r.id, "record %lld changes the hash "
 			    "algorithm to %s", (long long)r.id, r.alg);
 		else if (strcmp(r.prev, prev) != 0)
 			broken(c, r.id, "record %lld does not follow record "
 			    "%lld", (long long)r.id, (long long)r.id - 1);
-		else if (record_hash(&r, prev, h) == -1 ||
+		else if (record_hash(&r, prev, key, h) == -1 ||
 		    strcmp(h, r.hash) != 0)
 			broken(c, r.id, "record %lld was changed",
 			    (long long)r.id);
+		snprintf(alg, sizeof(alg), "%s", r.alg);
 		if (strcmp(r.action, "audit-purge") == 0 &&
 		    sscanf(r.object, "audit<=%lld", (long long *)&through) ==
 		    1 && through + 1 == c->first_id &&
 		    strstr(r.detail, want[0] ? want : "-") != NULL)
 			confirmed = 1;
+		/* An anchor purged since: the purge record names its hash. */
+		if (!anchored && strcmp(r.action, "audit-purge") == 0 &&
+		    sscanf(r.object, "audit<=%lld", (long long *)&through) ==
+		    1 && through == anchor_id && (hp = strstr(r.detail,
+		    "had hash ")) != NULL) {
+			snprintf(purged, sizeof(purged), "%s", hp + 9);
+			anchored = 1;
+			if (strcmp(purged, anchor_hash) != 0)
+				broken(c, r.id, "record %lld, purged, was not "
+				    "the one seen elsewhere: the trail was "
+				    "rewritten", (long long)anchor_id);
+		}
+		if (!anchored && r.id == anchor_id) {
+			anchored = 1;
+			if (strcmp(r.hash, anchor_hash) != 0)
+				broken(c, r.id, "record %lld is not the one "
+				    "seen elsewhere: the trail was rewritten",
+				    (long long)r.id);
+		}
 		strcpy(prev, r.hash);
 		expect = r.id + 1;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return STORE_ERR;
+	snprintf(c->alg, sizeof(c->alg), "%s", alg);
 	snprintf(c->head, sizeof(c->head), "%s", prev);
+	/*
+	 * A key is made by the first writer, which then writes keyed: a
+	 * chain without one keyed record beside a key was written again
+	 * without it.
+	 */
+	if (c->records > 0 && keyed == 0 && store_key_made(s) != NULL)
+		broken(c, c->first_id, "no record is keyed though the store "
+		    "has its key: the trail was written again without it");
 	if (c->first_id > 1 && !confirmed)
 		broken(c, c->first_id, "the records before %lld were removed "
 		    "without a purge record", (long long)c->first_id);
+	if (!anchored) {
+		if (anchor_id > c->last_id)
+			broken(c, anchor_id, "the trail ends at record %lld, "
+			    "before the anchor's %lld: records were cut from "
+			    "the end", (long long)c->last_id,
+			    (long long)anchor_id);
+		else
+			broken(c, anchor_id, "record %lld was purged by the "
+			    "retention: the anchor cannot be checked",
+			    (long long)anchor_id);
+	}
 	return 0;
 }
 
+int
+audit_head(struct store *s, int64_t *id, char hash[AUDIT_HASH_HEX + 1])
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*id = 0;
+	hash[0] = '\0';
+	rc = one_row(store_db(s), "SELECT id, hash FROM audit ORDER BY id DESC"
+	    " LIMIT 1", &st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		col(st, 1, hash, AUDIT_HASH_HEX + 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERR;
+}
+
 struct purge_arg {
+	const unsigned char *key;
 	int64_t		 before_us;
 	const char	*actor;
 	int64_t		 removed;
@@ -402,7 +545,7 @@ purge_fn(sqlite3 *db, void *arg)
 	    "than the retention; record %lld had hash %s",
 	    (long long)p->removed, (long long)through, last);
 	strcpy(r.outcome, "ok");
-	if (append_locked(db, &r) != 0)
+	if (append_locked(db, p->key, &r) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO audit_anchor"
 	    " (one, first_id, prev) VALUES (1, ?, ?)", -1, &st,
@@ -427,7 +570,7 @@ int
 audit_purge(struct store *s, int64_t before_us, const char *actor,
     int64_t *removed)
 {
-	struct purge_arg	 p = { before_us, actor, 0 };
+	struct purge_arg	 p = { store_key(s), before_us, actor, 0 };
 
 	*removed = 0;
 	if (in_transaction(s, purge_fn, &p) != 0)

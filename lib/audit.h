@@ -28,7 +28,7 @@ struct audit_record {
 	char		 object[128];		/* what it acted on */
 	char		 detail[AUDIT_TEXT_MAX];
 	char		 outcome[16];		/* ok, failed, denied */
-	char		 alg[8];		/* SM3 or SHA256 */
+	char		 alg[16];		/* [HMAC-]SM3 or [HMAC-]SHA256 */
 	char		 prev[AUDIT_HASH_HEX + 1];
 	char		 hash[AUDIT_HASH_HEX + 1];
 };
@@ -45,7 +45,7 @@ struct audit_check {
 	int		 ok;
 	int64_t		 records;
 	int64_t		 first_id, last_id;
-	char		 alg[8];
+	char		 alg[16];
 	char		 head[AUDIT_HASH_HEX + 1];	/* the last hash */
 	int64_t		 broken_id;		/* where it broke, if not ok */
 	char		 reason[256];
@@ -66,6 +66,16 @@ int	audit_list(struct store *, const struct audit_filter *, audit_fn,
 	    void *);
 /* Walks the whole chain from its anchor; 0 when it could be read. */
 int	audit_verify(struct store *, struct audit_check *);
+/*
+ * The same, and whether the trail still holds record anchor_id with the
+ * hash anchor_hash, a head seen outside the box (syslog, the MIB, a
+ * signed report): a trail rewritten, even hashed again, or cut before
+ * it, does not.
+ */
+int	audit_verify_anchor(struct store *, struct audit_check *,
+	    int64_t anchor_id, const char *anchor_hash);
+/* The head: the last record's id and hash (0 and "" when empty). */
+int	audit_head(struct store *, int64_t *id, char hash[AUDIT_HASH_HEX + 1]);
 /*
  * Removes records older than before_us, keeping the chain verifiable:
  * a purge record naming the last one removed and its hash is appended

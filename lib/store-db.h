@@ -10,5 +10,12 @@
 #include "store.h"
 
 sqlite3	*store_db(struct store *);
+/*
+ * The store's key (STORE_KEY_LEN bytes), read or, by a writer, made at
+ * first use; NULL when there is none to be had.
+ */
+const unsigned char *store_key(struct store *);
+/* The key if one was made, never making it (a reader's, verify's). */
+const unsigned char *store_key_made(struct store *);
 
 #endif

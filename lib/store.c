@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <sqlite3.h>
 
 #include "afile.h"
 #include "store.h"
 #include "store-db.h"
+#include "store-key.h"
 
 #define BUSY_TIMEOUT_MS	5000
 
@@ -24,6 +26,8 @@ struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 readonly;
+	int		 key_state;	/* 0 not read yet, 1 held, -1 none */
+	unsigned char	 key[STORE_KEY_LEN];
 	sqlite3_stmt	*find, *latest, *insert, *repeat, *count,
 			*nevidence, *evidence;
 };
@@ -335,6 +339,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->nevidence);
 	sqlite3_finalize(s->evidence);
 	sqlite3_close(s->db);
+	OPENSSL_cleanse(s->key, sizeof(s->key));
 	free(s->path);
 	free(s);
 }
@@ -349,6 +354,23 @@ sqlite3 *
 store_db(struct store *s)
 {
 	return s->db;
+}
+
+const unsigned char *
+store_key(struct store *s)
+{
+	if (s->key_state == 0)
+		s->key_state = storekey_load(s->path, !s->readonly, s->key) ==
+		    0 ? 1 : -1;
+	return s->key_state == 1 ? s->key : NULL;
+}
+
+const unsigned char *
+store_key_made(struct store *s)
+{
+	if (s->key_state == 0 || (s->key_state == -1 && !s->readonly))
+		s->key_state = storekey_load(s->path, 0, s->key) == 0 ? 1 : -1;
+	return s->key_state == 1 ? s->key : NULL;
 }
 
 const char *

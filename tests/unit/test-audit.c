@@ -88,7 +88,49 @@ test_intact(void **state)
 	assert_int_equal(c.records, 10);
 	assert_int_equal(c.first_id, 1);
 	assert_int_equal(c.last_id, 10);
-	assert_string_equal(c.alg, audit_default_alg());
+	/* Keyed: the store's key was made by its first writer. */
+	assert_int_equal(strncmp(c.alg, "HMAC-", 5), 0);
+	assert_string_equal(c.alg + 5, audit_default_alg());
+	store_close(s);
+}
+
+/*
+ * Records removed, the rest renumbered and hashed again as the chain's
+ * own unkeyed form would: without the key it does not hold.
+ */
+static void
+test_rehashed_without_the_key(void **state)
+{
+	struct store	*s = ten();
+
+	(void)state;
+	sql(s, "DELETE FROM audit WHERE id BETWEEN 3 AND 7;"
+	    "UPDATE audit SET id = id - 5 WHERE id > 7;"
+	    "UPDATE sqlite_sequence SET seq = 5 WHERE name = 'audit'");
+	expect_broken(s, 3, "record 3 does not follow record 2");
+	store_close(s);
+}
+
+/* A head seen elsewhere: the trail holds it, or was rewritten or cut. */
+static void
+test_anchor(void **state)
+{
+	struct store		*s = ten();
+	struct audit_check	 c;
+	char			 head[AUDIT_HASH_HEX + 1];
+	int64_t			 id;
+
+	(void)state;
+	assert_int_equal(audit_head(s, &id, head), 0);
+	assert_int_equal(id, 10);
+	assert_int_equal(audit_verify_anchor(s, &c, 10, head), 0);
+	assert_true(c.ok);
+	assert_int_equal(audit_verify_anchor(s, &c, 10, "00ff"), 0);
+	assert_false(c.ok);
+	assert_non_null(strstr(c.reason, "not the one seen elsewhere"));
+	assert_int_equal(audit_verify_anchor(s, &c, 12, head), 0);
+	assert_false(c.ok);
+	assert_non_null(strstr(c.reason, "cut from the end"));
 	store_close(s);
 }
 
@@ -209,6 +251,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rehashed_without_the_key,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_anchor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_with_its_hash,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed, setup, teardown),

@@ -212,12 +212,13 @@ test_schema_versions(void **state)
 	assert_non_null(s = store_open(path, STORE_READONLY, err, sizeof(err)));
 	store_close(s);
 	/*
-	 * A database of schema 1 (without the tables of 2 to 4) is
+	 * A database of schema 1 (without the tables of 2 to 5) is
 	 * migrated: events and the audit trail appear.
 	 */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE events;"
 	    "DROP TABLE audit; DROP TABLE audit_anchor; DROP TABLE users;"
+	    "DROP TABLE login_failures; DROP TABLE user_changes;"
 	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_non_null(s = store_open(path, STORE_CREATE, err, sizeof(err)));

@@ -1,0 +1,18 @@
+/*
+ * The store's key (lib/store-key.c), for the audit chain and the
+ * administrators' rows.
+ */
+#ifndef ZW_STORE_KEY_H
+#define ZW_STORE_KEY_H
+
+#include <stddef.h>
+
+#define STORE_KEY_LEN	32
+
+/* The key file's path for a store: audit.key in its directory. */
+int	storekey_path(const char *store_path, char *out, size_t len);
+/* Reads the key; with create, makes it when there is none.  0 or -1. */
+int	storekey_load(const char *store_path, int create,
+	    unsigned char key[STORE_KEY_LEN]);
+
+#endif
