@@ -16,6 +16,8 @@ SYSCONFDIR	?= /etc
 LOCALSTATEDIR	?= /var
 SYSTEMDDIR	?= /lib/systemd/system
 CREATE_USER	?= auto
+DAEMON_USER	?= zonewatch
+DAEMON_GROUP	?= $(DAEMON_USER)
 BUILD		?= release
 O		:= build/$(BUILD)
 V		?= 0
@@ -156,6 +158,7 @@ install: all
 	$(Q)PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR) \
 	    LOCALSTATEDIR=$(LOCALSTATEDIR) SYSTEMDDIR=$(SYSTEMDDIR) \
 	    ENTERPRISE=$(ZW_ENTERPRISE) CREATE_USER=$(CREATE_USER) \
+	    DAEMON_USER=$(DAEMON_USER) DAEMON_GROUP=$(DAEMON_GROUP) \
 	    appliance/install.sh
 
 # A Debian package of the release build, in $(DEB_DIR).

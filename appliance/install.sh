@@ -12,10 +12,12 @@
 #
 # With CREATE_USER=yes (the default when installing as root without
 # DESTDIR), the system user zonewatch is made and owns the state.
+# DAEMON_USER and DAEMON_GROUP name another account the daemons become
+# (an existing one, or one CREATE_USER=yes makes).
 set -eu
 : "${PREFIX:=/usr/local}" "${SYSCONFDIR:=/etc}" "${LOCALSTATEDIR:=/var}"
 : "${SYSTEMDDIR:=/lib/systemd/system}" "${DESTDIR:=}" "${ENTERPRISE:=32473}"
-: "${CREATE_USER:=auto}"
+: "${CREATE_USER:=auto}" "${DAEMON_USER:=zonewatch}" "${DAEMON_GROUP:=$DAEMON_USER}"
 cd "$(dirname "$0")/.."
 
 d() { install -d -m "${2:-0755}" "$DESTDIR$1"; }
@@ -45,6 +47,8 @@ for u in appliance/systemd/*; do
 	    -e "s|/etc/zonewatch/|$SYSCONFDIR/zonewatch/|g" \
 	    -e "s|/etc/default/zonewatch|$SYSCONFDIR/default/zonewatch|g" \
 	    -e "s|/var/lib/zonewatch|$LOCALSTATEDIR/lib/zonewatch|g" \
+	    -e "s|^User=zonewatch\$|User=$DAEMON_USER|" \
+	    -e "s|^Group=zonewatch\$|Group=$DAEMON_GROUP|" \
 	    "$u" >"$DESTDIR$SYSTEMDDIR/$(basename "$u")"
 	chmod 0644 "$DESTDIR$SYSTEMDDIR/$(basename "$u")"
 done
@@ -59,7 +63,7 @@ for f in conf/*.conf; do
 	    -e "s|/var/lib/zonewatch|$LOCALSTATEDIR/lib/zonewatch|g" \
 	    "$f" >"$conf/$(basename "$f")"
 	if [ "$(basename "$f")" = zonewatch.conf ]; then
-		printf '\n# Installed: the daemons run as this user once what needs root is open.\nuser zonewatch\n' \
+		printf '\n# Installed: the daemons run as this user once what needs root is open.\nuser %s\n' "$DAEMON_USER" \
 		    >>"$conf/zonewatch.conf"
 	fi
 	chmod 0640 "$conf/$(basename "$f")"
@@ -73,6 +77,6 @@ if [ "$CREATE_USER" = auto ]; then
 	[ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && CREATE_USER=yes
 fi
 if [ "$CREATE_USER" = yes ]; then
-	appliance/user.sh "$SYSCONFDIR" "$LOCALSTATEDIR"
+	appliance/user.sh "$SYSCONFDIR" "$LOCALSTATEDIR" "$DAEMON_USER" "$DAEMON_GROUP"
 fi
 echo "zonewatch installed under ${DESTDIR:-/}"

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import json
 import os
+import pwd
 import shutil
 import sqlite3
 import subprocess
@@ -49,10 +50,24 @@ class Install(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="zw-install-")
+        # The daemons' account must reach the installed tree, as it
+        # reaches /usr, /etc and /var.
+        os.chmod(cls.dir, 0o755)
         d = cls.dir
+        # As root, the install makes an account of the test's own for the
+        # daemons, as a real one makes zonewatch, and gives it the state
+        # and the configuration's group; otherwise the daemons' account
+        # is the one running the test.
+        if os.geteuid() == 0:
+            cls.user = f"zwinst{os.getpid() % 100000}"
+            create = "yes"
+        else:
+            cls.user = pwd.getpwuid(os.geteuid()).pw_name
+            create = "no"
         cls.vars = [f"PREFIX={d}/usr", f"SYSCONFDIR={d}/etc",
                     f"LOCALSTATEDIR={d}/var",
-                    f"SYSTEMDDIR={d}/lib/systemd/system", "CREATE_USER=no",
+                    f"SYSTEMDDIR={d}/lib/systemd/system",
+                    f"CREATE_USER={create}", f"DAEMON_USER={cls.user}",
                     "DESTDIR="]
         r = make("install", *cls.vars)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -60,6 +75,9 @@ class Install(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.dir, ignore_errors=True)
+        if os.geteuid() == 0:
+            run(["userdel", cls.user])
+            run(["groupdel", cls.user])
 
     def test_layout(self):
         d = self.dir
@@ -80,7 +98,18 @@ class Install(unittest.TestCase):
             conf = fp.read()
         self.assertIn(f'rules "{d}/usr/share/zonewatch/signatures/'
                       'isolation.rules"', conf)
-        self.assertIn("user zonewatch", conf)
+        self.assertIn(f"\nuser {self.user}\n", conf)
+        with open(os.path.join(
+                d, "lib/systemd/system/zonewatch-collector.service")) as fp:
+            unit = fp.read()
+        self.assertIn(f"\nUser={self.user}\nGroup={self.user}\n", unit)
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam(self.user)
+            st = os.stat(os.path.join(d, "var/lib/zonewatch"))
+            self.assertEqual((st.st_uid, st.st_gid), (pw.pw_uid, pw.pw_gid))
+            st = os.stat(os.path.join(d, "etc/zonewatch/zonewatch.conf"))
+            self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o777),
+                             (0, pw.pw_gid, 0o640))
 
     def test_installed_programs_run(self):
         d = self.dir
@@ -95,7 +124,7 @@ class Install(unittest.TestCase):
         r = run([os.path.join(d, "usr/sbin/zwctl"), "version"])
         self.assertRegex(r.stdout, r"^zonewatch \d+\.\d+\.\d+, store schema")
         # A capture through the installed collector and configuration.
-        out = os.path.join(d, "flows.json")
+        out = os.path.join(d, "var/lib/zonewatch/flows.json")
         r = run([os.path.join(d, "usr/sbin/zw-collector"), "-q", "--config",
                  conf, "--flows-json", out, "--store",
                  os.path.join(d, "var/lib/zonewatch/events.db"), "-r",
@@ -140,6 +169,13 @@ class PrivilegeDrop(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zw-priv-")
         os.chmod(self.dir, 0o777)
+        # The user the collector becomes reads its configuration and
+        # signatures, as it reads /etc/zonewatch and /usr/share/zonewatch;
+        # the checkout may sit where only root goes.
+        for sub in ("conf", "signatures"):
+            shutil.copytree(os.path.join(ROOT, sub),
+                            os.path.join(self.dir, sub))
+        self.demo = os.path.join(self.dir, "conf", "zonewatch.conf")
         tag = f"{os.getpid() % 100000}"
         self.a, self.b = f"zwpa{tag}", f"zwpb{tag}"
         self.addCleanup(run, ["ip", "netns", "del", self.a])
@@ -159,7 +195,7 @@ class PrivilegeDrop(unittest.TestCase):
     def test_root_gives_way(self):
         conf = os.path.join(self.dir, "zw.conf")
         with open(conf, "w") as fp:
-            fp.write(f'include "{DEMO}"\nuser nobody\n'
+            fp.write(f'include "{self.demo}"\nuser nobody\n'
                      f'store "{self.dir}/events.db"\n')
         status = os.path.join(self.dir, "status.json")
         proc = subprocess.Popen(
@@ -215,7 +251,7 @@ class PrivilegeDrop(unittest.TestCase):
         os.chmod(cap, 0o600)
         conf = os.path.join(self.dir, "zw.conf")
         with open(conf, "w") as fp:
-            fp.write(f'include "{DEMO}"\nuser nobody\n')
+            fp.write(f'include "{self.demo}"\nuser nobody\n')
         out = os.path.join(self.dir, "flows.csv")
         r = run([COLLECTOR, "-q", "--config", conf, "--no-rrd", "-r", cap,
                  "-r", cap, "--flows-csv", out])
