@@ -22,6 +22,13 @@
 #include "zone-map.h"
 
 #define TICK_US		1000000
+/*
+ * A tick of the wall clock closes a step only this long after its end:
+ * the capture's ring hands packets over up to its block timeout (250 ms)
+ * late, and those still belong to the step of their timestamp.  A packet
+ * past the end closes it at once.
+ */
+#define STEP_GRACE_US	TICK_US
 #define FRAG_ENTRIES	16384
 #define FRAG_TIMEOUT_US	(30ULL * 1000000)	/* Linux ipfrag_time */
 struct pipeline {
@@ -275,7 +282,7 @@ fail:
  * not written, nor are more than a few empty ones after a silence.
  */
 static void
-pipeline_step(struct pipeline *pl)
+pipeline_step(struct pipeline *pl, uint64_t until_us)
 {
 	struct accounting_snapshot	*s;
 	unsigned int			 step_s = (unsigned int)(pl->step_us /
@@ -287,7 +294,7 @@ pipeline_step(struct pipeline *pl)
 		pl->first_step_us = pl->next_step_us;
 		return;
 	}
-	while (pl->now_us >= pl->next_step_us) {
+	while (until_us >= pl->next_step_us) {
 		if ((s = accounting_take(pl->acct, pl->next_step_us,
 		    step_s)) != NULL) {
 			if (pl->next_step_us == pl->first_step_us ||
@@ -297,8 +304,8 @@ pipeline_step(struct pipeline *pl)
 				pipeline_sinks_step(pl->sinks, s);
 		}
 		pl->next_step_us += pl->step_us;
-		if (++n == 4 && pl->now_us >= pl->next_step_us)
-			pl->next_step_us = (pl->now_us / pl->step_us + 1) *
+		if (++n == 4 && until_us >= pl->next_step_us)
+			pl->next_step_us = (until_us / pl->step_us + 1) *
 			    pl->step_us;
 	}
 }
@@ -314,7 +321,8 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 		return;
 	pl->next_tick_us = pl->now_us + TICK_US;
 	if (pl->acct != NULL)
-		pipeline_step(pl);
+		pipeline_step(pl, pl->now_us > STEP_GRACE_US ?
+		    pl->now_us - STEP_GRACE_US : 0);
 	flow_table_expire(pl->flows, pl->now_us);
 	if (pl->finished)
 		return;
@@ -405,8 +413,19 @@ pipeline_decoded(struct pipeline *pl, const struct decode_link *link,
 	f = flow_table_packet(pl->flows, p, &dir);
 	if (f->npkts_total == 1)
 		pipeline_place(pl, f, p);
-	if (pl->acct != NULL)
+	if (pl->acct != NULL) {
+		/*
+		 * A packet past its step's end closes the step first: bytes
+		 * belong to the step of their timestamp, not to whichever
+		 * tick saw them, so two processes on one link (or several
+		 * workers) give the same counts step by step.
+		 */
+		if (pl->next_step_us != 0 && p->ts_us >= pl->next_step_us) {
+			pl->now_us = p->ts_us;
+			pipeline_step(pl, p->ts_us);
+		}
 		accounting_packet(pl->acct, f, dir, p->wirelen);
+	}
 	/* Kept while the flow may yet violate a rule, or once it has. */
 	if (pl->evidence != NULL && (!f->policy_done || f->fired))
 		evidence_packet(pl->evidence, f, p, link->dlt);

@@ -83,8 +83,12 @@ class Snmpsim:
                 f"--agent-udpv4-endpoint=127.0.0.1:{self.port}",
                 "--logging-method=null", *extra]
         if os.geteuid() == 0:
+            # As root, snmpsimd becomes nobody, who reads the recordings
+            # where the test puts them, not where the checkout is.
             shutil.chown(cache, "nobody", "nogroup")
             os.chmod(self.dir, 0o755)
+            shutil.copytree(data, os.path.join(self.dir, "data"))
+            args[1] = f"--data-dir={os.path.join(self.dir, 'data')}"
             args += ["--process-user=nobody", "--process-group=nogroup"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
