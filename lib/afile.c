@@ -123,13 +123,13 @@ fail:
  * the device was.
  */
 static int
-open_in_place(struct afile *a, int dfd, const char *name)
+open_in_place(struct afile *a, int dfd, const char *name, int follow)
 {
 	int	 fd, fl;
 
 	/* A FIFO with no reader: ENXIO at once rather than a wait. */
-	if ((fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
+	if ((fd = openat(dfd, name, O_WRONLY | O_NONBLOCK | O_CLOEXEC |
+	    (follow ? 0 : O_NOFOLLOW))) == -1)
 		return -1;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ||
@@ -199,7 +199,7 @@ static struct afile *
 open_at(const char *path, int hops)
 {
 	struct afile	*a;
-	struct stat	 sb;
+	struct stat	 sb, tsb;
 	char		 name[NAME_MAX + 1], target[PATH_MAX], *next, *slash;
 	ssize_t		 n;
 	int		 saved;
@@ -226,6 +226,17 @@ open_at(const char *path, int hops)
 				goto fail;
 			}
 			target[n] = '\0';
+			/*
+			 * A trusted link to a device, a FIFO or a pipe (the
+			 * magic links of /proc/self/fd, whose targets are not
+			 * names) is written through, in place.
+			 */
+			if (fstatat(a->dfd, name, &tsb, 0) == 0 &&
+			    !S_ISREG(tsb.st_mode) && !S_ISDIR(tsb.st_mode)) {
+				if (open_in_place(a, a->dfd, name, 1) == -1)
+					goto fail;
+				return a;
+			}
 			if (target[0] == '/')
 				next = strdup(target);
 			else if ((slash = strrchr(path, '/')) == NULL)
@@ -247,7 +258,7 @@ open_at(const char *path, int hops)
 			goto fail;
 		}
 		if (!S_ISREG(sb.st_mode)) {
-			if (open_in_place(a, a->dfd, name) == -1)
+			if (open_in_place(a, a->dfd, name, 0) == -1)
 				goto fail;
 			return a;
 		}

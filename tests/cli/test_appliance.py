@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pcapgen as pg  # noqa: E402
-from command import COLLECTOR, DEMO, ZWCTL  # noqa: E402
+from command import COLLECTOR, ZWCTL  # noqa: E402
 
 
 
@@ -43,6 +43,19 @@ def run(args, **kw):
 
 def make(*args, **kw):
     return run(["make", "--no-print-directory", "-C", ROOT, *args], **kw)
+
+
+def own_demo(d):
+    """The demo configuration and its signatures copied into d, with
+    their modes made as an install makes them: a restore writes the
+    configuration's files back, and must not write the checkout's; the
+    user a daemon becomes reads them, and may not reach the checkout."""
+    for sub in ("conf", "signatures"):
+        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, sub))
+        os.chmod(os.path.join(d, sub), 0o755)
+        for f in os.listdir(os.path.join(d, sub)):
+            os.chmod(os.path.join(d, sub, f), 0o644)
+    return os.path.join(d, "conf", "zonewatch.conf")
 
 
 class Install(unittest.TestCase):
@@ -169,13 +182,7 @@ class PrivilegeDrop(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zw-priv-")
         os.chmod(self.dir, 0o777)
-        # The user the collector becomes reads its configuration and
-        # signatures, as it reads /etc/zonewatch and /usr/share/zonewatch;
-        # the checkout may sit where only root goes.
-        for sub in ("conf", "signatures"):
-            shutil.copytree(os.path.join(ROOT, sub),
-                            os.path.join(self.dir, sub))
-        self.demo = os.path.join(self.dir, "conf", "zonewatch.conf")
+        self.demo = own_demo(self.dir)
         tag = f"{os.getpid() % 100000}"
         self.a, self.b = f"zwpa{tag}", f"zwpb{tag}"
         self.addCleanup(run, ["ip", "netns", "del", self.a])
@@ -285,8 +292,9 @@ class PlantedLinks(unittest.TestCase):
         with open(self.victim, "w") as fp:
             fp.write("root's own\n")
         self.conf = os.path.join(self.dir, "zw.conf")
+        demo = own_demo(self.dir)
         with open(self.conf, "w") as fp:
-            fp.write(f'include "{DEMO}"\nstore "{self.state}/events.db"\n'
+            fp.write(f'include "{demo}"\nstore "{self.state}/events.db"\n'
                      f'report-key "{self.dir}/key.pem"\n'
                      f'report-dir "{self.state}/reports"\n')
         r = run([ZWCTL, "-c", self.conf, "-s", os.path.join(
@@ -359,8 +367,9 @@ class BackupRestore(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="zw-backup-")
         d = self.dir
         self.conf = os.path.join(d, "zw.conf")
+        demo = own_demo(d)
         with open(self.conf, "w") as fp:
-            fp.write(f'include "{DEMO}"\nstore "{d}/events.db"\n'
+            fp.write(f'include "{demo}"\nstore "{d}/events.db"\n'
                      f'rrd-dir "{d}/rrd"\nreport-key "{d}/key.pem"\n')
 
     def tearDown(self):

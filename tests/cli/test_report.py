@@ -15,6 +15,8 @@ Binaries from ZW_COLLECTOR and ZW_ZWCTL.
 """
 import csv
 import io
+import hashlib
+import hmac
 import json
 import math
 import os
@@ -422,7 +424,7 @@ class Chain(unittest.TestCase):
         r = self.verify()
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertRegex(r.stdout, r"audit chain OK: 5 records, 1 to 5, "
-                         r"(SM3|SHA256), head [0-9a-f]{64}")
+                         r"HMAC-(SM3|SHA256), head 5:[0-9a-f]{64}\n")
 
     def test_edited(self):
         self.tamper("UPDATE audit SET actor = 'nobody' WHERE id = 3")
@@ -443,6 +445,85 @@ class Chain(unittest.TestCase):
         r = self.verify()
         self.assertEqual(r.returncode, 1)
         self.assertIn("BROKEN at record 2", r.stdout)
+
+    def head(self):
+        r = run([ZWCTL, "-s", self.store, "audit", "head"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^\d+:[0-9a-f]{64}\n$")
+        return r.stdout.strip()
+
+    def rewrite(self, key):
+        """The attack of a script with write access to the store: drop
+        records 2 and 3, renumber the rest and hash the chain again, as
+        HMAC with key, or plain when key is None."""
+        db = sqlite3.connect(self.store)
+        rows = db.execute("SELECT id, at_us, actor, role, address, action,"
+                          " object, detail, outcome, alg FROM audit"
+                          " ORDER BY id").fetchall()
+        self.assertTrue(rows[0][9].startswith("HMAC-"), rows[0])
+        digest = rows[0][9][5:].lower()
+        kept = [r for r in rows if r[0] not in (2, 3)]
+        db.execute("DELETE FROM audit")
+        prev = "0" * 64
+        for n, r in enumerate(kept, 1):
+            alg = r[9] if key is not None else r[9][5:]
+            f = [str(n), str(r[1]), *r[2:9], alg]
+            data = prev.encode() + b"".join(
+                f"{len(x.encode())}:".encode() + x.encode() + b","
+                for x in f)
+            h = (hmac.new(key, data, digest) if key is not None
+                 else hashlib.new(digest, data)).hexdigest()
+            db.execute("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (n, *r[1:9], alg, prev, h))
+            prev = h
+        db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'",
+                   (len(kept),))
+        db.commit()
+        db.close()
+        return len(kept)
+
+    def test_rewritten_without_the_key(self):
+        n = self.rewrite(None)
+        r = self.verify()
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertRegex(r.stdout, r"BROKEN at record 1: .*key")
+        self.assertNotIn(f"{n} records", r.stdout)
+
+    def test_rewritten_with_the_key_misses_the_anchor(self):
+        """One who reads the key too (the trail's writer taken over)
+        hashes a chain that verify alone accepts; a head seen outside
+        the box before the rewrite is no longer in it."""
+        anchor = self.head()
+        with open(os.path.join(self.dir, "audit.key"), "rb") as fp:
+            key = fp.read()
+        self.assertEqual(len(key), 32)
+        self.assertEqual(os.stat(os.path.join(self.dir, "audit.key"))
+                         .st_mode & 0o777, 0o600)
+        n = self.rewrite(key)
+        r = self.verify()
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn(f"OK: {n} records", r.stdout)
+        r = run([ZWCTL, "-s", self.store, "audit", "verify", "--anchor",
+                 anchor])
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("BROKEN", r.stdout)
+        self.assertIn("anchor", r.stdout)
+
+    def test_anchor_held(self):
+        anchor = self.head()
+        self.assertTrue(anchor.startswith("5:"), anchor)
+        r = run([ZWCTL, "-s", self.store, "violations", "review", "1",
+                 "false-positive", "--by", "sec9", "--comment", "lab"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run([ZWCTL, "-s", self.store, "audit", "verify", "--anchor",
+                 anchor])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("6 records", r.stdout)
+        self.assertIn("holds the anchor", r.stdout)
+        for bad in ("5", "5:zz", "x:" + "0" * 64):
+            r = run([ZWCTL, "-s", self.store, "audit", "verify", "--anchor",
+                     bad])
+            self.assertEqual(r.returncode, 2, (bad, r.stdout, r.stderr))
 
     def test_list_and_export(self):
         out = os.path.join(self.dir, "audit.csv")

@@ -166,6 +166,31 @@ test_fifo_in_place(void **state)
 	assert_int_equal(entries(), 2);
 }
 
+/* --status /dev/stdout through a link: /proc's links name no file. */
+static void
+test_link_to_a_pipe_in_place(void **state)
+{
+	struct stat	 sb;
+	char		 fdlink[64], buf[64];
+	int		 p[2];
+	ssize_t		 n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	snprintf(fdlink, sizeof(fdlink), "/proc/self/fd/%d", p[1]);
+	assert_int_equal(symlink(fdlink, at("out")), 0);
+	assert_int_equal(put(at("out"), "{\"status\":2}\n"), 0);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	assert_int_equal(n, 13);
+	buf[n] = '\0';
+	assert_string_equal(buf, "{\"status\":2}\n");
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(lstat(at("out"), &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	assert_int_equal(entries(), 1);
+}
+
 static void
 test_refused(void **state)
 {
@@ -282,6 +307,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_in_place, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_link_to_a_pipe_in_place,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_planted_links_not_followed,
