@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "log.h"
 #include "parse.h"
+#include "users.h"
 #include "zwctl.h"
 
 #define DAY_US		(86400LL * 1000000)
@@ -228,6 +229,20 @@ sub_export(struct zwctl *ctx, int argc, char **argv)
 	return cmd_list(ctx, argc, argv, 1);
 }
 
+/* The administrators whose rows zonewatch did not write. */
+static int
+forged_user(void *arg, const struct user *u)
+{
+	int	*n = arg;
+
+	if (u->sealed == 0) {
+		printf("account %s (%s) was not written by zonewatch: its row's "
+		    "MAC does not hold\n", u->name, users_role_name(u->role));
+		(*n)++;
+	}
+	return 0;
+}
+
 /*
  * The chain, and with --anchor ID:HASH a head seen outside the box (the
  * syslog receiver's, the MIB's, a signed report's): whether the trail
@@ -240,7 +255,7 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 	struct store		*s;
 	char			 hash[AUDIT_HASH_HEX + 1] = "", *end;
 	long long		 id = 0;
-	int			 rc, k;
+	int			 rc, k, forged = 0;
 
 	for (k = 1; k < argc; k++) {
 		if (strcmp(argv[k], "--anchor") != 0 || k + 1 == argc)
@@ -257,6 +272,8 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_verify_anchor(s, &c, id, id ? hash : NULL);
+	if (rc == 0)
+		rc = users_list(s, forged_user, &forged);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	store_close(s);
@@ -271,7 +288,7 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 	    "\n", (long long)c.records, (long long)c.first_id,
 	    (long long)c.last_id, c.alg[0] ? c.alg : audit_default_alg(),
 	    (long long)c.last_id, c.head, id ? ", holds the anchor" : "");
-	return 0;
+	return forged > 0 ? ZWCTL_FAILED : 0;
 }
 
 /* The head as it is sent out: ID:HASH, to keep away from the box. */

@@ -274,8 +274,10 @@ print_user(void *arg, const struct user *u)
 {
 	char	 when[32];
 
+	/* A row whose MAC does not hold was written outside zonewatch. */
 	printf("%-20s %-11s %-8s %-9s %s\n", u->name, users_role_name(u->role),
-	    u->disabled ? "disabled" : u->failures ? "failing" : "active",
+	    u->sealed == 0 ? "FORGED" : u->disabled ? "disabled" :
+	    u->failures ? "failing" : "active",
 	    u->totp[0] ? "totp" : "-", u->last_login_us ?
 	    zwctl_fmt_time(u->last_login_us, when, sizeof(when), 0) :
 	    "never");

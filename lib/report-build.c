@@ -565,6 +565,7 @@ audit(struct report *r, const struct report_sources *src)
 {
 	struct report_table	*t;
 	struct audit_check	 c;
+	char			 head[AUDIT_HASH_HEX + 24];
 	int			 rv = 0;
 
 	t = report_table(r, "管理操作", "Administrative actions",
@@ -592,15 +593,17 @@ audit(struct report *r, const struct report_sources *src)
 	report_int(t, c.first_id);
 	report_int(t, c.last_id);
 	report_text(t, c.alg[0] ? c.alg : audit_default_alg());
-	report_text(t, c.head);
+	snprintf(head, sizeof(head), "%lld:%s", (long long)c.last_id, c.head);
+	report_text(t, c.records > 0 ? head : "");
 	if (!c.ok)
 		report_note(t, "第 %lld 条: %s / at record %lld: %s",
 		    (long long)c.broken_id, c.reason, (long long)c.broken_id,
 		    c.reason);
 	else
-		report_note(t, "链头可与下一份审计报告比对 / compare the head "
-		    "with the next audit report's: records cut from the end "
-		    "show there");
+		report_note(t, "链头可用 zwctl audit verify --anchor 核对 / "
+		    "the head, kept outside the box, is checked later with "
+		    "zwctl audit verify --anchor: a trail cut or rewritten "
+		    "since does not hold it");
 	return rv;
 }
 
@@ -608,8 +611,14 @@ int
 report_build(struct report *r, const struct report_sources *src, char *err,
     size_t errlen)
 {
+	char	 hash[AUDIT_HASH_HEX + 1];
+	int64_t	 id;
 	int	 rv = 0;
 
+	if (src->store != NULL && audit_head(src->store, &id, hash) == 0 &&
+	    id > 0)
+		snprintf(r->audit_head, sizeof(r->audit_head), "%lld:%s",
+		    (long long)id, hash);
 	switch (r->kind) {
 	case REPORT_NETWORK:
 		network_sites(r, src);

@@ -51,7 +51,8 @@ report_write_csv(const struct report *r, FILE *fp)
 	csv_field(fp, when(r->since_us, a, sizeof(a)), 0);
 	csv_field(fp, when(r->until_us, b, sizeof(b)), 0);
 	csv_field(fp, r->host, 0);
-	csv_field(fp, when(r->made_us, c, sizeof(c)), 1);
+	csv_field(fp, when(r->made_us, c, sizeof(c)), 0);
+	csv_field(fp, r->audit_head, 1);
 	fputs("\r\n", fp);
 	for (i = 0; i < r->ntables; i++) {
 		t = &r->tables[i];
@@ -103,6 +104,8 @@ report_write_json(const struct report *r, FILE *fp)
 	fprintf(fp, ",\"made\":\"%s\",\"appliance\":",
 	    when(r->made_us, a, sizeof(a)));
 	json_text(fp, r->host);
+	fprintf(fp, ",\"audit_head\":");
+	json_text(fp, r->audit_head);
 	fprintf(fp, ",\"tables\":[");
 	for (i = 0; i < r->ntables; i++) {
 		t = &r->tables[i];

@@ -280,6 +280,9 @@ report_write_pdf(const struct report *r, FILE *fp)
 	snprintf(title, sizeof(title), "时段 Range: %s — %s    设备 Appliance: "
 	    "%s", when(r->since_us, a, sizeof(a)), when(r->until_us, b,
 	    sizeof(b)), r->host);
+	p.y += text(&p, MARGIN, 0, title, 1) + 2;
+	snprintf(title, sizeof(title), "审计链头 Audit head: %s",
+	    r->audit_head[0] ? r->audit_head : "-");
 	p.y += text(&p, MARGIN, 0, title, 1) + 8;
 	for (i = 0; i < r->ntables; i++)
 		table(&p, &r->tables[i]);

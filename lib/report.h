@@ -63,6 +63,12 @@ struct report {
 	enum report_kind	 kind;
 	int64_t			 since_us, until_us, made_us;
 	char			 host[64];
+	/*
+	 * The audit trail's head (ID:HASH) when the report was made, in
+	 * every report: kept by the reader, it is an anchor that zwctl audit
+	 * verify --anchor checks the trail against later.
+	 */
+	char			 audit_head[96];
 	struct report_table	*tables;
 	size_t			 ntables;
 	char			 tmpdir[64];	/* charts; removed with it */

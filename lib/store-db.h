@@ -17,5 +17,10 @@ sqlite3	*store_db(struct store *);
 const unsigned char *store_key(struct store *);
 /* The key if one was made, never making it (a reader's, verify's). */
 const unsigned char *store_key_made(struct store *);
+/*
+ * Seals the administrators' rows that carry no MAC (lib/users.c), when
+ * store_key() has just made the key; the number sealed, or -1.
+ */
+int	users_seal_unsealed(struct store *);
 
 #endif

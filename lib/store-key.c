@@ -62,7 +62,7 @@ read_key(int dfd, const char *name, unsigned char key[STORE_KEY_LEN])
 
 int
 storekey_load(const char *store_path, int create,
-    unsigned char key[STORE_KEY_LEN])
+    unsigned char key[STORE_KEY_LEN], int *made)
 {
 	char	 path[4096], name[256], tmp[300];
 	int	 dfd, fd, rv = -1, saved;
@@ -91,12 +91,15 @@ storekey_load(const char *store_path, int create,
 	}
 	close(fd);
 	/* Another writer may have made one meanwhile: theirs is the key. */
-	if (linkat(dfd, tmp, dfd, name, 0) == -1 && errno != EEXIST) {
-		saved = errno;
-		unlinkat(dfd, tmp, 0);
-		errno = saved;
-		goto out;
-	}
+	if (linkat(dfd, tmp, dfd, name, 0) == -1) {
+		if (errno != EEXIST) {
+			saved = errno;
+			unlinkat(dfd, tmp, 0);
+			errno = saved;
+			goto out;
+		}
+	} else if (made != NULL)
+		*made = 1;
 	unlinkat(dfd, tmp, 0);
 	afile_own_like_dir(path);
 	rv = read_key(dfd, name, key);

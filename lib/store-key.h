@@ -11,8 +11,11 @@
 
 /* The key file's path for a store: audit.key in its directory. */
 int	storekey_path(const char *store_path, char *out, size_t len);
-/* Reads the key; with create, makes it when there is none.  0 or -1. */
+/*
+ * Reads the key; with create, makes it when there is none, and sets
+ * *made (if not NULL) when this call made it.  0 or -1.
+ */
 int	storekey_load(const char *store_path, int create,
-	    unsigned char key[STORE_KEY_LEN]);
+	    unsigned char key[STORE_KEY_LEN], int *made);
 
 #endif

@@ -159,6 +159,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
 	"  decided_by TEXT NOT NULL DEFAULT '',"
 	"  decided_us INTEGER NOT NULL DEFAULT 0);",
+	/*
+	 * 6: each administrator's row carries a MAC with the store's key
+	 * (lib/users.c), so that one added or changed with SQL is refused.
+	 */
+	"ALTER TABLE users ADD COLUMN mac TEXT NOT NULL DEFAULT '';",
 };
 
 static int
@@ -359,17 +364,32 @@ store_db(struct store *s)
 const unsigned char *
 store_key(struct store *s)
 {
-	if (s->key_state == 0)
-		s->key_state = storekey_load(s->path, !s->readonly, s->key) ==
-		    0 ? 1 : -1;
+	int	 made = 0;
+
+	if (s->key_state == 0) {
+		s->key_state = storekey_load(s->path, !s->readonly, s->key,
+		    &made) == 0 ? 1 : -1;
+		/*
+		 * The key is new: the administrators there are now are the
+		 * ones zonewatch knows (an upgrade, a first account); any
+		 * added later without it is not sealed.
+		 */
+		if (made)
+			users_seal_unsealed(s);
+	}
 	return s->key_state == 1 ? s->key : NULL;
 }
 
 const unsigned char *
 store_key_made(struct store *s)
 {
-	if (s->key_state == 0 || (s->key_state == -1 && !s->readonly))
-		s->key_state = storekey_load(s->path, 0, s->key) == 0 ? 1 : -1;
+	/* A writer that finds none yet may make it later (store_key()). */
+	if (s->key_state == 0) {
+		if (storekey_load(s->path, 0, s->key, NULL) == 0)
+			s->key_state = 1;
+		else if (s->readonly)
+			s->key_state = -1;
+	}
 	return s->key_state == 1 ? s->key : NULL;
 }
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /* Results: 0, or one of these. */
 #define STORE_ERR		-1	/* see store_errmsg() */

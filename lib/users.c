@@ -2,6 +2,13 @@
  * Administrators in the store (schema 4), their passwords and second
  * factor.  scrypt's cost (N = 2^15, r = 8, p = 1: 32 MB and a few tens
  * of milliseconds) is what RFC 7914 suggests for interactive logins.
+ *
+ * Each row carries a MAC (schema 6): HMAC-SHA256 with the store's key
+ * (lib/store-key.c) over what makes the account, name, role, password
+ * hash and time, must-change, second factor, disabled and generation.
+ * Every change zonewatch makes seals the row again; a row added or
+ * edited with SQL by one who cannot read the key does not hold, and is
+ * refused at login and shown by zwctl user list and audit verify.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,6 +22,7 @@
 
 #include "clock.h"
 #include "store-db.h"
+#include "store-key.h"
 #include "users.h"
 
 #define SCRYPT_N	32768
@@ -23,6 +31,8 @@
 #define SCRYPT_MEM	(64u << 20)
 #define SALT_LEN	16
 #define KEY_LEN		32
+
+static int	sealed(struct store *, const char *, int);
 
 #define USER_ROLE_NAME(id, name, zh, en)	{ name, zh, en },
 static const struct {
@@ -236,11 +246,11 @@ users_add(struct store *s, const char *name, enum user_role role,
 	if (!users_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
 	    users_password_problem(name, pw) != NULL)
 		return STORE_INVALID;
-	if (users_hash(pw, hash, sizeof(hash)) == -1)
+	if (users_hash(pw, hash, sizeof(hash)) == -1 || store_key(s) == NULL)
 		return STORE_ERR;
-	return put_hash(s, "INSERT INTO users (name, hash, password_us,"
-	    " must_change, role, created_us) VALUES (?1, ?2, ?3, ?4, ?5, ?3)",
-	    name, role, hash, must_change);
+	return sealed(s, name, put_hash(s, "INSERT INTO users (name, hash,"
+	    " password_us, must_change, role, created_us) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?3)", name, role, hash, must_change));
 }
 
 static void
@@ -272,8 +282,100 @@ row_user(sqlite3_stmt *st, struct user *u)
 
 #define SELECT_USER	"SELECT id, name, role, hash, password_us,"	\
 	" must_change, failures, locked_until_us, totp, disabled,"	\
-	" created_us, last_login_us, generation, totp_step, totp_pending"	\
-	" FROM users"
+	" created_us, last_login_us, generation, totp_step, totp_pending,"	\
+	" mac FROM users"
+
+/* The row's MAC, in hex; -1 if it could not be made. */
+static int
+row_mac(const unsigned char *key, const struct user *u,
+    char out[USER_MAC_HEX + 1])
+{
+	unsigned char	 h[32];
+	char		 buf[1024];
+	size_t		 n = 0;
+	int		 len;
+
+	len = snprintf(buf, sizeof(buf), "zonewatch-user-1,%zu:%s,%d,%zu:%s,"
+	    "%lld,%d,%zu:%s,%d,%lld", strlen(u->name), u->name, (int)u->role,
+	    strlen(u->hash), u->hash, (long long)u->password_us,
+	    u->must_change != 0, strlen(u->totp), u->totp, u->disabled != 0,
+	    (long long)u->generation);
+	if (len < 0 || (size_t)len >= sizeof(buf) ||
+	    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, STORE_KEY_LEN,
+	    (unsigned char *)buf, (size_t)len, h, sizeof(h), &n) == NULL ||
+	    n != sizeof(h))
+		return -1;
+	for (n = 0; n < sizeof(h); n++)
+		snprintf(out + 2 * n, 3, "%02x", h[n]);
+	return 0;
+}
+
+/* Whether the row read holds its MAC (u->sealed). */
+static void
+row_check(struct store *s, sqlite3_stmt *st, struct user *u)
+{
+	const unsigned char	*key = store_key_made(s), *t;
+	char			 want[USER_MAC_HEX + 1];
+
+	t = sqlite3_column_text(st, 15);
+	if (key == NULL)
+		u->sealed = -1;
+	else
+		u->sealed = t != NULL && row_mac(key, u, want) == 0 &&
+		    strlen((const char *)t) == USER_MAC_HEX &&
+		    CRYPTO_memcmp(t, want, USER_MAC_HEX) == 0;
+}
+
+/* Writes the MAC of name's row as it is now: 0 or STORE_ERR. */
+static int
+seal(struct store *s, const char *name)
+{
+	const unsigned char	*key;
+	struct user		 u;
+	char			 mac[USER_MAC_HEX + 1];
+	int			 rc;
+
+	if ((key = store_key(s)) == NULL)
+		return STORE_ERR;
+	if ((rc = users_get(s, name, &u)) != 0)
+		return rc;
+	if (row_mac(key, &u, mac) == -1)
+		return STORE_ERR;
+	rc = exec_user(s, "UPDATE users SET mac = ?2 WHERE name = ?1", name,
+	    mac, 0, 0);
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+/* A change of what the MAC covers, then the seal. */
+static int
+sealed(struct store *s, const char *name, int rc)
+{
+	return rc != 0 ? rc : seal(s, name);
+}
+
+int
+users_seal_unsealed(struct store *s)
+{
+	sqlite3_stmt	*st;
+	char		 name[USER_NAME_MAX + 1];
+	int		 n = 0;
+
+	for (;;) {
+		if (sqlite3_prepare_v2(store_db(s), "SELECT name FROM users"
+		    " WHERE mac = '' LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+			return -1;
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return n;
+		}
+		snprintf(name, sizeof(name), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (seal(s, name) != 0)
+			return -1;
+		n++;
+	}
+}
 
 int
 users_get(struct store *s, const char *name, struct user *u)
@@ -285,8 +387,10 @@ users_get(struct store *s, const char *name, struct user *u)
 	    -1, &st, NULL) != SQLITE_OK)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_user(st, u);
+		row_check(s, st, u);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOTFOUND :
 	    STORE_ERR;
@@ -304,6 +408,7 @@ users_list(struct store *s, users_fn fn, void *arg)
 		return STORE_ERR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_user(st, &u);
+		row_check(s, st, &u);
 		if (fn(arg, &u) != 0)
 			break;
 	}
@@ -342,12 +447,12 @@ users_set_password(struct store *s, const char *name, const char *pw,
 	/* A new password is a new one: not the one it replaces. */
 	if (users_hash_check(u.hash, pw))
 		return STORE_INVALID;
-	if (users_hash(pw, hash, sizeof(hash)) == -1)
+	if (users_hash(pw, hash, sizeof(hash)) == -1 || store_key(s) == NULL)
 		return STORE_ERR;
-	if ((rc = put_hash(s, "UPDATE users SET hash = ?2, password_us = ?3,"
-	    " must_change = ?4, failures = 0, locked_until_us = 0,"
-	    " generation = generation + 1 WHERE name = ?1", name, 0, hash,
-	    must_change)) != 0)
+	if ((rc = sealed(s, name, put_hash(s, "UPDATE users SET hash = ?2,"
+	    " password_us = ?3, must_change = ?4, failures = 0,"
+	    " locked_until_us = 0, generation = generation + 1 WHERE name ="
+	    " ?1", name, 0, hash, must_change))) != 0)
 		return rc;
 	return exec_name(s, "DELETE FROM login_failures WHERE name = ?1",
 	    name, NULL, 0);
@@ -358,23 +463,31 @@ users_set_role(struct store *s, const char *name, enum user_role role)
 {
 	if ((unsigned)role >= ROLE_NROLES)
 		return STORE_INVALID;
-	return exec_user(s, "UPDATE users SET role = ?2, generation ="
-	    " generation + 1 WHERE name = ?1", name, NULL, role, 0);
+	if (store_key(s) == NULL)
+		return STORE_ERR;
+	return sealed(s, name, exec_user(s, "UPDATE users SET role = ?2,"
+	    " generation = generation + 1 WHERE name = ?1", name, NULL, role,
+	    0));
 }
 
 int
 users_set_disabled(struct store *s, const char *name, int disabled)
 {
-	return exec_user(s, "UPDATE users SET disabled = ?2, generation ="
-	    " generation + ?2 WHERE name = ?1", name, NULL, disabled != 0, 0);
+	if (store_key(s) == NULL)
+		return STORE_ERR;
+	return sealed(s, name, exec_user(s, "UPDATE users SET disabled = ?2,"
+	    " generation = generation + ?2 WHERE name = ?1", name, NULL,
+	    disabled != 0, 0));
 }
 
 int
 users_set_totp(struct store *s, const char *name, const char *secret)
 {
-	return exec_user(s, "UPDATE users SET totp = ?2, totp_pending = '',"
-	    " totp_step = 0, generation = generation + 1 WHERE name = ?1",
-	    name, secret ? secret : "", 0, 0);
+	if (store_key(s) == NULL)
+		return STORE_ERR;
+	return sealed(s, name, exec_user(s, "UPDATE users SET totp = ?2,"
+	    " totp_pending = '', totp_step = 0, generation = generation + 1"
+	    " WHERE name = ?1", name, secret ? secret : "", 0, 0));
 }
 
 int
@@ -407,10 +520,15 @@ take_step(struct store *s, const char *name, const char *secret,
 	    (step = totp_step_of(secret, code, now / 1000000)) < 0 ||
 	    step <= last)
 		return STORE_INVALID;
-	return exec_user(s, confirm ? "UPDATE users SET totp = totp_pending,"
-	    " totp_pending = '', totp_step = ?3 WHERE name = ?1 AND ?2 = 0" :
-	    "UPDATE users SET totp_step = ?3 WHERE name = ?1 AND ?2 = 0 AND"
-	    " totp_step < ?3", name, NULL, 0, step);
+	if (!confirm)
+		return exec_user(s, "UPDATE users SET totp_step = ?3 WHERE"
+		    " name = ?1 AND ?2 = 0 AND totp_step < ?3", name, NULL, 0,
+		    step);
+	if (store_key(s) == NULL)
+		return STORE_ERR;
+	return sealed(s, name, exec_user(s, "UPDATE users SET totp ="
+	    " totp_pending, totp_pending = '', totp_step = ?3 WHERE name = ?1"
+	    " AND ?2 = 0", name, NULL, 0, step));
 }
 
 int
@@ -518,6 +636,8 @@ users_login_finish(struct store *s, const char *name, int password_ok,
 
 	if ((rc = users_get(s, name, u)) != 0)
 		return rc == STORE_NOTFOUND ? LOGIN_BAD : LOGIN_ERROR;
+	if (u->sealed == 0)
+		return LOGIN_FORGED;
 	if (u->disabled)
 		return LOGIN_DISABLED;
 	if (u->locked_until_us > now || locked_here(s, name, address, now))
@@ -564,5 +684,6 @@ users_login(struct store *s, const char *name, const char *pw,
 enum user_login
 users_login_told(enum user_login rc)
 {
-	return rc == LOGIN_LOCKED || rc == LOGIN_DISABLED ? LOGIN_BAD : rc;
+	return rc == LOGIN_LOCKED || rc == LOGIN_DISABLED ||
+	    rc == LOGIN_FORGED ? LOGIN_BAD : rc;
 }

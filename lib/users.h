@@ -23,6 +23,7 @@
 #define USER_LOCK_S		(15 * 60)
 #define USER_EXPIRY_DAYS	90
 #define USER_TOTP_SECRET	TOTP_SECRET_LEN
+#define USER_MAC_HEX		64
 
 #define USER_ROLES(X)							\
 	X(SYSADMIN,	"sysadmin",	"系统管理员",	"System administrator")	\
@@ -53,6 +54,8 @@ struct user {
 	int64_t		 generation;	/* sessions of an older one are over */
 	int64_t		 totp_step;	/* the last step a code was taken for */
 	char		 totp_pending[USER_TOTP_SECRET + 1];	/* to confirm */
+	int		 sealed;	/* 1 its MAC holds, 0 it does not, -1
+					   no key to tell */
 };
 
 /*
@@ -67,6 +70,7 @@ enum user_login {
 	LOGIN_BAD_CODE,		/* wrong, or a code already used */
 	LOGIN_LOCKED,		/* for this address, or for everyone */
 	LOGIN_DISABLED,
+	LOGIN_FORGED,		/* a row zonewatch did not write */
 	LOGIN_EXPIRED,		/* right, but the password must change */
 	LOGIN_ERROR
 };

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "form.h"
+#include "log.h"
 #include "pages.h"
 
 #define COOKIE_FLAGS	"; Path=/; Secure; HttpOnly; SameSite=Strict"
@@ -133,6 +134,9 @@ login_why(enum user_login rc)
 		return "account disabled";
 	case LOGIN_LOCKED:
 		return "account locked";
+	case LOGIN_FORGED:
+		return "account not written by zonewatch (its row's MAC does "
+		    "not hold)";
 	case LOGIN_ERROR:
 		return "the store could not be read";
 	default:
@@ -165,8 +169,11 @@ page_login_finish(struct req *r, const char *name, const char *code,
 		 * an unknown, disabled or locked account and a wrong password.
 		 */
 		r->w->stats.login_failures++;
+		if (rc == LOGIN_FORGED)
+			log_warnx("login: %s: %s", name, login_why(rc));
 		reply_audit(r, "login", name, rc == LOGIN_LOCKED ||
-		    rc == LOGIN_DISABLED ? "denied" : "failed", "%s",
+		    rc == LOGIN_DISABLED || rc == LOGIN_FORGED ? "denied" :
+		    "failed", "%s",
 		    login_why(rc));
 		rc = users_login_told(rc);
 		login_failed(r, 401, rc == LOGIN_BAD_CODE ? "bad_code" :

@@ -109,6 +109,8 @@ session_follow(struct webui *w, struct session *s)
 		return "the account was removed";
 	if (u.disabled)
 		return "the account was disabled";
+	if (u.sealed == 0)
+		return "the account's row was changed outside zonewatch";
 	if (u.generation != s->generation)
 		return "the account's password, role or second factor changed";
 	s->role = u.role;

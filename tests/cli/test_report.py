@@ -307,7 +307,18 @@ report-dir "{d}/reports"
         self.assertEqual(acts["violation-review"], ("2", "0"))
         chain, = t["Audit chain verification"]
         self.assertEqual(chain["Result"], "完整 OK")
-        self.assertIn(chain["Algorithm"], ("SM3", "SHA256"))
+        self.assertIn(chain["Algorithm"], ("HMAC-SM3", "HMAC-SHA256"))
+        # The head, in the table and on the report's first line, is one
+        # that verify --anchor takes, and the trail holds it.
+        self.assertRegex(chain["Head"], r"^\d+:[0-9a-f]{64}$")
+        for kind in ("network", "security", "audit"):
+            with open(self.report(kind, "csv"), encoding="utf-8") as fp:
+                first = next(csv.reader(io.StringIO(fp.readline()[1:])))
+            self.assertRegex(first[-1], r"^\d+:[0-9a-f]{64}$", kind)
+            r = run([ZWCTL, "-s", self.store, "audit", "verify", "--anchor",
+                     first[-1]])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("holds the anchor", r.stdout)
 
     def test_pdf_reads_back_and_renders(self):
         for kind in ("network", "security", "audit"):

@@ -820,6 +820,37 @@ class Trust(unittest.TestCase):
         self.assertEqual(c.login(user), 200)
         return c
 
+    def test_account_added_with_sql_refused(self):
+        """A sysadmin made with sqlite3 and a hash copied from a known
+        account: refused at login, in the trail, and found by verify."""
+        db = sqlite3.connect(os.path.join(self.app.dir, "events.db"))
+        with db:
+            db.execute("INSERT INTO users (name, role, hash, password_us,"
+                       " created_us) SELECT 'sysadm2', 0, hash, password_us,"
+                       " created_us FROM users WHERE name = 'view'")
+        db.close()
+        c = Client(self.app)
+        self.assertEqual(c.login("sysadm2"), 401)
+        s, _, data = self.session("aud").request(
+            "GET", "/api/audit?action=login&outcome=denied")
+        self.assertEqual(s, 200)
+        self.assertTrue(any(r["object"] == "sysadm2" and "not written by"
+                            in r["detail"]
+                            for r in json.loads(data)["rows"]), data)
+        r = run([ZWCTL, "-c", self.app.conf, "user", "list"])
+        self.assertRegex(r.stdout, r"sysadm2 +sysadmin +FORGED")
+        r = run([ZWCTL, "-c", self.app.conf, "audit", "verify"])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("account sysadm2 (sysadmin) was not written by "
+                      "zonewatch", r.stdout)
+        self.assertIn("audit chain OK", r.stdout)
+        db = sqlite3.connect(os.path.join(self.app.dir, "events.db"))
+        with db:
+            db.execute("DELETE FROM users WHERE name = 'sysadm2'")
+        db.close()
+        self.assertEqual(run([ZWCTL, "-c", self.app.conf, "audit",
+                              "verify"]).returncode, 0)
+
     def test_disabled_account_session_ends(self):
         self.zwctl("user", "add", "temp1", "--role", "auditadmin",
                    "--password-stdin", stdin=PASSWORD + "\n")

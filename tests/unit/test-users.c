@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store-db.h"
 #include "users.h"
 
 #define SEC	1000000LL
@@ -238,6 +239,95 @@ test_totp(void **state)
 	store_close(s);
 }
 
+/* The SQL the attack runs, with write access to the database only. */
+static void
+sql(struct store *s, const char *q)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(store_db(s), q, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", q, err);
+}
+
+static void
+test_rows_added_outside_refused(void **state)
+{
+	struct store	*s = open_rw();
+	struct user	 u;
+	int64_t		 now = (int64_t)time(NULL) * SEC;
+
+	(void)state;
+	assert_int_equal(users_add(s, "aud1", ROLE_AUDITADMIN, "Secure-pass1",
+	    0), 0);
+	assert_int_equal(users_get(s, "aud1", &u), 0);
+	assert_int_equal(u.sealed, 1);
+	/* A sysadmin made with a hash copied from a known account. */
+	sql(s, "INSERT INTO users (name, role, hash, password_us, created_us)"
+	    " SELECT 'root2', 0, hash, password_us, created_us FROM users"
+	    " WHERE name = 'aud1'");
+	assert_int_equal(users_get(s, "root2", &u), 0);
+	assert_int_equal(u.sealed, 0);
+	assert_int_equal(users_login(s, "root2", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_FORGED);
+	assert_int_equal(users_login_told(LOGIN_FORGED), LOGIN_BAD);
+	/* Its MAC copied too: the MAC covers the name. */
+	sql(s, "UPDATE users SET mac = (SELECT mac FROM users WHERE name ="
+	    " 'aud1') WHERE name = 'root2'");
+	assert_int_equal(users_login(s, "root2", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_FORGED);
+	/* A role raised, a lock undone: the row no longer holds. */
+	sql(s, "UPDATE users SET role = 0 WHERE name = 'aud1'");
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_FORGED);
+	sql(s, "UPDATE users SET role = 2 WHERE name = 'aud1'");
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_OK);
+	assert_int_equal(users_set_disabled(s, "aud1", 1), 0);
+	sql(s, "UPDATE users SET disabled = 0 WHERE name = 'aud1'");
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_FORGED);
+	/* What zonewatch changes, it seals again. */
+	assert_int_equal(users_set_disabled(s, "aud1", 0), 0);
+	assert_int_equal(users_login(s, "aud1", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_OK);
+	store_close(s);
+}
+
+/* An upgrade: accounts there before the key are sealed when it is made. */
+static void
+test_rows_before_the_key_sealed(void **state)
+{
+	struct store	*s = open_rw();
+	struct user	 u;
+	char		 key[160];
+	int64_t		 now = (int64_t)time(NULL) * SEC;
+
+	(void)state;
+	assert_int_equal(users_add(s, "sec1", ROLE_SECADMIN, "Secure-pass1",
+	    0), 0);
+	store_close(s);
+	/* As a schema 5 store was: no key, rows without a MAC. */
+	snprintf(key, sizeof(key), "%s/audit.key", dir);
+	assert_int_equal(unlink(key), 0);
+	s = open_rw();
+	sql(s, "UPDATE users SET mac = ''");
+	assert_int_equal(users_get(s, "sec1", &u), 0);
+	assert_int_equal(u.sealed, -1);
+	assert_non_null(store_key(s));
+	assert_int_equal(users_get(s, "sec1", &u), 0);
+	assert_int_equal(u.sealed, 1);
+	assert_int_equal(users_login(s, "sec1", "Secure-pass1", NULL, "a",
+	    now, &u), LOGIN_OK);
+	/* Once the key is there, a row without a MAC is not sealed. */
+	sql(s, "UPDATE users SET mac = ''");
+	store_close(s);
+	s = open_rw();
+	assert_non_null(store_key(s));
+	assert_int_equal(users_get(s, "sec1", &u), 0);
+	assert_int_equal(u.sealed, 0);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -251,6 +341,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_generation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_totp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_added_outside_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_before_the_key_sealed,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
