@@ -19,6 +19,7 @@
 
 #define COMMIT_EVERY_S	1
 #define PURGE_EVERY_US	(3600LL * 1000000)
+#define HEAD_EVERY_US	(3600LL * 1000000)
 #define DAY_US		(86400LL * 1000000)
 
 enum event_kind {
@@ -50,6 +51,9 @@ struct violation_store {
 	const char		*service;	/* audited start and stop, or NULL */
 	int64_t			 purge_every_us;
 	int64_t			 next_purge_us;
+	int64_t			 head_sent;	/* the audit head last sent */
+	char			 head_hash[AUDIT_HASH_HEX + 1];
+	int64_t			 next_head_us;
 
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
@@ -287,6 +291,32 @@ commit_batch(struct violation_store *vs, struct event *batch)
 	return 0;
 }
 
+/*
+ * The audit trail's head leaves the box: at start, within a second of
+ * every record (a user or role changed, a review, a login) and hourly
+ * when nothing changed, to every syslog receiver.  A head kept there is
+ * what zwctl audit verify --anchor checks the trail against.
+ */
+static void
+send_head(struct violation_store *vs, int64_t now_us)
+{
+	char	 hash[AUDIT_HASH_HEX + 1];
+	int64_t	 id;
+	size_t	 i;
+
+	if (vs->nsyslog == 0 || audit_head(vs->store, &id, hash) != 0 ||
+	    id == 0)
+		return;
+	if (id == vs->head_sent && strcmp(hash, vs->head_hash) == 0 &&
+	    now_us < vs->next_head_us)
+		return;
+	for (i = 0; i < vs->nsyslog; i++)
+		syslog_out_send_head(vs->syslog[i], id, hash, now_us);
+	vs->head_sent = id;
+	memcpy(vs->head_hash, hash, sizeof(hash));
+	vs->next_head_us = now_us + HEAD_EVERY_US;
+}
+
 static void *
 writer(void *arg)
 {
@@ -317,6 +347,7 @@ writer(void *arg)
 			failed = 0;
 		if (clock_wall_us() >= vs->next_purge_us && !failed)
 			purge(vs, clock_wall_us());
+		send_head(vs, clock_wall_us());
 		for (i = 0; i < vs->nsyslog; i++) {
 			const struct syslog_out_stats *s =
 			    syslog_out_stats(vs->syslog[i]);

@@ -5,7 +5,9 @@
  *
  * with every field of the record as an SD-PARAM of one SD-ELEMENT named
  * under the enterprise number (RFC 5424, 7.2.2; the number is set at
- * build time, ZW_ENTERPRISE).  The text is UTF-8, Chinese first.
+ * build time, ZW_ENTERPRISE).  The text is UTF-8, Chinese first.  The
+ * audit trail's head is one too, MSGID audit-head, with the element
+ * zwAuditHead (seq, hash), at severity notice.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -29,6 +31,8 @@
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define SD_ID		"zwViolation@" XSTR(ZW_ENTERPRISE)
+#define SD_HEAD		"zwAuditHead@" XSTR(ZW_ENTERPRISE)
+#define SEV_NOTICE	5
 
 #define RECONNECT_US	(10 * 1000000LL)
 #define SEND_TIMEOUT_S	2
@@ -116,24 +120,55 @@ token(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* RFC 5424, 6: PRI VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID */
+static void
+header(struct buf *b, int pri, int64_t at_us, const char *hostname,
+    int procid, const char *msgid)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(at_us / 1000000);
+
+	gmtime_r(&t, &tm);
+	put(b, "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%06lldZ %s zonewatch "
+	    "%d %s ", pri, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(at_us % 1000000),
+	    token(hostname), procid, msgid);
+}
+
+size_t
+syslog_out_format_head(char *out, size_t len, int facility,
+    const char *hostname, int procid, int64_t at_us, int64_t seq,
+    const char *hash)
+{
+	struct buf	 b = { out, len, 0 };
+
+	if (len == 0)
+		return 0;
+	out[0] = '\0';
+	header(&b, facility * 8 + SEV_NOTICE, at_us, hostname, procid,
+	    "audit-head");
+	put(&b, "[" SD_HEAD);
+	param_int(&b, "seq", seq);
+	param(&b, "hash", hash);
+	put(&b, "] \xef\xbb\xbf审计链头 audit head %lld:%s", (long long)seq,
+	    hash);
+	return b.n;
+}
+
 size_t
 syslog_out_format(char *out, size_t len, int facility, const char *hostname,
     int procid, const struct store_violation *v)
 {
 	struct buf	 b = { out, len, 0 };
-	struct tm	 tm;
-	time_t		 t = (time_t)(v->first_us / 1000000);
 	int		 sev = (unsigned)v->severity < SEV_NLEVELS ?
 			    sev_codes[v->severity] : 6;
 
 	if (len == 0)
 		return 0;
 	out[0] = '\0';
-	gmtime_r(&t, &tm);
-	put(&b, "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%06lldZ %s zonewatch "
-	    "%d violation [" SD_ID, facility * 8 + sev, tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    (long long)(v->first_us % 1000000), token(hostname), procid);
+	header(&b, facility * 8 + sev, v->first_us, hostname, procid,
+	    "violation");
+	put(&b, "[" SD_ID);
 	param_int(&b, "id", v->id);
 	param_int(&b, "rule", v->rule);
 	param(&b, "severity", conf_severity_name((enum severity)v->severity));
@@ -219,17 +254,15 @@ connect_to(struct syslog_out *o)
 	return fd;
 }
 
-int
-syslog_out_send(struct syslog_out *o, const struct store_violation *v,
-    int64_t now_us)
+/* One message, framed for its transport; counted. */
+static int
+transmit(struct syslog_out *o, const char *body, size_t n, int64_t now_us)
 {
-	char	 body[SYSLOG_MSG_MAX], msg[SYSLOG_MSG_MAX + 16];
-	size_t	 n, off = 0;
+	char	 msg[SYSLOG_MSG_MAX + 16];
+	size_t	 off = 0;
 	ssize_t	 w;
 	int	 h = 0;
 
-	if (v->severity > (int)o->conf.min_severity)
-		return 0;
 	if (o->fd == -1) {
 		if (now_us < o->retry_us || (o->fd = connect_to(o)) == -1) {
 			if (now_us >= o->retry_us)
@@ -239,8 +272,6 @@ syslog_out_send(struct syslog_out *o, const struct store_violation *v,
 			return -1;
 		}
 	}
-	n = syslog_out_format(body, sizeof(body), o->conf.facility,
-	    o->hostname, (int)getpid(), v);
 	/* RFC 6587, 3.4.1: MSG-LEN SP SYSLOG-MSG */
 	if (o->conf.transport == SYSLOG_TCP)
 		h = snprintf(msg, 16, "%zu ", n);
@@ -265,6 +296,32 @@ syslog_out_send(struct syslog_out *o, const struct store_violation *v,
 	log_info_ended(&o->failing, "syslog %s: sending again", o->conf.name);
 	o->stats.sent++;
 	return 0;
+}
+
+int
+syslog_out_send(struct syslog_out *o, const struct store_violation *v,
+    int64_t now_us)
+{
+	char	 body[SYSLOG_MSG_MAX];
+	size_t	 n;
+
+	if (v->severity > (int)o->conf.min_severity)
+		return 0;
+	n = syslog_out_format(body, sizeof(body), o->conf.facility,
+	    o->hostname, (int)getpid(), v);
+	return transmit(o, body, n, now_us);
+}
+
+int
+syslog_out_send_head(struct syslog_out *o, int64_t seq, const char *hash,
+    int64_t now_us)
+{
+	char	 body[SYSLOG_MSG_MAX];
+	size_t	 n;
+
+	n = syslog_out_format_head(body, sizeof(body), o->conf.facility,
+	    o->hostname, (int)getpid(), now_us, seq, hash);
+	return transmit(o, body, n, now_us);
 }
 
 const struct syslog_out_stats *

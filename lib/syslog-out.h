@@ -28,11 +28,21 @@ void		 syslog_out_free(struct syslog_out *);
 /* Sends if the violation is at or above the receiver's severity. */
 int		 syslog_out_send(struct syslog_out *,
 		    const struct store_violation *, int64_t now_us);
+/*
+ * The audit trail's head (sequence and hash), sent whatever the
+ * receiver's severity: kept by the receiver, it is an anchor for zwctl
+ * audit verify --anchor.
+ */
+int		 syslog_out_send_head(struct syslog_out *, int64_t seq,
+		    const char *hash, int64_t now_us);
 const struct syslog_out_stats *syslog_out_stats(const struct syslog_out *);
 
 /* The message itself, without framing; returns its length. */
 size_t		 syslog_out_format(char *buf, size_t len, int facility,
 		    const char *hostname, int procid,
 		    const struct store_violation *);
+size_t		 syslog_out_format_head(char *buf, size_t len, int facility,
+		    const char *hostname, int procid, int64_t at_us,
+		    int64_t seq, const char *hash);
 
 #endif

@@ -7,6 +7,7 @@ store surviving kill -9 and a full disk.  Run by tests/run.sh (suite
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -425,6 +426,31 @@ class Syslog(StoreCase):
 
     def test_severity_threshold(self):
         self.assertEqual(self.send("udp", "critical"), [])
+
+    def test_audit_head(self):
+        """The trail's head goes to the receivers whatever their
+        severity, and is an anchor that verify takes."""
+        for vid in (1, 2):
+            self.collect([self.capture(lambda w: pg.tcp_session(
+                w, 1000.0, EXTRANET, 50000, INTERNET, 3128, *CONNECT))])
+            self.zwctl("violations", "review", str(vid), "acknowledged",
+                       "--by", "sec1")
+        head = self.zwctl("audit", "head").stdout.strip()
+        seq, h = head.split(":")
+        msgs = self.send("udp", "critical")
+        self.assertEqual(len(msgs), 1, msgs)
+        m = msgs[0]
+        # local4 (20) * 8 + notice (5)
+        self.assertTrue(m.startswith(b"<165>1 "), m[:20])
+        self.assertEqual(m.split(b" ")[5], b"audit-head")
+        self.assertIn(f'[zwAuditHead@32473 seq="{seq}" hash="{h}"]'
+                      .encode(), m)
+        got = re.search(rb'seq="(\d+)" hash="([0-9a-f]{64})"', m)
+        anchor = f"{got.group(1).decode()}:{got.group(2).decode()}"
+        self.zwctl("violations", "review", "1", "false-positive", "--by",
+                   "sec1", "--comment", "lab")
+        out = self.zwctl("audit", "verify", "--anchor", anchor).stdout
+        self.assertIn("holds the anchor", out)
 
 
 class Detectors(StoreCase):
