@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "agent-state.h"
+#include "audit.h"
 #include "log.h"
 #include "rrd-query.h"
 
@@ -300,7 +301,8 @@ agent_state_read_store(struct agent_state *st, struct store *s,
 		return -1;
 	}
 	if (store_violation_counts(s, st->counts, SEV_NLEVELS,
-	    &st->newest_id) != 0 || store_oldest(s, &oldest) != 0) {
+	    &st->newest_id) != 0 || store_oldest(s, &oldest) != 0 ||
+	    audit_head(s, &st->audit_seq, st->audit_hash) != 0) {
 		snprintf(msg, sizeof(msg), "store %s: %s", path,
 		    store_errmsg(s));
 		report(st, 2, msg);

@@ -70,6 +70,8 @@ struct agent_state {
 	int64_t			 newest_id;
 	uint64_t		 store_free, store_used_pct;
 	uint64_t		 oldest_age;	/* seconds */
+	int64_t			 audit_seq;	/* the audit trail's head */
+	char			 audit_hash[65];
 };
 
 struct agent_state *agent_state_new(const struct conf *);

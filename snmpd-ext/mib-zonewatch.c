@@ -25,6 +25,7 @@ struct figures {
 	uint64_t	 poll_ms, poll_age;
 	uint64_t	 store_free, store_used_pct, oldest_age;
 	uint64_t	 ipfix_records, ipfix_dropped;
+	uint64_t	 audit_seq;
 };
 
 #define F(x)	offsetof(struct figures, x)
@@ -56,6 +57,7 @@ static const struct scalar {
 	{ 7, 3, ASN_GAUGE,	F(oldest_age) },
 	{ 9, 1, ASN_COUNTER64,	F(ipfix_records) },
 	{ 9, 2, ASN_COUNTER64,	F(ipfix_dropped) },
+	{ MIB_AUDIT_GROUP, MIB_AUDIT_SEQ, ASN_UNSIGNED, F(audit_seq) },
 };
 
 static void
@@ -79,6 +81,7 @@ derive(const struct agent_state *st, struct figures *f)
 		f->violations = st->violations;
 		f->newest_id = st->newest_id > 0 ? (uint64_t)st->newest_id : 0;
 		f->oldest_age = st->oldest_age;
+		f->audit_seq = st->audit_seq > 0 ? (uint64_t)st->audit_seq : 0;
 	}
 	f->store_free = st->store_free;
 	f->store_used_pct = st->store_used_pct;
@@ -228,6 +231,10 @@ mib_zonewatch_update(const struct agent_state *st)
 		    scalars[i].type, *(const uint64_t *)(const void *)
 		    ((const char *)&f + scalars[i].figure), NULL);
 	}
+	prefix[ZW_OID_ROOT_LEN + 1] = MIB_AUDIT_GROUP;
+	prefix[ZW_OID_ROOT_LEN + 2] = MIB_AUDIT_HASH;
+	rv |= mib_view_add(v, prefix, ZW_OID_ROOT_LEN + 3, zero, 1,
+	    ASN_OCTET_STR, 0, st->have_store ? st->audit_hash : "");
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		rv |= tables[i](v, st);
 	if (rv != 0) {

@@ -18,8 +18,16 @@ enum mib_notification {
 	MIB_LINK_DOWN,
 	MIB_LINK_UP,
 	MIB_CAPTURE_LOSS,
-	MIB_STORE_NEARLY_FULL
+	MIB_STORE_NEARLY_FULL,
+	MIB_AUDIT_HEAD_CHANGED
 };
+
+/* zwAudit.N: the audit trail's head, also the notification's objects. */
+enum mib_audit_object {
+	MIB_AUDIT_SEQ = 1,
+	MIB_AUDIT_HASH
+};
+#define MIB_AUDIT_GROUP		10
 
 enum mib_notify_object {
 	MIB_N_VIOLATION_ID = 1,

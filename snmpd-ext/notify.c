@@ -27,6 +27,8 @@ struct notify {
 	int64_t			 last_event;
 	uint64_t		 last_drops, last_time;
 	int			 loss_raised, store_raised;
+	int64_t			 audit_seq;	/* the head last told */
+	char			 audit_hash[65];
 	unsigned long		 sent;
 };
 
@@ -179,6 +181,38 @@ threshold(struct notify *n, enum mib_notification which, int *raised,
 	    (unsigned long long)value, (unsigned long long)limit);
 }
 
+/*
+ * A new audit head: the trail's sequence and hash, for the management
+ * station to keep as an anchor of zwctl audit verify --anchor.  The head
+ * at start is noted, as records are.
+ */
+static void
+audit_head(struct notify *n, const struct agent_state *st, int first)
+{
+	netsnmp_variable_list	*vars;
+	oid			 seq[] = { ZW_OID_ROOT, 1, MIB_AUDIT_GROUP,
+				    MIB_AUDIT_SEQ, 0 };
+	oid			 hash[] = { ZW_OID_ROOT, 1, MIB_AUDIT_GROUP,
+				    MIB_AUDIT_HASH, 0 };
+	long			 l = (long)st->audit_seq;
+
+	if (st->audit_seq == n->audit_seq &&
+	    strcmp(st->audit_hash, n->audit_hash) == 0)
+		return;
+	n->audit_seq = st->audit_seq;
+	snprintf(n->audit_hash, sizeof(n->audit_hash), "%s", st->audit_hash);
+	if (first || st->audit_seq <= 0)
+		return;
+	vars = begin(MIB_AUDIT_HEAD_CHANGED);
+	snmp_varlist_add_variable(&vars, seq, sizeof(seq) / sizeof(seq[0]),
+	    ASN_UNSIGNED, &l, sizeof(l));
+	snmp_varlist_add_variable(&vars, hash, sizeof(hash) / sizeof(hash[0]),
+	    ASN_OCTET_STR, st->audit_hash, strlen(st->audit_hash));
+	notify_send(n, vars);
+	log_info("notified audit head %lld:%s", (long long)st->audit_seq,
+	    st->audit_hash);
+}
+
 void
 notify_check(struct notify *n, const struct agent_state *st,
     struct store *s)
@@ -188,6 +222,7 @@ notify_check(struct notify *n, const struct agent_state *st,
 
 	if (s != NULL && st->have_store) {
 		newest = st->newest_id;
+		audit_head(n, st, !n->store_known);
 		if (!n->store_known) {
 			n->last_violation = newest;
 			store_events(s, 0, NULL, NULL, NULL, 1, note_event, n);

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pcapgen as pg  # noqa: E402
-from command import AGENTX, COLLECTOR, DEMO  # noqa: E402
+from command import AGENTX, COLLECTOR, DEMO, ZWCTL  # noqa: E402
 
 SNMPD = shutil.which("snmpd") or "/usr/sbin/snmpd"
 TRAPD = shutil.which("snmptrapd") or "/usr/sbin/snmptrapd"
@@ -368,6 +368,23 @@ class AgentX(unittest.TestCase):
         self.assertIn(f"{ZW}.1.8.9.0 = STRING: \"sw-nancheng\"", traps[1])
         self.assertIn(f"{ZW}.1.8.10.0 = STRING: \"GigabitEthernet0/0/1\"",
                       traps[1])
+
+        # An officer's review: the audit trail's new head, notified and
+        # served, is the one zwctl gives and verify takes as an anchor.
+        r = subprocess.run([ZWCTL, "-s", self.store, "violations", "review",
+                            str(new_id), "acknowledged", "--by", "sec1"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        head = subprocess.run([ZWCTL, "-s", self.store, "audit", "head"],
+                              capture_output=True, text=True).stdout.strip()
+        seq, hsh = head.split(":")
+        traps = self.wait_traps(3)
+        self.assertEqual(len(traps), 3, traps)
+        self.assertIn(ZW + ".0.6\t", traps[2] + "\t")
+        self.assertIn(f"{ZW}.1.10.1.0 = Gauge32: {seq}", traps[2])
+        self.assertIn(f"{ZW}.1.10.2.0 = STRING: \"{hsh}\"", traps[2])
+        self.assertEqual(self.get(ZW + ".1.10.1.0"), int(seq))
+        self.assertEqual(self.get(ZW + ".1.10.2.0"), hsh.encode())
 
         # snmpd restarts: the subagent finds it again by itself.
         self.snmpd.stop()
