@@ -17,6 +17,7 @@ import http.client
 import json
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -113,6 +114,45 @@ def wrk(url, cookie):
             int(bad.group(1)) if bad else 0)
 
 
+def failing_logins(port, source, stop):
+    """Wrong passwords from one loopback address until stop is set."""
+    ctx = ssl._create_unverified_context()
+    while not stop.is_set():
+        try:
+            c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx,
+                                            timeout=30,
+                                            source_address=(source, 0))
+            c.request("POST", "/api/login", body="user=loadtest&password="
+                      "Wrong-pass-2026", headers={
+                          "X-Zonewatch-Login": "1", "Content-Type":
+                          "application/x-www-form-urlencoded"})
+            c.getresponse().read()
+            c.close()
+        except OSError:
+            time.sleep(0.05)
+
+
+def health_under_logins(port, cookie, addresses=60):
+    """/health's latency alone, then while `addresses` loopback addresses
+    fail logins at once (each costs an scrypt in the login pool)."""
+    url = f"https://127.0.0.1:{port}/health"
+    _, _, alone, _ = wrk(url, cookie)
+    stop = threading.Event()
+    threads = [threading.Thread(target=failing_logins, daemon=True,
+                                args=(port, f"127.0.1.{i + 1}", stop))
+               for i in range(addresses)]
+    for t in threads:
+        t.start()
+    time.sleep(1)
+    _, _, burst, bad = wrk(url, cookie)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    print(f"  /health p99 {alone:.1f} ms alone, {burst:.1f} ms while "
+          f"{addresses} addresses fail logins ({burst / alone:.1f}x; "
+          f"{bad} errors); goal under 50 ms")
+
+
 def main():
     for tool in (WEBUI, ZWCTL):
         if not os.access(tool, os.X_OK):
@@ -166,6 +206,7 @@ def main():
             print(f"  {name:28} {rps:11,.0f} {p50:8.1f} {p99:8.1f} "
                   f"{bad:7d}")
         print(f"  worst p99 {worst:.1f} ms; target under 100 ms")
+        health_under_logins(port, cookie.group(1))
     finally:
         proc.terminate()
         proc.wait(30)
