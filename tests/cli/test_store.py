@@ -830,7 +830,8 @@ class ZwctlMistakes(StoreCase):
             (["user", "passwd"], "user passwd: give one user name"),
             (["audit", "list", "extra"],
              "audit list: unexpected argument extra"),
-            (["audit", "verify", "extra"], "audit verify: takes no arguments"),
+            (["audit", "verify", "extra"],
+             "audit verify extra: takes only --anchor ID:HASH"),
         ]
         for args, want in cases:
             with self.subTest(args=args):
