@@ -20,6 +20,10 @@ $(O)/libcollector.a: $(COLLECTOR_OBJS) $(LIB_OBJS)
 $(O)/zw-collector: $(COLLECTOR_MAIN) $(O)/libcollector.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# make BUILD=check builds the sanitizers' programs in build/check/.
+ifneq ($(BUILD),fuzz)
+all: $(O)/zw-collector
+endif
 ifeq ($(BUILD),release)
 collector/zw-collector: $(O)/zw-collector
 	$(Q)cp $< $@

@@ -7,6 +7,9 @@ ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
 $(O)/zwctl: $(ZWCTL_OBJS) $(O)/libreport.a $(O)/libcollector.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(REPORT_LIBS)
 
+ifneq ($(BUILD),fuzz)
+all: $(O)/zwctl
+endif
 ifeq ($(BUILD),release)
 ctl/zwctl: $(O)/zwctl
 	$(Q)cp $< $@

@@ -12,6 +12,9 @@ $(O)/zw-poller: $(POLLER_MAIN) $(O)/libpoller.a $(O)/libcollector.a
 
 $(O)/poller/%.o: ALL_CFLAGS += -Ipoller
 
+ifneq ($(BUILD),fuzz)
+all: $(O)/zw-poller
+endif
 ifeq ($(BUILD),release)
 poller/zw-poller: $(O)/zw-poller
 	$(Q)cp $< $@

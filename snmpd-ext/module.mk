@@ -9,6 +9,9 @@ $(O)/zw-agentx: $(AGENTX_OBJS) $(O)/libstate.a $(O)/libcollector.a
 
 $(O)/snmpd-ext/%.o: ALL_CFLAGS += -Isnmpd-ext
 
+ifneq ($(BUILD),fuzz)
+all: $(O)/zw-agentx
+endif
 ifeq ($(BUILD),release)
 snmpd-ext/zw-agentx: $(O)/zw-agentx
 	$(Q)cp $< $@

@@ -26,6 +26,9 @@ $(O)/zw-webui: $(WEBUI_OBJS) $(O)/libreport.a $(O)/libstate.a \
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) \
 	    $(REPORT_LIBS) $(WEBUI_LIBS)
 
+ifneq ($(BUILD),fuzz)
+all: $(O)/zw-webui
+endif
 ifeq ($(BUILD),release)
 webui/zw-webui: $(O)/zw-webui
 	$(Q)cp $< $@
