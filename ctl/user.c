@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "log.h"
+#include "user-changes.h"
 #include "users.h"
 #include "zwctl.h"
 
@@ -299,10 +300,43 @@ sub_list(struct zwctl *ctx, int argc, char **argv)
 	return rc == 0 ? 0 : ZWCTL_FAILED;
 }
 
+static int
+print_change(void *arg, const struct user_change *c)
+{
+	static const char *const states[] = { "pending", "confirmed",
+		"refused" };
+	char	 when[32];
+
+	(void)arg;
+	printf("%6lld %-9s %-20s %-11s by %-20s %s %s%s%s\n",
+	    (long long)c->id, c->action, c->target, users_role_name(c->role),
+	    c->requested_by, zwctl_fmt_time(c->requested_us, when,
+	    sizeof(when), 0), (unsigned)c->state < 3 ? states[c->state] : "?",
+	    c->decided_by[0] ? " by " : "", c->decided_by);
+	return 0;
+}
+
+/* The changes of another administrator role's accounts, and who decided. */
+static int
+sub_changes(struct zwctl *ctx, int argc, char **argv)
+{
+	struct store	*s;
+	int		 rc;
+
+	if (argc != 1)
+		return zwctl_bad("user", argv[0], "takes no arguments");
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+		return ZWCTL_FAILED;
+	rc = userchg_list(s, 0, 100, print_change, NULL);
+	store_close(s);
+	return rc == 0 ? 0 : ZWCTL_FAILED;
+}
+
 static const struct zwctl_command subcommands[] = {
 	{ "add",	sub_add,	"NAME --role ROLE [--password-stdin] "
 					"[--must-change]" },
 	{ "list",	sub_list,	"" },
+	{ "changes",	sub_changes,	"" },
 	{ "passwd",	sub_passwd,	"NAME [--password-stdin] "
 					"[--must-change]" },
 	{ "role",	sub_role,	"NAME --role ROLE" },

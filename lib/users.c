@@ -246,7 +246,19 @@ users_add(struct store *s, const char *name, enum user_role role,
 	if (!users_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
 	    users_password_problem(name, pw) != NULL)
 		return STORE_INVALID;
-	if (users_hash(pw, hash, sizeof(hash)) == -1 || store_key(s) == NULL)
+	if (users_hash(pw, hash, sizeof(hash)) == -1)
+		return STORE_ERR;
+	return users_add_hash(s, name, role, hash, must_change);
+}
+
+int
+users_add_hash(struct store *s, const char *name, enum user_role role,
+    const char *hash, int must_change)
+{
+	if (!users_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
+	    strncmp(hash, "scrypt$", 7) != 0)
+		return STORE_INVALID;
+	if (store_key(s) == NULL)
 		return STORE_ERR;
 	return sealed(s, name, put_hash(s, "INSERT INTO users (name, hash,"
 	    " password_us, must_change, role, created_us) VALUES (?1, ?2, ?3,"
@@ -447,7 +459,20 @@ users_set_password(struct store *s, const char *name, const char *pw,
 	/* A new password is a new one: not the one it replaces. */
 	if (users_hash_check(u.hash, pw))
 		return STORE_INVALID;
-	if (users_hash(pw, hash, sizeof(hash)) == -1 || store_key(s) == NULL)
+	if (users_hash(pw, hash, sizeof(hash)) == -1)
+		return STORE_ERR;
+	return users_set_hash(s, name, hash, must_change);
+}
+
+int
+users_set_hash(struct store *s, const char *name, const char *hash,
+    int must_change)
+{
+	int	 rc;
+
+	if (strncmp(hash, "scrypt$", 7) != 0)
+		return STORE_INVALID;
+	if (store_key(s) == NULL)
 		return STORE_ERR;
 	if ((rc = sealed(s, name, put_hash(s, "UPDATE users SET hash = ?2,"
 	    " password_us = ?3, must_change = ?4, failures = 0,"

@@ -88,6 +88,11 @@ int		 users_hash_check(const char *hash, const char *password);
 
 int		 users_add(struct store *, const char *name, enum user_role,
 		    const char *password, int must_change);
+/* The same with a hash made earlier (a change confirmed later). */
+int		 users_add_hash(struct store *, const char *name,
+		    enum user_role, const char *hash, int must_change);
+int		 users_set_hash(struct store *, const char *name,
+		    const char *hash, int must_change);
 int		 users_get(struct store *, const char *name, struct user *);
 typedef int	(*users_fn)(void *, const struct user *);
 int		 users_list(struct store *, users_fn, void *);

@@ -143,6 +143,7 @@ static const struct word {
 	{ "unknown",		"未知",		"unknown" },
 	{ "unlock",		"解锁",		"Unlock" },
 	{ "user",		"用户",		"User" },
+	{ "user_changes",	"用户变更复核",	"User changes" },
 	{ "users",		"用户",		"Users" },
 	{ "utilisation",	"利用率",	"Utilisation" },
 	{ "version",		"版本",		"Version" },

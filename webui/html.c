@@ -105,6 +105,8 @@ static const struct nav {
 	{ "/audit",	"audit",	ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/reports",	"reports",	ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/users",	"users",	ROLE_BIT(ROLE_SYSADMIN) },
+	{ "/user-changes", "user_changes", ROLE_BIT(ROLE_SYSADMIN) |
+	    ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/settings",	"settings",	ROLE_BIT(ROLE_SYSADMIN) },
 	{ "/account",	"account",	ROLES_ALL },
 };

@@ -22,6 +22,7 @@
 #include "parse.h"
 #include "report.h"
 #include "sign.h"
+#include "user-changes.h"
 
 #define REPORT_FILE_MAX	(64u << 20)
 
@@ -601,6 +602,10 @@ page_user_add(struct req *r)
 		reply_error(r, 400, "bad_request");
 		return;
 	}
+	if (userchg_needs_second(r->session->role, (enum user_role)k)) {
+		page_user_wait(r, "add", name, (enum user_role)k, pw);
+		return;
+	}
 	user_done(r, "user-add", name, users_add(r->w->store, name,
 	    (enum user_role)k, pw, 1), role);
 }
@@ -608,8 +613,9 @@ page_user_add(struct req *r)
 void
 page_user_change(struct req *r)
 {
+	struct user	 u;
 	const char	*op = form_get(&r->body, "op"), *v;
-	int		 k, rc;
+	int		 k, rc, waits;
 
 	if (op == NULL || !users_name_valid(r->rest)) {
 		reply_error(r, 400, "bad_request");
@@ -619,6 +625,30 @@ page_user_change(struct req *r)
 	if (strcmp(r->rest, r->session->user) == 0 &&
 	    strcmp(op, "unlock") != 0) {
 		reply_error(r, 403, "forbidden");
+		return;
+	}
+	/*
+	 * Re-enabling, granting or resetting an account of another
+	 * administrator role, or giving one such a role, waits for a
+	 * second administrator (lib/user-changes.h).
+	 */
+	if ((rc = users_get(r->w->store, r->rest, &u)) != 0) {
+		reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, rc ==
+		    STORE_NOTFOUND ? "not_found" : "failed");
+		return;
+	}
+	v = form_get(&r->body, strcmp(op, "role") == 0 ? "role" : "password");
+	k = strcmp(op, "role") == 0 && v != NULL ? users_role_parse(v) : -1;
+	waits = 0;
+	if (strcmp(op, "enable") == 0 || (strcmp(op, "password") == 0 &&
+	    v != NULL))
+		waits = userchg_needs_second(r->session->role, u.role);
+	else if (k >= 0)
+		waits = userchg_needs_second(r->session->role, u.role) ||
+		    userchg_needs_second(r->session->role, (enum user_role)k);
+	if (waits) {
+		page_user_wait(r, op, r->rest, k >= 0 ? (enum user_role)k :
+		    u.role, strcmp(op, "password") == 0 ? v : NULL);
 		return;
 	}
 	if (strcmp(op, "disable") == 0 || strcmp(op, "enable") == 0)

@@ -55,6 +55,10 @@ const struct page pages_table[] = {
 	    page_users_view, NULL },
 	{ POST,	"/users",		SYS,	NULL, NULL, page_user_add },
 	{ POST,	"/users/",		SYS,	NULL, NULL, page_user_change },
+	{ GET,	"/user-changes",	SYS | SEC | AUD, page_user_changes_model,
+	    page_user_changes_view, NULL },
+	{ POST,	"/user-changes/",	SYS | SEC | AUD, NULL, NULL,
+	    page_user_decide },
 	{ GET,	"/settings",		SYS,	page_settings_model,
 	    page_settings_view, NULL },
 	{ 0,	NULL,			0,	NULL, NULL, NULL }

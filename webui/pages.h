@@ -62,4 +62,11 @@ void	page_user_change(struct req *);
 json_t	*page_settings_model(struct req *, int *);
 void	page_settings_view(struct req *, json_t *);
 
+/* page-user-changes.c */
+void	page_user_wait(struct req *, const char *action, const char *name,
+	    enum user_role, const char *password);
+json_t	*page_user_changes_model(struct req *, int *);
+void	page_user_changes_view(struct req *, json_t *);
+void	page_user_decide(struct req *);
+
 #endif

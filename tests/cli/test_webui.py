@@ -254,6 +254,8 @@ TABLE = [
     ("POST", "/users", SYS, {"name": "extra", "role": "viewer",
                              "password": "Another-pass1"}),
     ("POST", "/users/view", SYS, {"op": "unlock"}),
+    ("GET", "/user-changes", SYS | SEC | AUD, None),
+    ("POST", "/user-changes/999", SYS | SEC | AUD, {"op": "refuse"}),
     ("GET", "/settings", SYS, None),
     ("GET", "/account", ALL, None),
     ("POST", "/account/password", ALL, {"current": "wrong", "new": "x"}),
@@ -819,6 +821,79 @@ class Trust(unittest.TestCase):
         c = Client(self.app, source)
         self.assertEqual(c.login(user), 200)
         return c
+
+    def test_sysadmin_cannot_act_as_the_others(self):
+        """三员分立: the system administrator's changes of a security or
+        audit administrator wait for an administrator of a third role,
+        who is neither the one who asked nor the one it is about."""
+        admin = self.session("admin")
+
+        def post(c, path, body):
+            s, _, data = c.request("POST", path, dict(body, csrf=c.csrf))
+            return s, json.loads(data) if data.startswith(b"{") else data
+        s, j = post(admin, "/api/users", {"name": "sec2", "role": "secadmin",
+                                          "password": "Second-pass-2026"})
+        self.assertEqual((s, j["result"]), (202, "pending"), j)
+        add = j["change"]
+        # Not yet there, and not for its asker to confirm.
+        self.assertEqual(Client(self.app).login("sec2", "Second-pass-2026"),
+                         401)
+        self.assertEqual(post(admin, f"/api/user-changes/{add}",
+                              {"op": "confirm"})[0], 403)
+        # A reset and a grant wait too; nothing changed meanwhile.
+        s, j = post(admin, "/api/users/sec", {"op": "password",
+                                              "password": "Reset-pass-2026"})
+        self.assertEqual((s, j["result"]), (202, "pending"), j)
+        reset = j["change"]
+        s, j = post(admin, "/api/users/view", {"op": "role",
+                                               "role": "auditadmin"})
+        self.assertEqual((s, j["result"]), (202, "pending"), j)
+        grant = j["change"]
+        self.assertEqual(Client(self.app).login("sec"), 200)
+        s, _, _ = self.session("view").request("GET", "/api/audit")
+        self.assertEqual(s, 403)
+        # The account a change is about does not decide it.
+        sec = self.session("sec")
+        self.assertEqual(post(sec, f"/api/user-changes/{reset}",
+                              {"op": "confirm"})[0], 403)
+        # The audit administrator confirms the new account and refuses
+        # the grant; the security administrator refuses its reset.
+        aud = self.session("aud")
+        self.assertEqual(post(aud, f"/api/user-changes/{add}",
+                              {"op": "confirm"})[0], 200)
+        self.assertEqual(post(aud, f"/api/user-changes/{grant}",
+                              {"op": "refuse"})[0], 200)
+        self.assertEqual(post(aud, f"/api/user-changes/{grant}",
+                              {"op": "confirm"})[0], 404)
+        self.assertEqual(post(aud, f"/api/user-changes/{reset}",
+                              {"op": "refuse"})[0], 200)
+        # The new account's first password is one to change at once.
+        c = Client(self.app)
+        self.assertEqual(c.login("sec2", "Second-pass-2026"), 200)
+        s, _, _ = c.request("POST", "/api/review/1", {
+            "state": "acknowledged", "csrf": c.csrf})
+        self.assertIn(s, (401, 403))
+        self.assertEqual(Client(self.app).login("sec"), 200)
+        s, _, _ = self.session("view").request("GET", "/api/audit")
+        self.assertEqual(s, 403)
+        # A viewer's account is the system administrator's alone.
+        s, j = post(admin, "/api/users", {"name": "view2", "role": "viewer",
+                                          "password": "Viewer-pass-2026"})
+        self.assertEqual((s, j["result"]), (200, "ok"), j)
+        # Both steps are in the trail.
+        s, _, data = aud.request("GET", "/api/audit?limit=200")
+        acts = [(r["action"], r["object"], r["outcome"])
+                for r in json.loads(data)["rows"]]
+        for want in (("user-change-request", "sec2", "ok"),
+                     ("user-change-confirm", "sec2", "ok"),
+                     ("user-change-confirm", "sec2", "denied"),
+                     ("user-change-refuse", "view", "ok"),
+                     ("user-change-confirm", "sec", "denied")):
+            self.assertIn(want, acts)
+        s, _, data = aud.request("GET", "/api/user-changes")
+        states = {c["id"]: c["state"] for c in json.loads(data)["changes"]}
+        self.assertEqual((states[add], states[grant], states[reset]),
+                         ("confirmed", "refused", "refused"))
 
     def test_account_added_with_sql_refused(self):
         """A sysadmin made with sqlite3 and a hash copied from a known

@@ -20,6 +20,7 @@
 
 #include "store.h"
 #include "store-db.h"
+#include "user-changes.h"
 #include "users.h"
 
 #define SEC	1000000LL
@@ -328,6 +329,57 @@ test_rows_before_the_key_sealed(void **state)
 	store_close(s);
 }
 
+static void
+test_second_administrator(void **state)
+{
+	struct store		*s = open_rw();
+	struct user_change	 c;
+	struct user		 u;
+	int64_t			 now = (int64_t)time(NULL) * SEC;
+
+	(void)state;
+	assert_true(userchg_needs_second(ROLE_SYSADMIN, ROLE_SECADMIN));
+	assert_true(userchg_needs_second(ROLE_SYSADMIN, ROLE_AUDITADMIN));
+	assert_true(userchg_needs_second(ROLE_SECADMIN, ROLE_SYSADMIN));
+	assert_false(userchg_needs_second(ROLE_SYSADMIN, ROLE_VIEWER));
+	assert_false(userchg_needs_second(ROLE_SYSADMIN, ROLE_SYSADMIN));
+	memset(&c, 0, sizeof(c));
+	strcpy(c.action, "add");
+	strcpy(c.target, "sec2");
+	c.role = ROLE_SECADMIN;
+	strcpy(c.requested_by, "admin");
+	c.requested_role = ROLE_SYSADMIN;
+	assert_int_equal(users_hash("Second-pass1", c.hash, sizeof(c.hash)),
+	    0);
+	assert_int_equal(userchg_request(s, &c), 0);
+	assert_int_equal(users_get(s, "sec2", &u), STORE_NOTFOUND);
+	/* Not the asker, not one of the asker's role, not a viewer. */
+	assert_int_equal(userchg_decide(s, c.id, 1, "admin", ROLE_SYSADMIN),
+	    STORE_INVALID);
+	assert_int_equal(userchg_decide(s, c.id, 1, "admin2", ROLE_SYSADMIN),
+	    STORE_INVALID);
+	assert_int_equal(userchg_decide(s, c.id, 1, "view", ROLE_VIEWER),
+	    STORE_INVALID);
+	assert_int_equal(userchg_decide(s, c.id, 1, "sec2", ROLE_SECADMIN),
+	    STORE_INVALID);
+	assert_int_equal(userchg_decide(s, c.id, 1, "aud", ROLE_AUDITADMIN),
+	    0);
+	assert_int_equal(userchg_decide(s, c.id, 0, "aud", ROLE_AUDITADMIN),
+	    STORE_NOTFOUND);
+	/* Made, sealed, with a password to change at the first login. */
+	assert_int_equal(users_get(s, "sec2", &u), 0);
+	assert_int_equal(u.role, ROLE_SECADMIN);
+	assert_int_equal(u.sealed, 1);
+	assert_int_equal(users_login(s, "sec2", "Second-pass1", NULL, "a", now,
+	    &u), LOGIN_EXPIRED);
+	/* Decided, the hash is not kept. */
+	assert_int_equal(userchg_get(s, c.id, &c), 0);
+	assert_int_equal(c.state, USERCHG_CONFIRMED);
+	assert_string_equal(c.hash, "");
+	assert_string_equal(c.decided_by, "aud");
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -344,6 +396,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rows_added_outside_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_before_the_key_sealed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_administrator,
 		    setup, teardown),
 	};
 
