@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import pwd
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -147,6 +148,22 @@ class Install(unittest.TestCase):
                  "violations", "list", "--format", "json"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(r.stdout.strip())
+
+    @unittest.skipUnless(shutil.which("systemd-analyze"),
+                         "needs systemd-analyze")
+    def test_units_exposure(self):
+        """systemd-analyze security: every service under 2.0."""
+        units = os.path.join(self.dir, "lib/systemd/system")
+        for u in sorted(os.listdir(units)):
+            if not u.endswith(".service"):
+                continue
+            with self.subTest(unit=u):
+                r = run(["systemd-analyze", "security", "--offline=true",
+                         "--no-pager", os.path.join(units, u)])
+                got = re.search(r"Overall exposure level for \S+: "
+                                r"([\d.]+)", r.stdout + r.stderr)
+                self.assertIsNotNone(got, r.stdout + r.stderr)
+                self.assertLess(float(got.group(1)), 2.0, r.stdout)
 
     def test_upgrade_keeps_the_configuration(self):
         conf = os.path.join(self.dir, "etc/zonewatch/zonewatch.conf")
