@@ -44,6 +44,7 @@
 #include "log.h"
 #include "sign.h"
 #include "store.h"
+#include "store-key.h"
 #include "zwctl.h"
 
 #define BACKUP_FORMAT	"zonewatch-backup 2"
@@ -61,10 +62,12 @@ static const struct {
 	const char	*kind;
 	const char	*name;
 	int		 tree;		/* name is a directory's prefix */
-	ssize_t		 place;		/* offsetof struct conf; -1: none */
+	ssize_t		 place;		/* offsetof struct conf; -1: none,
+					   PLACE_AUDIT_KEY: the store's key */
 	mode_t		 mode;
 	int		 asked;
 } holds[] = {
+#define PLACE_AUDIT_KEY	(-2)
 	{ "config", "etc/",		   1, -1, 0640, 0 },
 	{ "store",  "events.db",	   0, offsetof(struct conf, store_path),
 	    0640, 0 },
@@ -74,6 +77,7 @@ static const struct {
 	    0644, 1 },
 	{ "key",    "keys/webui.key",	   0, offsetof(struct conf, webui_key),
 	    0600, 1 },
+	{ "key",    "keys/audit.key",	   0, PLACE_AUDIT_KEY, 0600, 1 },
 	{ "rrd",    "rrd/",		   1, offsetof(struct conf, rrd_dir),
 	    0640, 0 },
 };
@@ -82,8 +86,14 @@ static const struct {
 static const char *
 held_place(const struct conf *c, size_t k)
 {
+	static char	 key[PATH_MAX];
+
+	if (holds[k].place == PLACE_AUDIT_KEY)
+		return storekey_path(c->store_path, key, sizeof(key)) == 0 ?
+		    key : "";
 	return (const char *)c + holds[k].place;
 }
+
 
 static void
 hex(const unsigned char *d, size_t n, char *out)
@@ -743,6 +753,18 @@ config_place(const struct conf *c, const char *original)
 	    original) == 0;
 }
 
+/* Whether the backup holds the store's key (the audit chain's). */
+static int
+holds_audit_key(const struct restore *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		if (holds[r->v[i].hold].place == PLACE_AUDIT_KEY)
+			return 1;
+	return 0;
+}
+
 /* Where the item goes, by the running configuration; NULL if nowhere. */
 static const char *
 restore_place(const struct conf *c, const struct restore_item *it,
@@ -750,7 +772,7 @@ restore_place(const struct conf *c, const struct restore_item *it,
 {
 	const char	*place;
 
-	if (holds[it->hold].place < 0)
+	if (holds[it->hold].place == -1)
 		return config_place(c, it->original) ? it->original : NULL;
 	if (*(place = held_place(c, it->hold)) == '\0')
 		return NULL;
@@ -897,7 +919,7 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 	for (i = 0; i < r.n; i++)
 		if (restore_place(c, &r.v[i], buf, sizeof(buf)) == NULL) {
 			log_warnx("%s/MANIFEST:%d: %s: %s", r.dir, r.v[i].line,
-			    r.v[i].original, holds[r.v[i].hold].place < 0 ?
+			    r.v[i].original, holds[r.v[i].hold].place == -1 ?
 			    "is not a file of this appliance's configuration" :
 			    "the configuration names no place for it");
 			restore_free(&r);
@@ -907,6 +929,17 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 	saved[0] = tmp[0] = '\0';
 	if (access(c->store_path, F_OK) == -1)
 		r.users = 1;		/* none yet: the backup's are all */
+	/*
+	 * The backup's key sealed the backup's accounts and hashed its
+	 * trail: the accounts kept from now would read forged under it.
+	 */
+	if (r.keys && !r.users && holds_audit_key(&r)) {
+		log_warnx("%s: the backup's audit key seals the backup's "
+		    "accounts: restore both (--keys --users) or neither "
+		    "(no --keys); nothing restored", r.dir);
+		restore_free(&r);
+		return ZWCTL_FAILED;
+	}
 	if (!r.users) {
 		snprintf(tmp, sizeof(tmp), "/tmp/zwctl-restore-XXXXXX");
 		if (mkdtemp(tmp) == NULL || snprintf(saved, sizeof(saved),

@@ -508,6 +508,39 @@ class BackupRestore(unittest.TestCase):
             fp.write(data)
         self.restore_refused(bk, "signature does not verify")
 
+    def test_audit_key_goes_with_the_accounts(self):
+        """The store's key hashed the backup's trail and sealed its
+        accounts: on a new appliance, --keys --users bring back a trail
+        that verifies and accounts that are not forged; --keys alone
+        over accounts kept from now is refused."""
+        self.replay(1767225600, 20)
+        r = run([ZWCTL, "-c", self.conf, "user", "add", "aud", "--role",
+                 "auditadmin", "--password-stdin"], input="Zonewatch-2026!\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("key\tkeys/audit.key\t32\t", self.manifest(bk))
+        with open(self.conf) as fp:
+            conf = fp.read()
+        r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys"])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("restore both (--keys --users) or neither", r.stderr)
+        with open(self.conf) as fp:
+            self.assertEqual(fp.read(), conf)
+        # A new appliance: no store, no key.
+        for f in ("events.db", "audit.key"):
+            os.unlink(os.path.join(self.dir, f))
+        r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys",
+                 "--users"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        st = os.stat(os.path.join(self.dir, "audit.key"))
+        self.assertEqual(st.st_mode & 0o7777, 0o600)
+        r = run([ZWCTL, "-c", self.conf, "audit", "verify"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = run([ZWCTL, "-c", self.conf, "user", "list"])
+        self.assertRegex(r.stdout, r"aud +auditadmin +active")
+
     def test_crafted_backup_writes_nothing_outside(self):
         """A backup whose configuration points rrd-dir at a cron
         directory and holds a setuid file, signed as the appliance would:
@@ -542,7 +575,9 @@ class BackupRestore(unittest.TestCase):
                      f"{hashlib.sha256(data).hexdigest()}\t{cron}/evil\n")
         self.manifest(bk, self.with_end(lines))
         self.resign(bk)
-        r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys"])
+        # The keys with the accounts they go with (the audit key).
+        r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys",
+                 "--users"])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(os.listdir(outside), [])
         placed = os.path.join(self.dir, "rrd", "evil")
