@@ -286,21 +286,6 @@ print_user(void *arg, const struct user *u)
 }
 
 static int
-sub_list(struct zwctl *ctx, int argc, char **argv)
-{
-	struct store	*s;
-	int		 rc;
-
-	if (argc != 1)
-		return zwctl_bad("user", argv[0], "takes no arguments");
-	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
-		return ZWCTL_FAILED;
-	rc = users_list(s, print_user, NULL);
-	store_close(s);
-	return rc == 0 ? 0 : ZWCTL_FAILED;
-}
-
-static int
 print_change(void *arg, const struct user_change *c)
 {
 	static const char *const states[] = { "pending", "confirmed",
@@ -316,9 +301,9 @@ print_change(void *arg, const struct user_change *c)
 	return 0;
 }
 
-/* The changes of another administrator role's accounts, and who decided. */
+/* A listing of the store, read only: the accounts or their changes. */
 static int
-sub_changes(struct zwctl *ctx, int argc, char **argv)
+list_of(struct zwctl *ctx, int argc, char **argv, int changes)
 {
 	struct store	*s;
 	int		 rc;
@@ -327,9 +312,23 @@ sub_changes(struct zwctl *ctx, int argc, char **argv)
 		return zwctl_bad("user", argv[0], "takes no arguments");
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
-	rc = userchg_list(s, 0, 100, print_change, NULL);
+	rc = changes ? userchg_list(s, 0, 100, print_change, NULL) :
+	    users_list(s, print_user, NULL);
 	store_close(s);
 	return rc == 0 ? 0 : ZWCTL_FAILED;
+}
+
+static int
+sub_list(struct zwctl *ctx, int argc, char **argv)
+{
+	return list_of(ctx, argc, argv, 0);
+}
+
+/* The changes of another administrator role's accounts, and who decided. */
+static int
+sub_changes(struct zwctl *ctx, int argc, char **argv)
+{
+	return list_of(ctx, argc, argv, 1);
 }
 
 static const struct zwctl_command subcommands[] = {
