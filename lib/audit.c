@@ -162,7 +162,6 @@ static int
 append_locked(sqlite3 *db, const unsigned char *key, struct audit_record *r)
 {
 	char		 keyed[sizeof(r->alg)];
-
 	sqlite3_stmt	*st;
 	int64_t		 seq = 0;
 	int		 rc;
@@ -382,7 +381,7 @@ audit_verify_anchor(struct store *s, struct audit_check *c,
 	const char		*hp;
 	int64_t			 expect = 1, confirmed = 0, through;
 	int64_t			 keyed = 0;
-	int			 rc, anchored = anchor_id == 0;
+	int			 rc, purge, anchored = anchor_id == 0;
 
 	memset(c, 0, sizeof(*c));
 	c->ok = 1;
@@ -406,9 +405,7 @@ audit_verify_anchor(struct store *s, struct audit_check *c,
 			snprintf(alg, sizeof(alg), "%s", r.alg);
 		c->records++;
 		c->last_id = r.id;
-		if (strncmp(r.alg, "HMAC-", 5) == 0)
-			keyed++;
-		if (strncmp(r.alg, "HMAC-", 5) == 0 && key == NULL &&
+		if (strncmp(r.alg, "HMAC-", 5) == 0 && keyed++ == 0 &&
 		    (key = store_key_made(s)) == NULL)
 			broken(c, r.id, "record %lld is keyed and the audit key "
 			    "cannot be read", (long long)r.id);
@@ -428,16 +425,14 @@ audit_verify_anchor(struct store *s, struct audit_check *c,
 			broken(c, r.id, "record %lld was changed",
 			    (long long)r.id);
 		snprintf(alg, sizeof(alg), "%s", r.alg);
-		if (strcmp(r.action, "audit-purge") == 0 &&
-		    sscanf(r.object, "audit<=%lld", (long long *)&through) ==
-		    1 && through + 1 == c->first_id &&
+		purge = strcmp(r.action, "audit-purge") == 0 &&
+		    sscanf(r.object, "audit<=%lld", (long long *)&through) == 1;
+		if (purge && through + 1 == c->first_id &&
 		    strstr(r.detail, want[0] ? want : "-") != NULL)
 			confirmed = 1;
 		/* An anchor purged since: the purge record names its hash. */
-		if (!anchored && strcmp(r.action, "audit-purge") == 0 &&
-		    sscanf(r.object, "audit<=%lld", (long long *)&through) ==
-		    1 && through == anchor_id && (hp = strstr(r.detail,
-		    "had hash ")) != NULL) {
+		if (!anchored && purge && through == anchor_id &&
+		    (hp = strstr(r.detail, "had hash ")) != NULL) {
 			snprintf(purged, sizeof(purged), "%s", hp + 9);
 			anchored = 1;
 			if (strcmp(purged, anchor_hash) != 0)

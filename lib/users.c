@@ -32,6 +32,7 @@
 #define SALT_LEN	16
 #define KEY_LEN		32
 
+static int	seal_begin(struct store *);
 static int	sealed(struct store *, const char *, int);
 
 #define USER_ROLE_NAME(id, name, zh, en)	{ name, zh, en },
@@ -258,7 +259,7 @@ users_add_hash(struct store *s, const char *name, enum user_role role,
 	if (!users_name_valid(name) || (unsigned)role >= ROLE_NROLES ||
 	    strncmp(hash, "scrypt$", 7) != 0)
 		return STORE_INVALID;
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	return sealed(s, name, put_hash(s, "INSERT INTO users (name, hash,"
 	    " password_us, must_change, role, created_us) VALUES (?1, ?2, ?3,"
@@ -358,11 +359,30 @@ seal(struct store *s, const char *name)
 	return rc == STORE_NOTFOUND ? 0 : rc;
 }
 
-/* A change of what the MAC covers, then the seal. */
+/*
+ * A change of what the MAC covers and its seal are one: a crash between
+ * them would leave a row that reads forged.  A savepoint, so that it
+ * nests in a caller's transaction (a confirmed change).
+ */
+static int
+seal_begin(struct store *s)
+{
+	if (store_key(s) == NULL || sqlite3_exec(store_db(s),
+	    "SAVEPOINT user_row", NULL, NULL, NULL) != SQLITE_OK)
+		return STORE_ERR;
+	return 0;
+}
+
 static int
 sealed(struct store *s, const char *name, int rc)
 {
-	return rc != 0 ? rc : seal(s, name);
+	if (rc == 0)
+		rc = seal(s, name);
+	if (sqlite3_exec(store_db(s), rc == 0 ? "RELEASE user_row" :
+	    "ROLLBACK TO user_row; RELEASE user_row", NULL, NULL, NULL) !=
+	    SQLITE_OK && rc == 0)
+		rc = STORE_ERR;
+	return rc;
 }
 
 int
@@ -472,7 +492,7 @@ users_set_hash(struct store *s, const char *name, const char *hash,
 
 	if (strncmp(hash, "scrypt$", 7) != 0)
 		return STORE_INVALID;
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	if ((rc = sealed(s, name, put_hash(s, "UPDATE users SET hash = ?2,"
 	    " password_us = ?3, must_change = ?4, failures = 0,"
@@ -488,7 +508,7 @@ users_set_role(struct store *s, const char *name, enum user_role role)
 {
 	if ((unsigned)role >= ROLE_NROLES)
 		return STORE_INVALID;
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	return sealed(s, name, exec_user(s, "UPDATE users SET role = ?2,"
 	    " generation = generation + 1 WHERE name = ?1", name, NULL, role,
@@ -498,7 +518,7 @@ users_set_role(struct store *s, const char *name, enum user_role role)
 int
 users_set_disabled(struct store *s, const char *name, int disabled)
 {
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	return sealed(s, name, exec_user(s, "UPDATE users SET disabled = ?2,"
 	    " generation = generation + ?2 WHERE name = ?1", name, NULL,
@@ -508,7 +528,7 @@ users_set_disabled(struct store *s, const char *name, int disabled)
 int
 users_set_totp(struct store *s, const char *name, const char *secret)
 {
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	return sealed(s, name, exec_user(s, "UPDATE users SET totp = ?2,"
 	    " totp_pending = '', totp_step = 0, generation = generation + 1"
@@ -549,7 +569,7 @@ take_step(struct store *s, const char *name, const char *secret,
 		return exec_user(s, "UPDATE users SET totp_step = ?3 WHERE"
 		    " name = ?1 AND ?2 = 0 AND totp_step < ?3", name, NULL, 0,
 		    step);
-	if (store_key(s) == NULL)
+	if (seal_begin(s) != 0)
 		return STORE_ERR;
 	return sealed(s, name, exec_user(s, "UPDATE users SET totp ="
 	    " totp_pending, totp_pending = '', totp_step = ?3 WHERE name = ?1"
