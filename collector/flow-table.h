@@ -69,6 +69,7 @@ struct flow {
 	uint32_t	 next;
 	uint32_t	 npkts_total;	/* all records, for DPI limits */
 	void		*dpi;		/* detection state, owned by dpi.c */
+	struct flow_records *records;	/* its stored violations: pipeline.c */
 	struct flow_app	 app;
 	uint64_t	 fired;		/* rules that fired, one bit each */
 	uint64_t	 reported;	/* of those, sent to the outputs */

@@ -64,7 +64,16 @@ pipeline_conf_default(struct pipeline_conf *c)
 	c->detect_hosts = DETECT_HOSTS_DEFAULT;
 }
 
-/* The record of rule i on the flow, as the outputs want it. */
+/*
+ * The store's records of a flow, one per rule reported, in the order
+ * they were opened: counts and evidence go to these and only these.
+ */
+struct flow_records {
+	size_t			 n;
+	struct violation_ref	*ref[];
+};
+
+/* The record of rule i on the flow, built once, when it is opened. */
 static void
 violation_of(struct pipeline *pl, const struct flow *f, size_t i,
     struct store_violation *v)
@@ -80,6 +89,38 @@ violation_of(struct pipeline *pl, const struct flow *f, size_t i,
 		    sizeof(v->detail));
 		pthread_mutex_unlock(&pl->sinks->lock);
 	}
+}
+
+static void
+records_add(struct pipeline *pl, struct flow *f, struct violation_ref *ref)
+{
+	struct flow_records	*r;
+	size_t			 n = f->records != NULL ? f->records->n : 0;
+
+	if (ref == NULL)
+		return;
+	if ((r = realloc(f->records, sizeof(*r) +
+	    (n + 1) * sizeof(r->ref[0]))) == NULL) {
+		pl->stats.records_lost++;
+		violation_store_release(ref);
+		return;
+	}
+	r->ref[n] = ref;
+	r->n = n + 1;
+	f->records = r;
+}
+
+static void
+records_free(struct flow *f)
+{
+	size_t	 i;
+
+	if (f->records == NULL)
+		return;
+	for (i = 0; i < f->records->n; i++)
+		violation_store_release(f->records->ref[i]);
+	free(f->records);
+	f->records = NULL;
 }
 
 /*
@@ -108,7 +149,7 @@ pipeline_report(struct pipeline *pl, struct flow *f)
 			pthread_mutex_unlock(&pl->sinks->lock);
 		}
 		if (pl->store != NULL)
-			violation_store_open(pl->store, &v);
+			records_add(pl, f, violation_store_open(pl->store, &v));
 	}
 }
 
@@ -116,27 +157,25 @@ pipeline_report(struct pipeline *pl, struct flow *f)
 static void
 pipeline_evidence(struct pipeline *pl, struct flow *f)
 {
-	struct store_violation	 v;
-	uint64_t		 bits = f->reported;
-	uint8_t			*pcap, *copy;
-	size_t			 len, i;
-	unsigned int		 n;
+	uint8_t		*pcap, *copy;
+	size_t		 len, i, n;
+	unsigned int	 npkts;
 
-	if ((pcap = evidence_take(pl->evidence, f, &len, &n)) == NULL)
+	if ((pcap = evidence_take(pl->evidence, f, &len, &npkts)) == NULL)
 		return;
-	for (i = 0; bits != 0; i++, bits >>= 1) {
-		if (!(bits & 1))
+	n = f->records != NULL ? f->records->n : 0;
+	for (i = 0; i < n; i++) {
+		copy = pcap;
+		if (i + 1 < n && (copy = malloc(len)) == NULL) {
+			pl->stats.evidence_lost++;
 			continue;
-		violation_of(pl, f, i, &v);
-		if ((bits >> 1) != 0) {
-			if ((copy = malloc(len)) == NULL)
-				continue;
-			memcpy(copy, pcap, len);
-			violation_store_evidence(pl->store, &v, copy, len, n);
-		} else {
-			violation_store_evidence(pl->store, &v, pcap, len, n);
-			pcap = NULL;
 		}
+		if (copy != pcap)
+			memcpy(copy, pcap, len);
+		else
+			pcap = NULL;
+		violation_store_evidence(pl->store, f->records->ref[i],
+		    (int64_t)f->first_us, copy, len, npkts);
 	}
 	free(pcap);
 }
@@ -156,18 +195,14 @@ pipeline_classified(struct pipeline *pl, struct flow *f)
 static void
 pipeline_count(struct pipeline *pl, struct flow *f)
 {
-	struct store_violation	 v;
-	uint64_t		 bits = f->reported;
-	size_t			 i;
+	size_t	 i;
 
-	for (i = 0; bits != 0; i++, bits >>= 1) {
-		if (!(bits & 1))
-			continue;
-		violation_of(pl, f, i, &v);
-		violation_store_count(pl->store, &v,
+	if (f->records == NULL)
+		return;
+	for (i = 0; i < f->records->n; i++)
+		violation_store_count(pl->store, f->records->ref[i],
 		    (int64_t)f->pkts[0] + f->pkts[1],
 		    (int64_t)(f->bytes[0] + f->bytes[1]), (int64_t)f->last_us);
-	}
 }
 
 static void
@@ -188,6 +223,8 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 		if (pl->store != NULL)
 			pipeline_count(pl, f);
 	}
+	if (why != FLOW_END_ACTIVE)
+		records_free(f);
 	if (!pl->finished && (pl->sinks->nout > 0 || pl->sinks->ipfix != NULL)) {
 		pthread_mutex_lock(&pl->sinks->lock);
 		for (i = 0; i < pl->sinks->nout; i++)

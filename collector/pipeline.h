@@ -55,6 +55,8 @@ struct pipeline_stats {
 	uint64_t	 dropped;	/* not attributed, any reason */
 	uint64_t	 malformed;	/* of which malformed */
 	uint64_t	 reasons[DECODE_NREASONS];
+	uint64_t	 records_lost;	/* out of memory: a flow's record */
+	uint64_t	 evidence_lost;	/* out of memory: a pcap's copy */
 };
 
 /* The traffic of the last whole step, per site and zone pair. */

@@ -78,9 +78,11 @@ status_json_violations(FILE *fp, const struct status_view *v)
 		    ",\"dropped\":%" PRIu64 ",\"commit_failures\":%" PRIu64
 		    ",\"pending\":%" PRIu64 ",\"purged\":%" PRIu64
 		    ",\"syslog_sent\":%" PRIu64 ",\"syslog_failed\":%" PRIu64
+		    ",\"records_lost\":%" PRIu64 ",\"evidence_lost\":%" PRIu64
 		    ",\"failing\":%s,\"disk_full\":%s}", ss.queued, ss.created,
 		    ss.repeated, ss.evidence, ss.dropped, ss.commit_failures,
 		    ss.pending, ss.purged, ss.syslog_sent, ss.syslog_failed,
+		    v->c->pkt.records_lost, v->c->pkt.evidence_lost,
 		    ss.failing ? "true" : "false", ss.full ? "true" : "false");
 	}
 	if (es != NULL)

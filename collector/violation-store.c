@@ -2,10 +2,12 @@
  * The writer thread.  One transaction a second holds everything queued
  * since the last, so a kill loses at most the last second's events and
  * never a committed one.  The queue is a list in arrival order: a count
- * or a pcap always follows the record it belongs to.
+ * or a pcap always follows the record it belongs to, and reaches it by
+ * the reference its opening returned, never by searching for it.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +30,31 @@ enum event_kind {
 	EV_EVIDENCE
 };
 
+/*
+ * A record as capture knows it.  Capture holds one reference for as
+ * long as the flow lives, each queued event another; the row's id is
+ * the writer's alone, set when the opening is applied (the row made,
+ * or the one a repeat was folded into), and stays 0 if the opening was
+ * lost, so that its counts and evidence are dropped, not misfiled.
+ */
+struct violation_ref {
+	_Atomic unsigned int	 refs;
+	int64_t			 id;		/* writer thread only */
+};
+
 struct event {
 	struct event		*next;
 	enum event_kind		 kind;
-	struct store_violation	 v;		/* the record, or its key */
+	struct violation_ref	*ref;
 	int64_t			 packets;
 	int64_t			 bytes;
+	int64_t			 first_us;
 	int64_t			 last_us;
 	uint8_t			*pcap;
 	size_t			 len;
 	unsigned int		 npackets;
 	int			 created;
+	struct store_violation	 v[];		/* EV_OPEN only: the record */
 };
 
 struct violation_store {
@@ -66,10 +82,19 @@ struct violation_store {
 };
 
 static void
+ref_put(struct violation_ref *r)
+{
+	if (r != NULL && atomic_fetch_sub_explicit(&r->refs, 1,
+	    memory_order_acq_rel) == 1)
+		free(r);
+}
+
+static void
 event_free(struct event *e)
 {
 	if (e == NULL)
 		return;
+	ref_put(e->ref);
 	free(e->pcap);
 	free(e);
 }
@@ -99,41 +124,61 @@ enqueue(struct violation_store *vs, struct event *e)
 	pthread_mutex_unlock(&vs->lock);
 }
 
+/* An event on ref, which it holds a reference to; NULL is counted. */
 static struct event *
 event_new(struct violation_store *vs, enum event_kind kind,
-    const struct store_violation *v)
+    struct violation_ref *ref)
 {
 	struct event	*e;
 
-	if ((e = calloc(1, sizeof(*e))) == NULL) {
+	e = calloc(1, sizeof(*e) + (kind == EV_OPEN ?
+	    sizeof(struct store_violation) : 0));
+	if (e == NULL) {
 		pthread_mutex_lock(&vs->lock);
 		vs->stats.dropped++;
 		pthread_mutex_unlock(&vs->lock);
 		return NULL;
 	}
 	e->kind = kind;
-	e->v = *v;
+	e->ref = ref;
+	atomic_fetch_add_explicit(&ref->refs, 1, memory_order_relaxed);
 	return e;
 }
 
-void
+struct violation_ref *
 violation_store_open(struct violation_store *vs,
     const struct store_violation *v)
 {
-	struct event	*e;
+	struct violation_ref	*r;
+	struct event		*e;
 
-	if ((e = event_new(vs, EV_OPEN, v)) != NULL)
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		pthread_mutex_lock(&vs->lock);
+		vs->stats.dropped++;
+		pthread_mutex_unlock(&vs->lock);
+		return NULL;
+	}
+	atomic_init(&r->refs, 1);
+	if ((e = event_new(vs, EV_OPEN, r)) != NULL) {
+		e->v[0] = *v;
 		enqueue(vs, e);
+	}
+	return r;
 }
 
 void
-violation_store_count(struct violation_store *vs,
-    const struct store_violation *key, int64_t packets, int64_t bytes,
-    int64_t last_us)
+violation_store_release(struct violation_ref *r)
+{
+	ref_put(r);
+}
+
+void
+violation_store_count(struct violation_store *vs, struct violation_ref *r,
+    int64_t packets, int64_t bytes, int64_t last_us)
 {
 	struct event	*e;
 
-	if ((e = event_new(vs, EV_COUNT, key)) == NULL)
+	if (r == NULL || (e = event_new(vs, EV_COUNT, r)) == NULL)
 		return;
 	e->packets = packets;
 	e->bytes = bytes;
@@ -142,18 +187,18 @@ violation_store_count(struct violation_store *vs,
 }
 
 void
-violation_store_evidence(struct violation_store *vs,
-    const struct store_violation *key, uint8_t *pcap, size_t len,
-    unsigned int packets)
+violation_store_evidence(struct violation_store *vs, struct violation_ref *r,
+    int64_t first_us, uint8_t *pcap, size_t len, unsigned int packets)
 {
 	struct event	*e;
 
-	if ((e = event_new(vs, EV_EVIDENCE, key)) == NULL) {
+	if (r == NULL || (e = event_new(vs, EV_EVIDENCE, r)) == NULL) {
 		free(pcap);
 		return;
 	}
 	e->pcap = pcap;
 	e->len = len;
+	e->first_us = first_us;
 	e->npackets = packets;
 	enqueue(vs, e);
 }
@@ -163,25 +208,25 @@ static int
 apply(struct violation_store *vs, struct event *e, int64_t now_us,
     int *created)
 {
-	int64_t	 id;
 	int	 rc;
 
 	*created = 0;
+	if (e->kind != EV_OPEN && e->ref->id == 0)
+		return 0;	/* its opening was lost, and counted */
 	switch (e->kind) {
 	case EV_OPEN:
-		e->v.created_us = e->v.updated_us = now_us;
-		return store_violation_add(vs->store, &e->v,
+		e->v->created_us = e->v->updated_us = now_us;
+		rc = store_violation_add(vs->store, e->v,
 		    (int64_t)vs->conf->dedupe_window_s * 1000000, created);
+		/* Set again if the batch is tried again: the same row. */
+		e->ref->id = rc == 0 ? e->v->id : 0;
+		return rc;
 	case EV_COUNT:
-		if ((rc = store_violation_latest(vs->store, &e->v, &id)) != 0)
-			return rc == STORE_NOTFOUND ? 0 : rc;
-		return store_violation_count(vs->store, id, e->packets,
+		return store_violation_count(vs->store, e->ref->id, e->packets,
 		    e->bytes, e->last_us);
 	case EV_EVIDENCE:
-		if ((rc = store_violation_latest(vs->store, &e->v, &id)) != 0)
-			return rc == STORE_NOTFOUND ? 0 : rc;
 		/* The first few flows of a record are evidence enough. */
-		return store_evidence_add(vs->store, id, e->v.first_us,
+		return store_evidence_add(vs->store, e->ref->id, e->first_us,
 		    e->npackets, e->pcap, e->len, 4);
 	}
 	return 0;
@@ -285,7 +330,7 @@ commit_batch(struct violation_store *vs, struct event *batch)
 		batch = e->next;
 		if (e->created)
 			for (i = 0; i < vs->nsyslog; i++)
-				syslog_out_send(vs->syslog[i], &e->v, now_us);
+				syslog_out_send(vs->syslog[i], e->v, now_us);
 		event_free(e);
 	}
 	return 0;

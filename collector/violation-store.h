@@ -50,15 +50,22 @@ struct violation_store *violation_store_start(
 /* Commits what is queued and stops; -1 if anything was lost. */
 int		 violation_store_stop(struct violation_store *);
 
-/* From capture.  These copy what they need and never block on I/O. */
-void		 violation_store_open(struct violation_store *,
+/*
+ * From capture.  These copy what they need and never block on I/O.
+ * Opening a record returns the reference by which its flow's counts
+ * and evidence reach that record, and no other (NULL: out of memory,
+ * counted); the flow releases it when it ends.
+ */
+struct violation_ref;
+struct violation_ref *violation_store_open(struct violation_store *,
 		    const struct store_violation *);
+void		 violation_store_release(struct violation_ref *);
 void		 violation_store_count(struct violation_store *,
-		    const struct store_violation *key, int64_t packets,
-		    int64_t bytes, int64_t last_us);
+		    struct violation_ref *, int64_t packets, int64_t bytes,
+		    int64_t last_us);
 /* Takes the pcap (malloc'd) whatever happens. */
 void		 violation_store_evidence(struct violation_store *,
-		    const struct store_violation *key, uint8_t *pcap,
+		    struct violation_ref *, int64_t first_us, uint8_t *pcap,
 		    size_t len, unsigned int packets);
 
 void		 violation_store_stats(struct violation_store *,

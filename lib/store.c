@@ -28,7 +28,7 @@ struct store {
 	int		 readonly;
 	int		 key_state;	/* 0 not read yet, 1 held, -1 none */
 	unsigned char	 key[STORE_KEY_LEN];
-	sqlite3_stmt	*find, *latest, *insert, *repeat, *count,
+	sqlite3_stmt	*find, *insert, *repeat, *count,
 			*nevidence, *evidence;
 };
 
@@ -251,9 +251,6 @@ prepare_writes(struct store *s)
 	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
 	    "dst_ip = ? AND app = ? AND state <= 1 AND last_us >= ? AND "
 	    "first_us <= ? ORDER BY id DESC LIMIT 1") |
-	    prepare(s, &s->latest,
-	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
-	    "dst_ip = ? AND app = ? ORDER BY id DESC LIMIT 1") |
 	    prepare(s, &s->insert,
 	    "INSERT INTO violations (rule, severity, msg_zh, msg_en, l4proto,"
 	    " src_ip, src_port, dst_ip, dst_port, vlan, src_zone, dst_zone,"
@@ -337,7 +334,6 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	sqlite3_finalize(s->find);
-	sqlite3_finalize(s->latest);
 	sqlite3_finalize(s->insert);
 	sqlite3_finalize(s->repeat);
 	sqlite3_finalize(s->count);
@@ -507,26 +503,6 @@ store_violation_add(struct store *s, struct store_violation *v,
 	v->id = sqlite3_last_insert_rowid(s->db);
 	*created = 1;
 	return 0;
-}
-
-int
-store_violation_latest(struct store *s, const struct store_violation *v,
-    int64_t *id)
-{
-	sqlite3_stmt	*st = s->latest;
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, v->rule);
-	bind_text(st, 2, v->src_ip);
-	bind_text(st, 3, v->dst_ip);
-	bind_text(st, 4, v->app);
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rc_of(rc);
-	return *id ? 0 : STORE_NOTFOUND;
 }
 
 int

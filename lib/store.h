@@ -135,10 +135,7 @@ void		 store_rollback(struct store *);
  */
 int		 store_violation_add(struct store *, struct store_violation *v,
 		    int64_t window_us, int *created);
-/* The newest record of v's rule, initiator, responder and application. */
-int		 store_violation_latest(struct store *,
-		    const struct store_violation *v, int64_t *id);
-/* Adds a flow's packets and bytes to the record v->id. */
+/* Adds a flow's packets and bytes to the record id. */
 int		 store_violation_count(struct store *, int64_t id,
 		    int64_t packets, int64_t bytes, int64_t last_us);
 /* Keeps at most max pcaps per record: the first ones. */

@@ -185,6 +185,55 @@ class Records(StoreCase):
         self.collect([cap], conf=self.conf("dedupe-window 0"))
         self.assertEqual([v["flows"] for v in self.records()], [1, 1, 1])
 
+    def interleaved(self, w):
+        """Two DNS flows of one host to one server, named at once, so
+        both records are open before either flow ends: 5 packets from
+        port 50000, 70 from port 50001, in turns while both live."""
+        q = pg.dns_query("example.com")
+        for i in range(70):
+            t = 1000.0 + i * 0.5
+            if i < 5:
+                w.add(t, pg.frame(EXTRANET, "8.8.8.8", pg.UDP,
+                                  pg.udp(50000, 53, q)))
+            w.add(t + 0.1, pg.frame(EXTRANET, "8.8.8.8", pg.UDP,
+                                    pg.udp(50001, 53, q)))
+
+    def evidence_ports(self, vid, index=1):
+        """The UDP source ports (after Ethernet and 20 bytes of IPv4)
+        in pcap number index of a record."""
+        self.n += 1
+        pcap = os.path.join(self.dir, f"ev{self.n}.pcap")
+        self.zwctl("violations", "evidence", str(vid), "-o", pcap,
+                   "--index", str(index))
+        with open(pcap, "rb") as fp:
+            _, recs = pg.read_pcap(fp.read())
+        return sorted({int.from_bytes(r[3][34:36], "big") for r in recs})
+
+    def test_counts_and_evidence_go_to_their_own_record(self):
+        cap = self.capture(self.interleaved)
+        self.collect([cap], conf=self.conf("dedupe-window 0"))
+        got = sorted((v for v in self.records() if v["rule"] == 1010),
+                     key=lambda v: v["src_port"])
+        self.assertEqual([(v["src_port"], v["flows"], v["packets"])
+                          for v in got], [(50000, 1, 5), (50001, 1, 70)])
+        with sqlite3.connect(self.store) as db:
+            ends = db.execute("SELECT src_port, first_us, last_us FROM"
+                              " violations WHERE rule = 1010 ORDER BY"
+                              " src_port").fetchall()
+        self.assertEqual(ends, [(50000, 1000000000, 1002000000),
+                                (50001, 1000100000, 1034600000)])
+        self.assertEqual(self.evidence_ports(got[0]["id"]), [50000])
+        self.assertEqual(self.evidence_ports(got[1]["id"]), [50001])
+        # Within the window both flows are one record, counted once each.
+        os.unlink(self.store)
+        self.collect([cap])
+        got = [v for v in self.records() if v["rule"] == 1010]
+        self.assertEqual([(v["flows"], v["packets"]) for v in got],
+                         [(2, 75)])
+        self.assertEqual(got[0]["evidence"], 2)
+        self.assertEqual(sorted(self.evidence_ports(got[0]["id"], i)
+                                for i in (1, 2)), [[50000], [50001]])
+
     def test_window_and_review_end_a_record(self):
         # 1000 s apart: beyond the default window of 300 s.
         cap = self.capture(lambda w: udp_flows(
