@@ -83,6 +83,9 @@ violation_of(struct pipeline *pl, const struct flow *f, size_t i,
 
 	r = policy_rule(pl->policy, i, &hits);
 	violation_log_record(v, f, r, pl->dpi, pl->zones);
+	/* Opened before nDPI has named the flow: named by an update. */
+	if (!pl->no_dpi && !f->app.done)
+		v->app[0] = v->category[0] = v->hostname[0] = '\0';
 	if (r->detect != DETECT_NONE) {
 		pthread_mutex_lock(&pl->sinks->lock);
 		detect_detail(pl->sinks->detect, f, r, v->detail,
@@ -124,8 +127,9 @@ records_free(struct flow *f)
 }
 
 /*
- * Violations are reported once the flow is named, so that the record
- * says which application it was, or when the flow ends first.
+ * A violation is reported the moment its rule fires, so that a crash
+ * loses at most the writer's last commit interval of them and the
+ * officer sees it at once; what nDPI names later updates the record.
  */
 static void
 pipeline_report(struct pipeline *pl, struct flow *f)
@@ -180,13 +184,33 @@ pipeline_evidence(struct pipeline *pl, struct flow *f)
 	free(pcap);
 }
 
-/* The second look of the policy, once nDPI has named the flow. */
+/* The application nDPI named, to the records opened before it did. */
+static void
+pipeline_named(struct pipeline *pl, struct flow *f)
+{
+	char	 app[128];
+	size_t	 i;
+
+	if (f->records == NULL)
+		return;
+	dpi_proto_name(pl->dpi, &f->app, app, sizeof(app));
+	for (i = 0; i < f->records->n; i++)
+		violation_store_name(pl->store, f->records->ref[i], app,
+		    dpi_category_name(pl->dpi, f->app.category), f->app.host);
+}
+
+/*
+ * The second look of the policy, once nDPI has named the flow: rules
+ * of applications fire now, each a record of its own.
+ */
 static void
 pipeline_classified(struct pipeline *pl, struct flow *f)
 {
 	if (pl->policy == NULL || !f->app.done || f->policy_done)
 		return;
 	f->policy_done = 1;
+	if (!pl->finished)
+		pipeline_named(pl, f);
 	policy_eval(pl->policy, f, 1);
 	pipeline_report(pl, f);
 }
@@ -401,10 +425,9 @@ pipeline_place(struct pipeline *pl, struct flow *f, const struct pkt *p)
 		pthread_mutex_unlock(&pl->sinks->lock);
 	}
 	/* Without DPI there is no second look. */
-	if (pl->no_dpi) {
+	if (pl->no_dpi)
 		f->policy_done = 1;
-		pipeline_report(pl, f);
-	}
+	pipeline_report(pl, f);
 }
 
 static void

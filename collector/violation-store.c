@@ -26,6 +26,7 @@
 
 enum event_kind {
 	EV_OPEN,
+	EV_NAME,
 	EV_COUNT,
 	EV_EVIDENCE
 };
@@ -54,6 +55,7 @@ struct event {
 	size_t			 len;
 	unsigned int		 npackets;
 	int			 created;
+	char			*app;		/* EV_NAME: app, category, host */
 	struct store_violation	 v[];		/* EV_OPEN only: the record */
 };
 
@@ -95,6 +97,7 @@ event_free(struct event *e)
 	if (e == NULL)
 		return;
 	ref_put(e->ref);
+	free(e->app);
 	free(e->pcap);
 	free(e);
 }
@@ -173,6 +176,30 @@ violation_store_release(struct violation_ref *r)
 }
 
 void
+violation_store_name(struct violation_store *vs, struct violation_ref *r,
+    const char *app, const char *category, const char *hostname)
+{
+	struct event	*e;
+	size_t		 la = strlen(app) + 1, lc = strlen(category) + 1;
+	size_t		 lh = strlen(hostname) + 1;
+
+	if (r == NULL || (e = event_new(vs, EV_NAME, r)) == NULL)
+		return;
+	/* Three strings end to end, in one allocation. */
+	if ((e->app = malloc(la + lc + lh)) == NULL) {
+		event_free(e);
+		pthread_mutex_lock(&vs->lock);
+		vs->stats.dropped++;
+		pthread_mutex_unlock(&vs->lock);
+		return;
+	}
+	memcpy(e->app, app, la);
+	memcpy(e->app + la, category, lc);
+	memcpy(e->app + la + lc, hostname, lh);
+	enqueue(vs, e);
+}
+
+void
 violation_store_count(struct violation_store *vs, struct violation_ref *r,
     int64_t packets, int64_t bytes, int64_t last_us)
 {
@@ -221,6 +248,12 @@ apply(struct violation_store *vs, struct event *e, int64_t now_us,
 		/* Set again if the batch is tried again: the same row. */
 		e->ref->id = rc == 0 ? e->v->id : 0;
 		return rc;
+	case EV_NAME: {
+		const char	*category = e->app + strlen(e->app) + 1;
+
+		return store_violation_name(vs->store, e->ref->id, e->app,
+		    category, category + strlen(category) + 1);
+	}
 	case EV_COUNT:
 		return store_violation_count(vs->store, e->ref->id, e->packets,
 		    e->bytes, e->last_us);

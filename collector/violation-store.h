@@ -52,14 +52,19 @@ int		 violation_store_stop(struct violation_store *);
 
 /*
  * From capture.  These copy what they need and never block on I/O.
- * Opening a record returns the reference by which its flow's counts
- * and evidence reach that record, and no other (NULL: out of memory,
+ * A record is opened when its rule fires; opening returns the reference
+ * by which its flow's name, counts and evidence reach that record, and
+ * no other (NULL: out of memory,
  * counted); the flow releases it when it ends.
  */
 struct violation_ref;
 struct violation_ref *violation_store_open(struct violation_store *,
 		    const struct store_violation *);
 void		 violation_store_release(struct violation_ref *);
+/* The application nDPI named, for a record opened before it had. */
+void		 violation_store_name(struct violation_store *,
+		    struct violation_ref *, const char *app,
+		    const char *category, const char *hostname);
 void		 violation_store_count(struct violation_store *,
 		    struct violation_ref *, int64_t packets, int64_t bytes,
 		    int64_t last_us);

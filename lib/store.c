@@ -28,7 +28,7 @@ struct store {
 	int		 readonly;
 	int		 key_state;	/* 0 not read yet, 1 held, -1 none */
 	unsigned char	 key[STORE_KEY_LEN];
-	sqlite3_stmt	*find, *insert, *repeat, *count,
+	sqlite3_stmt	*find, *name, *insert, *repeat, *count,
 			*nevidence, *evidence;
 };
 
@@ -248,9 +248,14 @@ static int
 prepare_writes(struct store *s)
 {
 	return prepare(s, &s->find,
-	    "SELECT id FROM violations WHERE rule = ? AND src_ip = ? AND "
-	    "dst_ip = ? AND app = ? AND state <= 1 AND last_us >= ? AND "
-	    "first_us <= ? ORDER BY id DESC LIMIT 1") |
+	    "SELECT id FROM violations WHERE rule = ?1 AND src_ip = ?2 AND "
+	    "dst_ip = ?3 AND (app = ?4 OR app = '' OR ?4 = '') AND"
+	    " state <= 1 AND last_us >= ?5 AND first_us <= ?6"
+	    " ORDER BY id DESC LIMIT 1") |
+	    prepare(s, &s->name,
+	    "UPDATE violations SET app = ?1, category = ?2,"
+	    " hostname = CASE hostname WHEN '' THEN ?3 ELSE hostname END"
+	    " WHERE id = ?4 AND app = ''") |
 	    prepare(s, &s->insert,
 	    "INSERT INTO violations (rule, severity, msg_zh, msg_en, l4proto,"
 	    " src_ip, src_port, dst_ip, dst_port, vlan, src_zone, dst_zone,"
@@ -337,6 +342,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->insert);
 	sqlite3_finalize(s->repeat);
 	sqlite3_finalize(s->count);
+	sqlite3_finalize(s->name);
 	sqlite3_finalize(s->nevidence);
 	sqlite3_finalize(s->evidence);
 	sqlite3_close(s->db);
@@ -503,6 +509,17 @@ store_violation_add(struct store *s, struct store_violation *v,
 	v->id = sqlite3_last_insert_rowid(s->db);
 	*created = 1;
 	return 0;
+}
+
+int
+store_violation_name(struct store *s, int64_t id, const char *app,
+    const char *category, const char *hostname)
+{
+	bind_text(s->name, 1, app);
+	bind_text(s->name, 2, category);
+	bind_text(s->name, 3, hostname);
+	sqlite3_bind_int64(s->name, 4, id);
+	return step(s->name);
 }
 
 int

@@ -130,11 +130,19 @@ void		 store_rollback(struct store *);
 /*
  * Records a violation; a repeat of the same rule, initiator, responder
  * and application while its record is open (new or acknowledged) and
- * seen within window_us updates that record.  v->id is set; *created
- * says which happened.
+ * seen within window_us updates that record.  An application not yet
+ * named ("") on either side matches any.  v->id is set; *created says
+ * which happened.
  */
 int		 store_violation_add(struct store *, struct store_violation *v,
 		    int64_t window_us, int *created);
+/*
+ * Names the application of record id, opened before nDPI had named its
+ * flow (app ""); a record named already keeps its name.
+ */
+int		 store_violation_name(struct store *, int64_t id,
+		    const char *app, const char *category,
+		    const char *hostname);
 /* Adds a flow's packets and bytes to the record id. */
 int		 store_violation_count(struct store *, int64_t id,
 		    int64_t packets, int64_t bytes, int64_t last_us);

@@ -95,6 +95,7 @@ static const struct word {
 	{ "next",		"下一页",	"Next page" },
 	{ "no_status",		"采集器未发布状态",	"The collector has published no status" },
 	{ "not_found",		"未找到",	"Not found" },
+	{ "not_named",		"尚未识别",	"not yet named" },
 	{ "ok",			"正常",		"up" },
 	{ "out",		"出",		"Out" },
 	{ "outcome",		"结果",		"Outcome" },

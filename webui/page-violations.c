@@ -68,6 +68,15 @@ zone_id(const struct req *r, const char *v)
 	return v;
 }
 
+/* A record opened before nDPI named its flow says so. */
+static const char *
+app_name(const struct req *r, json_t *v)
+{
+	const char	*app = json_string_value(json_object_get(v, "app"));
+
+	return app != NULL && *app != '\0' ? app : T(r, "not_named");
+}
+
 /*
  * The filters of the query, checked; the name of one that is not right,
  * or NULL.
@@ -267,7 +276,7 @@ page_violations_view(struct req *r, json_t *m)
 		evbuffer_add_printf(b, "</td><td>");
 		html_esc(b, json_string_value(json_object_get(v, "dst")));
 		evbuffer_add_printf(b, "</td><td>");
-		html_esc(b, json_string_value(json_object_get(v, "app")));
+		html_esc(b, app_name(r, v));
 		evbuffer_add_printf(b, "</td><td>");
 		fv = json_string_value(json_object_get(v, "src_site"));
 		html_esc(b, html_site(r, fv && *fv ? fv : json_string_value(
@@ -402,7 +411,7 @@ page_violation_view(struct req *r, json_t *m)
 	both(b, T(r, "site"), html_site(r, json_string_value(json_object_get(v,
 	    "src_site"))), html_site(r, json_string_value(json_object_get(v,
 	    "dst_site"))));
-	row(b, T(r, "app"), json_string_value(json_object_get(v, "app")));
+	row(b, T(r, "app"), app_name(r, v));
 	row(b, T(r, "host"), json_string_value(json_object_get(v, "host")));
 	row(b, T(r, "first_seen"), html_time(json_integer_value(
 	    json_object_get(v, "first")) * 1000000, when, sizeof(when)));

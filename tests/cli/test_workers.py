@@ -38,6 +38,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import command  # noqa: E402
 import pcapgen as pg  # noqa: E402
+from netns import NetnsPair  # noqa: E402
 from command import COLLECTOR, DEMO  # noqa: E402
 
 CORPUS = sorted(glob.glob(os.path.join(ROOT, "tests", "pcap", "ndpi", "*")))
@@ -429,31 +430,7 @@ else:
 """
 
 
-class NetnsPair(unittest.TestCase):
-    """Two network namespaces the test makes, joined by a veth pair: the
-    collector captures zwa in the first, traffic comes from the second."""
-
-    def sh(self, *cmd, ok=True):
-        return command.sh(*cmd, ok=ok)
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zw-fanout-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        tag = f"{os.getpid() % 100000}"
-        self.a, self.b = f"zwfa{tag}", f"zwfb{tag}"
-        self.addCleanup(self.sh, "ip", "netns", "del", self.a, ok=False)
-        self.addCleanup(self.sh, "ip", "netns", "del", self.b, ok=False)
-        self.sh("ip", "netns", "add", self.a)
-        self.sh("ip", "netns", "add", self.b)
-        self.sh("ip", "link", "add", "zwa", "netns", self.a, "type", "veth",
-                "peer", "name", "zwb", "netns", self.b)
-        for ns, dev, n in ((self.a, "zwa", 1), (self.b, "zwb", 2)):
-            self.sh("ip", "-n", ns, "addr", "add", f"10.99.0.{n}/24", "dev",
-                    dev)
-            self.sh("ip", "-n", ns, "addr", "add", f"fd00:99::{n}/64",
-                    "dev", dev, "nodad")
-            self.sh("ip", "-n", ns, "link", "set", dev, "up")
-
+class EchoPair(NetnsPair):
     def serve(self):
         """The TCP and UDP echo server of TRAFFIC, in the first namespace."""
         server = subprocess.Popen(["ip", "netns", "exec", self.a,
@@ -465,7 +442,7 @@ class NetnsPair(unittest.TestCase):
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
                      "needs root and iproute2")
-class LiveBoth(NetnsPair):
+class LiveBoth(EchoPair):
     """A live interface read by two workers (a PACKET_FANOUT group, a
     socket each; `workers 2` in the configuration) and, at the same time,
     by one pipeline."""
@@ -719,7 +696,7 @@ while time.monotonic() < end:
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"),
                      "needs root and iproute2")
-class LiveTrends(NetnsPair):
+class LiveTrends(EchoPair):
     """Live workers on their own clocks give each trend step their counts;
     the step is written summed, once: the site's traffic, step by step as
     the status shows it, is what one pipeline's shows.  (A worker's share
