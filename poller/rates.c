@@ -11,6 +11,12 @@
 
 #define MAX_BPS		4e11	/* 400 Gbit/s: no port here is faster */
 #define SLACK		1.05	/* a little over the line rate is noise */
+/*
+ * The most frames a line carries: 64 bytes each with the preamble and
+ * the gap, 84 bytes on the wire (IEEE 802.3).  Errors and discards are
+ * counted per frame, so more than this is a counter that went back.
+ */
+#define MIN_FRAME_BITS	(84 * 8)
 
 int
 rates_width(const struct if_row *r)
@@ -43,7 +49,7 @@ rates_compute(const struct reading *p, const struct reading *c,
 {
 	const struct if_row	*a = p->row, *b = c->row;
 	double			 secs, local, max, speed;
-	int			 w;
+	int			 w, i;
 
 	memset(out, 0, sizeof(*out));
 	if (a == NULL || b == NULL) {
@@ -93,6 +99,9 @@ rates_compute(const struct reading *p, const struct reading *c,
 	/* A counter reset without a restart shows as more than the line. */
 	speed = (double)if_row_speed(b);
 	max = speed > 0 ? speed * SLACK + 1e6 : MAX_BPS;
+	for (i = RATE_IN_ERR; i <= RATE_OUT_DISC; i++)
+		if (out->v[i] > max / MIN_FRAME_BITS)
+			out->v[i] = NAN;
 	if (out->v[RATE_IN_BPS] > max || out->v[RATE_OUT_BPS] > max)
 		unknown(out, "more than the line can carry: a discontinuity");
 }

@@ -115,6 +115,34 @@ test_unknowns(void **state)
 	assert_string_equal(r.unknown, "first reading");
 }
 
+/*
+ * An error or discard counter that goes back (a reset on a running
+ * agent) wraps to billions a second: more frames than the line can
+ * carry, so unknown, while the octets stay right.
+ */
+static void
+test_error_counters_going_back(void **state)
+{
+	struct if_row	 a = row64(1000, 1000, 1000), b = row64(2000, 2000, 1000);
+	struct rates	 r;
+
+	(void)state;
+	a.in_err = 500;
+	b.in_err = 20;
+	a.out_disc = 7;
+	b.out_disc = 17;
+	r = compute(&a, 100, 0, &b, 1100, 10 * SEC);
+	assert_null(r.unknown);
+	assert_true(isnan(r.v[RATE_IN_ERR]));
+	assert_true(fabs(r.v[RATE_OUT_DISC] - 1.0) < 1e-9);
+	assert_true(fabs(r.v[RATE_IN_BPS] - 800) < 1e-6);
+	/* A real wrap of 2^32 within a reading: still counted. */
+	a.in_err = UINT32_MAX - 4;
+	b.in_err = 5;
+	r = compute(&a, 100, 0, &b, 1100, 10 * SEC);
+	assert_true(fabs(r.v[RATE_IN_ERR] - 1.0) < 1e-9);
+}
+
 int
 main(void)
 {
@@ -122,6 +150,7 @@ main(void)
 		cmocka_unit_test(test_64_bit),
 		cmocka_unit_test(test_32_bit_wrap),
 		cmocka_unit_test(test_unknowns),
+		cmocka_unit_test(test_error_counters_going_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
