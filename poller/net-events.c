@@ -30,6 +30,31 @@ struct net_events {
 	int			 failed;
 };
 
+static int
+newest_id(void *arg, const struct store_event *e)
+{
+	*(int64_t *)arg = e->id;
+	return 0;
+}
+
+/*
+ * A device the store last saw go down is down still, until it answers:
+ * a restart of the poller does not record its going down again.
+ */
+static int
+device_state(struct store *s, const char *device)
+{
+	int64_t	 down = 0, up = 0;
+
+	if (s == NULL ||
+	    store_events(s, 0, "device-down", device, NULL, 1, newest_id,
+	    &down) != 0 ||
+	    store_events(s, 0, "device-up", device, NULL, 1, newest_id,
+	    &up) != 0)
+		return -1;
+	return down > up ? 0 : -1;
+}
+
 struct net_events *
 net_events_new(const struct conf *c, struct store *s)
 {
@@ -54,7 +79,7 @@ net_events_new(const struct conf *c, struct store *s)
 			ne->uplinks[ne->nuplinks++].uplink = j;
 		}
 	for (i = 0; i < c->devices.n; i++)
-		ne->device_up[i] = -1;
+		ne->device_up[i] = device_state(s, c->devices.v[i].name);
 	ne->conf = c;
 	ne->store = s;
 	return ne;

@@ -521,6 +521,32 @@ class Events(Recordings):
              "county", "medium")])
 
 
+class DeadDevice(unittest.TestCase):
+    """A device that stays dead across restarts of the poller is recorded
+    down once, not again at each start."""
+
+    def test_two_restarts_one_device_down(self):
+        d = tempfile.mkdtemp(prefix="zw-dead-")
+        self.addCleanup(shutil.rmtree, d, True)
+        conf = os.path.join(d, "zw.conf")
+        with open(conf, "w") as fp:
+            fp.write(f"device dead {{\n address 127.0.0.1\n port "
+                     f"{free_port()}\n community dead\n timeout-ms 300\n"
+                     f" retries 0\n}}\n")
+        db = os.path.join(d, "events.db")
+        for _ in range(3):
+            r = subprocess.run([POLLER, "--config", conf, "--store", db,
+                                "--no-rrd", "--count", "1"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run([ZWCTL, "-s", db, "events", "list", "--format",
+                            "json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(e["kind"], e["device"]) for e in
+                          map(json.loads, r.stdout.splitlines())],
+                         [("device-down", "dead")])
+
+
 @unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
 class V3(unittest.TestCase):
     """SNMPv3 authPriv (SHA, AES): snmpsim with one USM user, the file
