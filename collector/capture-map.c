@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "capture-map.h"
 
 #define MAGIC_USEC	0xa1b2c3d4u
@@ -85,6 +86,7 @@ on_sigbus(int sig, siginfo_t *si, void *ctx)
 	if (guard_base != NULL && a >= guard_base &&
 	    a < guard_base + guard_len) {
 		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		afile_unlink_pending();
 		_exit(3);
 	}
 	signal(sig, SIG_DFL);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "audit.h"
 #include "clock.h"
 #include "conf.h"
@@ -238,10 +239,9 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 	struct printer		 p;
 	struct store		*s;
 	const char		*errstr, *output = NULL;
-	char			*tmp = NULL;
+	struct afile		*af;
 	uint64_t		 n;
-	FILE			*fp = stdout;
-	int			 ch, rc, fd = -1;
+	int			 ch, rc;
 
 	store_filter_init(&f);
 	optind = 0;	/* glibc: start over with a new argv */
@@ -305,41 +305,26 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 		return ZWCTL_USAGE;
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
-	/* An export is written beside, then renamed: whole or not at all. */
-	if (output != NULL && (asprintf(&tmp, "%s.tmp.XXXXXX", output) == -1 ||
-	    (fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL)) {
+	/* An export is whole or not at all (afile: beside, then renamed). */
+	if ((af = afile_open(output != NULL ? output : "-")) == NULL) {
 		log_warn("%s", output);
-		if (fd != -1)
-			close(fd);
-		free(tmp);
 		store_close(s);
 		return ZWCTL_FAILED;
 	}
-	p.fp = fp;
+	p.fp = afile_fp(af);
 	if (p.head)
 		p.head(&p);
 	rc = store_violations(s, &f, print_row, &p);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	store_close(s);
-	if (fflush(fp) == EOF || ferror(fp) ||
-	    (fp != stdout && fsync(fileno(fp)) == -1)) {
+	if (rc != 0)
+		afile_abort(af);
+	else if (afile_commit(af) == -1) {
 		log_warn("%s", output ? output : "stdout");
 		rc = -1;
-	}
-	if (fp == stdout)
-		return rc == 0 ? 0 : ZWCTL_FAILED;
-	if (fclose(fp) == EOF)
-		rc = -1;
-	if (rc == 0 && rename(tmp, output) == -1) {
-		log_warn("rename to %s", output);
-		rc = -1;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	else
+	} else if (output != NULL)
 		fprintf(stderr, "%d records written to %s\n", p.rows, output);
-	free(tmp);
 	return rc == 0 ? 0 : ZWCTL_FAILED;
 }
 
@@ -502,7 +487,7 @@ sub_evidence(struct zwctl *ctx, int argc, char **argv)
 	struct pick	 p = { 1, 0, NULL, 0 };
 	struct store	*s;
 	const char	*output = NULL, *errstr;
-	char		*tmp = NULL;
+	struct afile	*af;
 	uint64_t	 n;
 	int64_t		 id;
 	int		 ch, rc;
@@ -533,27 +518,23 @@ sub_evidence(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_USAGE;
 	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
 		return ZWCTL_FAILED;
-	/* Written beside, then renamed: never half a pcap under its name. */
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", output) == -1 ||
-	    (ch = mkstemp(tmp)) == -1 || (p.fp = fdopen(ch, "w")) == NULL) {
+	/* Never half a pcap under its name (afile: beside, then renamed). */
+	if ((af = afile_open(output)) == NULL) {
 		log_warn("%s", output);
-		free(tmp);
 		store_close(s);
 		return ZWCTL_FAILED;
 	}
+	p.fp = afile_fp(af);
 	rc = store_evidence(s, id, write_evidence, &p);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	store_close(s);
-	if (fflush(p.fp) == EOF || fsync(fileno(p.fp)) == -1)
+	if (rc == 0 && p.written == 1) {
+		if (afile_commit(af) == 0)
+			return 0;
 		p.written = -1;
-	fclose(p.fp);
-	if (rc == 0 && p.written == 1 && rename(tmp, output) == 0) {
-		free(tmp);
-		return 0;
-	}
-	unlink(tmp);
-	free(tmp);
+	} else
+		afile_abort(af);
 	if (rc == 0 && p.written == 0) {
 		log_warnx("violation %lld has no evidence %lld", (long long)id,
 		    (long long)p.want);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "conf.h"
 #include "log.h"
 #include "parse.h"
@@ -61,6 +62,8 @@ main(int argc, char *argv[])
 	int				 ch;
 
 	log_init("zwctl", LOG_TO_STDERR);
+	/* An export or a report told to stop leaves no temporary behind. */
+	afile_clean_on_stop();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.config = ZW_CONFIG;
 	while ((ch = getopt_long(argc, argv, "+c:hs:V", longopts, NULL)) != -1) {

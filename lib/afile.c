@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +19,87 @@ struct afile {
 	char	*name;		/* its name there */
 	char	*tmp;		/* the temporary's name there; NULL: in place */
 	int	 close;		/* fp is ours (not stdout) */
+	int	 slot;		/* in pending[], or -1 */
 };
 
 #define AFILE_HOPS	16	/* links followed for one name, as ELOOP's */
+
+/*
+ * The temporaries being written now, so that a program ending on a
+ * signal (a capture that shrank: SIGBUS; zwctl told to stop) removes
+ * them with unlinkat(2), which a signal handler may call.  A slot's
+ * name is whole before it is marked used, and unmarked before it goes.
+ */
+#define AFILE_PENDING	32
+static struct pending {
+	_Atomic int	 used;
+	int		 dfd;
+	char		 name[NAME_MAX + 1];
+} pending[AFILE_PENDING];
+static pthread_mutex_t	 pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+pending_add(struct afile *a)
+{
+	size_t	 i;
+
+	a->slot = -1;
+	if (strlen(a->tmp) > NAME_MAX)
+		return;
+	pthread_mutex_lock(&pending_lock);
+	for (i = 0; i < AFILE_PENDING; i++)
+		if (!atomic_load(&pending[i].used)) {
+			pending[i].dfd = a->dfd;
+			memcpy(pending[i].name, a->tmp, strlen(a->tmp) + 1);
+			atomic_store(&pending[i].used, 1);
+			a->slot = (int)i;
+			break;
+		}
+	pthread_mutex_unlock(&pending_lock);
+}
+
+static void
+pending_remove(struct afile *a)
+{
+	if (a->slot < 0)
+		return;
+	pthread_mutex_lock(&pending_lock);
+	atomic_store(&pending[a->slot].used, 0);
+	pthread_mutex_unlock(&pending_lock);
+	a->slot = -1;
+}
+
+void
+afile_unlink_pending(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < AFILE_PENDING; i++)
+		if (atomic_load(&pending[i].used))
+			(void)unlinkat(pending[i].dfd, pending[i].name, 0);
+}
+
+static void
+on_stop(int sig)
+{
+	afile_unlink_pending();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+afile_clean_on_stop(void)
+{
+	struct sigaction	 sa;
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	size_t			 i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 /*
  * A directory whose entries only root and this process's user can
@@ -177,6 +258,7 @@ open_temporary(struct afile *a)
 				unlinkat(a->dfd, a->tmp, 0);
 				return -1;
 			}
+			pending_add(a);
 			return 0;
 		}
 		if (errno != EEXIST)
@@ -188,6 +270,7 @@ open_temporary(struct afile *a)
 static void
 afile_free(struct afile *a)
 {
+	pending_remove(a);
 	if (a->dfd != -1)
 		close(a->dfd);
 	free(a->tmp);
@@ -207,6 +290,7 @@ open_at(const char *path, int hops)
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	a->dfd = -1;
+	a->slot = -1;
 	if (strcmp(path, "-") == 0) {
 		a->fp = stdout;
 		return a;

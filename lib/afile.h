@@ -29,6 +29,13 @@ int		 afile_mode(struct afile *, mode_t);
 int		 afile_commit(struct afile *);
 void		 afile_abort(struct afile *);
 /*
+ * Removes every temporary still being written; safe in a signal handler
+ * (only unlinkat).  afile_clean_on_stop() makes SIGINT, SIGTERM, SIGHUP
+ * and SIGPIPE do it before they end the program as they would have.
+ */
+void		 afile_unlink_pending(void);
+void		 afile_clean_on_stop(void);
+/*
  * A file root has just made in a directory of another user is given to
  * that user (zwctl as root making the store or a key that the daemons,
  * running as zonewatch, must then write or read).

@@ -318,6 +318,29 @@ class Records(StoreCase):
         self.assertIn("政务内网".encode(), data)
         self.assertFalse([f for f in os.listdir(self.dir) if ".tmp." in f])
 
+    def test_export_stopped_leaves_no_temporary(self):
+        self.collect([self.capture(lambda w: udp_flows(
+            w, EXTRANET, INTERNET, [1000.0]))])
+        # 2^17 records, so that an export is still writing when stopped.
+        with sqlite3.connect(self.store) as db:
+            cols = [r[1] for r in db.execute("PRAGMA table_info(violations)")
+                    if r[1] != "id"]
+            for _ in range(17):
+                db.execute(f"INSERT INTO violations ({','.join(cols)})"
+                           f" SELECT {','.join(cols)} FROM violations")
+        out = os.path.join(self.dir, "big.csv")
+        stopped = 0
+        for i in range(12):
+            p = subprocess.Popen([ZWCTL, "-s", self.store, "violations",
+                                  "export", "--output", out],
+                                 stderr=subprocess.DEVNULL)
+            time.sleep(0.05 + 0.05 * i)
+            p.send_signal(signal.SIGTERM)
+            stopped += p.wait(timeout=60) == -signal.SIGTERM
+            self.assertEqual([f for f in os.listdir(self.dir)
+                              if ".tmp." in f], [])
+        self.assertGreater(stopped, 6)
+
     def test_hostile_names_are_escaped_in_exports(self):
         req = (b"GET / HTTP/1.1\r\nHost: =HYPERLINK(\"x\",\"y\")\r\n\r\n",
                b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")

@@ -363,6 +363,9 @@ class InPlaceReader(unittest.TestCase):
         self.assertEqual(p.returncode, 3, err)
         self.assertIn("a capture file shrank while it was read", err)
         self.assertFalse(os.path.exists(out))
+        # Nor its temporary.
+        self.assertEqual([n for n in os.listdir(self.dir) if ".tmp." in n],
+                         [])
 
     def test_truncated(self):
         """A record cut short, and one claiming more than libpcap's snap
