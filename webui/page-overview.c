@@ -222,15 +222,22 @@ page_overview_view(struct req *r, json_t *m)
 	evbuffer_free(b);
 }
 
+/* Seconds, or null for a daemon that has published nothing. */
+static json_t *
+age(uint64_t a)
+{
+	return a == AGENT_AGE_NONE ? json_null() : json_integer((json_int_t)a);
+}
+
 /* For load balancers and monitors: up, and how fresh the data is. */
 void
 page_health(struct req *r)
 {
 	const struct agent_state *st = r->w->state;
-	json_t	*j = json_pack("{s:s,s:I,s:I}", "status", "ok", "status_age",
-	    (json_int_t)agent_state_age(st, st->have_status, st->status_time),
-	    "poller_age", (json_int_t)agent_state_age(st, st->have_poller,
-	    st->poll_time));
+	json_t	*j = json_pack("{s:s,s:o,s:o}", "status", "ok", "status_age",
+	    age(agent_state_age(st, st->have_status, st->status_time)),
+	    "poller_age", age(agent_state_age(st, st->have_poller,
+	    st->poll_time)));
 
 	r->api = 1;
 	reply_json(r, 200, j);

@@ -74,7 +74,7 @@ def run(args, **kw):
 class Appliance:
     """A configuration, fed data, users, and zw-webui listening."""
 
-    def __init__(self, login_rate=1000, idle=900):
+    def __init__(self, login_rate=1000, idle=900, request_rate=None):
         self.dir = tempfile.mkdtemp(prefix="zw-webui-")
         self.port = free_port()
         self.snmp_port = free_port()
@@ -97,6 +97,7 @@ webui-key "{d}/webui.key"
 webui-listen "127.0.0.1:{self.port}"
 webui-login-rate {login_rate}
 webui-idle {idle}
+{f"webui-request-rate {request_rate}" if request_rate else ""}
 webui-metrics-token "prometheus-scrape-token"
 ipfix "udp:127.0.0.1:{self.ipfix.getsockname()[1]}"
 site test-uplink {{
@@ -1065,6 +1066,23 @@ class LoginRate(unittest.TestCase):
             c = Client(app)
             got = [c.login("sec", "wrong") for _ in range(5)]
             self.assertEqual(got, [401, 401, 401, 429, 429])
+        finally:
+            self.assertEqual(app.stop(), 0)
+            app.close()
+
+    def test_health_is_not_rate_limited(self):
+        """A monitoring system polls /health often; other requests from
+        its address are still limited (1 a second here, 4 at once)."""
+        app = Appliance(request_rate=1)
+        try:
+            app.start()
+            c = Client(app)
+            got = [c.request("GET", "/health") for _ in range(12)]
+            self.assertEqual([s for s, _, _ in got], [200] * 12)
+            # No poller has published anything: its age is not a number.
+            self.assertIsNone(json.loads(got[0][2])["poller_age"])
+            self.assertIn(429, [c.request("GET", "/login")[0]
+                                for _ in range(12)])
         finally:
             self.assertEqual(app.stop(), 0)
             app.close()
