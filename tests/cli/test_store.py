@@ -1066,9 +1066,6 @@ class Crash(StoreCase):
             run(["umount", "-l", mnt])
 
 
-if __name__ == "__main__":
-    unittest.main(verbosity=2)
-
 
 SENDER = r"""
 import socket, sys, time
@@ -1197,3 +1194,7 @@ class LiveRecords(NetnsPair, StoreCase):
         self.assertEqual(kills, 30)
         self.assertGreater(count, 30)
         print(f"\n{kills} kills, {count} records kept", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
