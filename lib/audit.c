@@ -141,14 +141,6 @@ record_hash(const struct audit_record *r, const char *prev,
 	return 0;
 }
 
-static void
-col(sqlite3_stmt *st, int i, char *dst, size_t len)
-{
-	const unsigned char	*t = sqlite3_column_text(st, i);
-
-	snprintf(dst, len, "%s", t ? (const char *)t : "");
-}
-
 static int
 one_row(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
@@ -171,14 +163,14 @@ append_locked(sqlite3 *db, const unsigned char *key, struct audit_record *r)
 	rc = one_row(db, "SELECT alg, hash FROM audit ORDER BY id DESC"
 	    " LIMIT 1", &st);
 	if (rc == SQLITE_ROW) {
-		col(st, 0, r->alg, sizeof(r->alg));
-		col(st, 1, r->prev, sizeof(r->prev));
+		store_col_text(st, 0, r->alg, sizeof(r->alg));
+		store_col_text(st, 1, r->prev, sizeof(r->prev));
 	} else if (rc == SQLITE_DONE) {
 		/* Empty after a purge cannot be; the anchor says where. */
 		sqlite3_finalize(st);
 		if (one_row(db, "SELECT prev FROM audit_anchor", &st) ==
 		    SQLITE_ROW)
-			col(st, 0, r->prev, sizeof(r->prev));
+			store_col_text(st, 0, r->prev, sizeof(r->prev));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -288,16 +280,16 @@ row_record(sqlite3_stmt *st, struct audit_record *r)
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	r->at_us = sqlite3_column_int64(st, 1);
-	col(st, 2, r->actor, sizeof(r->actor));
-	col(st, 3, r->role, sizeof(r->role));
-	col(st, 4, r->address, sizeof(r->address));
-	col(st, 5, r->action, sizeof(r->action));
-	col(st, 6, r->object, sizeof(r->object));
-	col(st, 7, r->detail, sizeof(r->detail));
-	col(st, 8, r->outcome, sizeof(r->outcome));
-	col(st, 9, r->alg, sizeof(r->alg));
-	col(st, 10, r->prev, sizeof(r->prev));
-	col(st, 11, r->hash, sizeof(r->hash));
+	store_col_text(st, 2, r->actor, sizeof(r->actor));
+	store_col_text(st, 3, r->role, sizeof(r->role));
+	store_col_text(st, 4, r->address, sizeof(r->address));
+	store_col_text(st, 5, r->action, sizeof(r->action));
+	store_col_text(st, 6, r->object, sizeof(r->object));
+	store_col_text(st, 7, r->detail, sizeof(r->detail));
+	store_col_text(st, 8, r->outcome, sizeof(r->outcome));
+	store_col_text(st, 9, r->alg, sizeof(r->alg));
+	store_col_text(st, 10, r->prev, sizeof(r->prev));
+	store_col_text(st, 11, r->hash, sizeof(r->hash));
 }
 
 #define SELECT_AUDIT	"SELECT id, at_us, actor, role, address, action,"	\
@@ -389,7 +381,7 @@ audit_verify_anchor(struct store *s, struct audit_check *c,
 	rc = one_row(db, "SELECT first_id, prev FROM audit_anchor", &st);
 	if (rc == SQLITE_ROW) {
 		expect = sqlite3_column_int64(st, 0);
-		col(st, 1, prev, sizeof(prev));
+		store_col_text(st, 1, prev, sizeof(prev));
 		strcpy(want, prev);
 	}
 	sqlite3_finalize(st);
@@ -492,7 +484,7 @@ audit_head(struct store *s, int64_t *id, char hash[AUDIT_HASH_HEX + 1])
 	    " LIMIT 1", &st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		col(st, 1, hash, AUDIT_HASH_HEX + 1);
+		store_col_text(st, 1, hash, AUDIT_HASH_HEX + 1);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : STORE_ERR;
@@ -525,7 +517,7 @@ purge_fn(sqlite3 *db, void *arg)
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
 	through = sqlite3_column_int64(st, 0);
-	col(st, 1, last, sizeof(last));
+	store_col_text(st, 1, last, sizeof(last));
 	p->removed = sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
 

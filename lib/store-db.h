@@ -10,6 +10,8 @@
 #include "store.h"
 
 sqlite3	*store_db(struct store *);
+/* Column i of a row as text into dst ("" for NULL), cut to len. */
+void	store_col_text(sqlite3_stmt *, int i, char *dst, size_t len);
 /*
  * The store's key (STORE_KEY_LEN bytes), read or, by a writer, made at
  * first use; NULL when there is none to be had.

@@ -20,8 +20,6 @@
 
 #define BUSY_TIMEOUT_MS	5000
 
-static void	 col_text(sqlite3_stmt *, int, char *, size_t);
-
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -698,17 +696,17 @@ each_event(sqlite3_stmt *st, store_event_fn fn, void *arg)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof(e));
 		e.id = sqlite3_column_int64(st, 0);
-		col_text(st, 1, e.kind, sizeof(e.kind));
+		store_col_text(st, 1, e.kind, sizeof(e.kind));
 		e.severity = sqlite3_column_int(st, 2);
-		col_text(st, 3, e.device, sizeof(e.device));
-		col_text(st, 4, e.port, sizeof(e.port));
-		col_text(st, 5, e.site, sizeof(e.site));
-		col_text(st, 6, e.detail, sizeof(e.detail));
+		store_col_text(st, 3, e.device, sizeof(e.device));
+		store_col_text(st, 4, e.port, sizeof(e.port));
+		store_col_text(st, 5, e.site, sizeof(e.site));
+		store_col_text(st, 6, e.detail, sizeof(e.detail));
 		e.at_us = sqlite3_column_int64(st, 7);
 		e.state = (enum store_state)sqlite3_column_int(st, 8);
-		col_text(st, 9, e.reviewed_by, sizeof(e.reviewed_by));
+		store_col_text(st, 9, e.reviewed_by, sizeof(e.reviewed_by));
 		e.reviewed_us = sqlite3_column_int64(st, 10);
-		col_text(st, 11, e.comment, sizeof(e.comment));
+		store_col_text(st, 11, e.comment, sizeof(e.comment));
 		e.created_us = sqlite3_column_int64(st, 12);
 		if (fn(arg, &e) != 0)
 			break;
@@ -793,8 +791,8 @@ store_event_review(struct store *s, int64_t id, enum store_state state,
 	" (SELECT count(*) FROM evidence e WHERE e.violation = v.id)"	\
 	" FROM violations v"
 
-static void
-col_text(sqlite3_stmt *st, int i, char *dst, size_t len)
+void
+store_col_text(sqlite3_stmt *st, int i, char *dst, size_t len)
 {
 	const unsigned char	*t = sqlite3_column_text(st, i);
 
@@ -810,32 +808,32 @@ row_violation(sqlite3_stmt *st, struct store_violation *v)
 	v->id = sqlite3_column_int64(st, i++);
 	v->rule = (uint32_t)sqlite3_column_int64(st, i++);
 	v->severity = sqlite3_column_int(st, i++);
-	col_text(st, i++, v->msg_zh, sizeof(v->msg_zh));
-	col_text(st, i++, v->msg_en, sizeof(v->msg_en));
-	col_text(st, i++, v->l4proto, sizeof(v->l4proto));
-	col_text(st, i++, v->src_ip, sizeof(v->src_ip));
+	store_col_text(st, i++, v->msg_zh, sizeof(v->msg_zh));
+	store_col_text(st, i++, v->msg_en, sizeof(v->msg_en));
+	store_col_text(st, i++, v->l4proto, sizeof(v->l4proto));
+	store_col_text(st, i++, v->src_ip, sizeof(v->src_ip));
 	v->src_port = (uint16_t)sqlite3_column_int(st, i++);
-	col_text(st, i++, v->dst_ip, sizeof(v->dst_ip));
+	store_col_text(st, i++, v->dst_ip, sizeof(v->dst_ip));
 	v->dst_port = (uint16_t)sqlite3_column_int(st, i++);
 	v->vlan = (uint16_t)sqlite3_column_int(st, i++);
-	col_text(st, i++, v->src_zone, sizeof(v->src_zone));
-	col_text(st, i++, v->dst_zone, sizeof(v->dst_zone));
-	col_text(st, i++, v->src_site, sizeof(v->src_site));
-	col_text(st, i++, v->dst_site, sizeof(v->dst_site));
-	col_text(st, i++, v->exit, sizeof(v->exit));
-	col_text(st, i++, v->app, sizeof(v->app));
-	col_text(st, i++, v->category, sizeof(v->category));
-	col_text(st, i++, v->hostname, sizeof(v->hostname));
-	col_text(st, i++, v->detail, sizeof(v->detail));
+	store_col_text(st, i++, v->src_zone, sizeof(v->src_zone));
+	store_col_text(st, i++, v->dst_zone, sizeof(v->dst_zone));
+	store_col_text(st, i++, v->src_site, sizeof(v->src_site));
+	store_col_text(st, i++, v->dst_site, sizeof(v->dst_site));
+	store_col_text(st, i++, v->exit, sizeof(v->exit));
+	store_col_text(st, i++, v->app, sizeof(v->app));
+	store_col_text(st, i++, v->category, sizeof(v->category));
+	store_col_text(st, i++, v->hostname, sizeof(v->hostname));
+	store_col_text(st, i++, v->detail, sizeof(v->detail));
 	v->first_us = sqlite3_column_int64(st, i++);
 	v->last_us = sqlite3_column_int64(st, i++);
 	v->flows = sqlite3_column_int64(st, i++);
 	v->packets = sqlite3_column_int64(st, i++);
 	v->bytes = sqlite3_column_int64(st, i++);
 	v->state = (enum store_state)sqlite3_column_int(st, i++);
-	col_text(st, i++, v->reviewed_by, sizeof(v->reviewed_by));
+	store_col_text(st, i++, v->reviewed_by, sizeof(v->reviewed_by));
 	v->reviewed_us = sqlite3_column_int64(st, i++);
-	col_text(st, i++, v->comment, sizeof(v->comment));
+	store_col_text(st, i++, v->comment, sizeof(v->comment));
 	v->created_us = sqlite3_column_int64(st, i++);
 	v->updated_us = sqlite3_column_int64(st, i++);
 	v->nevidence = sqlite3_column_int64(st, i++);

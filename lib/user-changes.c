@@ -73,27 +73,19 @@ userchg_request(struct store *s, struct user_change *c)
 	" decided_us FROM user_changes"
 
 static void
-text(sqlite3_stmt *st, int col, char *out, size_t len)
-{
-	const unsigned char	*t = sqlite3_column_text(st, col);
-
-	snprintf(out, len, "%s", t ? (const char *)t : "");
-}
-
-static void
 row_change(sqlite3_stmt *st, struct user_change *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
-	text(st, 1, c->action, sizeof(c->action));
-	text(st, 2, c->target, sizeof(c->target));
+	store_col_text(st, 1, c->action, sizeof(c->action));
+	store_col_text(st, 2, c->target, sizeof(c->target));
 	c->role = (enum user_role)sqlite3_column_int(st, 3);
-	text(st, 4, c->hash, sizeof(c->hash));
-	text(st, 5, c->requested_by, sizeof(c->requested_by));
+	store_col_text(st, 4, c->hash, sizeof(c->hash));
+	store_col_text(st, 5, c->requested_by, sizeof(c->requested_by));
 	c->requested_role = (enum user_role)sqlite3_column_int(st, 6);
 	c->requested_us = sqlite3_column_int64(st, 7);
 	c->state = (enum userchg_state)sqlite3_column_int(st, 8);
-	text(st, 9, c->decided_by, sizeof(c->decided_by));
+	store_col_text(st, 9, c->decided_by, sizeof(c->decided_by));
 	c->decided_us = sqlite3_column_int64(st, 10);
 }
 
