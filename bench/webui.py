@@ -10,9 +10,11 @@ the schema that zwctl created) and reused.  Nothing here asserts.
 import os
 import random
 import re
+import shutil
 import socket
 import sqlite3
 import ssl
+import struct
 import http.client
 import json
 import subprocess
@@ -25,6 +27,7 @@ sys.path.insert(0, HERE)
 from run import OUT, ROOT, policy_conf  # noqa: E402
 
 WEBUI = os.path.join(ROOT, "webui", "zw-webui")
+COLLECTOR = os.path.join(ROOT, "collector", "zw-collector")
 ZWCTL = os.path.join(ROOT, "ctl", "zwctl")
 ROWS = int(os.environ.get("ZW_BENCH_VIOLATIONS", "1000000"))
 SECONDS = int(os.environ.get("ZW_BENCH_WRK_SECONDS", "10"))
@@ -55,6 +58,16 @@ def make_store(conf, path):
         if n == ROWS:
             return
         os.unlink(path)
+    shutil.rmtree(os.path.join(os.path.dirname(path), "admin"), True)
+    # The event store, made by the collector reading an empty capture;
+    # the administrators' store by the first account.
+    empty = os.path.join(os.path.dirname(path), "empty.pcap")
+    with open(empty, "wb") as fp:
+        fp.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    r = subprocess.run([COLLECTOR, "-q", "--config", conf, "--store", path,
+                        "-r", empty], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("bench: " + r.stderr)
     r = subprocess.run([ZWCTL, "-c", conf, "-s", path, "user", "add",
                         "loadtest", "--role", "secadmin", "--password-stdin"],
                        input=PASSWORD + "\n", capture_output=True, text=True)

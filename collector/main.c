@@ -103,6 +103,7 @@ main(int argc, char *argv[])
 	struct conf		*conf;
 	struct timespec		 t0, t1;
 	char			 err[512];
+	const char		*user;
 	int			 rv;
 
 	log_init("zw-collector", LOG_TO_STDERR);
@@ -131,13 +132,14 @@ main(int argc, char *argv[])
 	 * as root with a user configured are opened first, then root goes
 	 * as tcpdump -Z does: the outputs are written as that user.
 	 */
+	user = conf_user(conf, CONF_COLLECTOR);
 	if (opt.iface != NULL) {
 		open_capture(&rs);
-		if (privdrop(conf ? conf->user : NULL, err, sizeof(err)) == -1)
+		if (privdrop(user, err, sizeof(err)) == -1)
 			fatalx("%s", err);
-	} else if (geteuid() == 0 && conf != NULL && conf->user[0] != '\0') {
+	} else if (geteuid() == 0 && user != NULL && user[0] != '\0') {
 		open_files(&opt);
-		if (privdrop(conf->user, err, sizeof(err)) == -1)
+		if (privdrop(user, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
 	rs.store = opt.pipe.store = start_store(&opt, conf);
@@ -574,7 +576,6 @@ start_store(struct options *o, const struct conf *conf)
 	c.conf = conf;
 	/* A file has no deadline: its reader waits rather than drop. */
 	c.wait_when_full = o->iface == NULL;
-	c.service = o->iface != NULL ? "zw-collector" : NULL;
 	if ((vs = violation_store_start(&c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return vs;

@@ -66,7 +66,7 @@ struct violation_store {
 	size_t			 nsyslog;
 	size_t			 queue_max;
 	int			 wait_when_full;
-	const char		*service;	/* audited start and stop, or NULL */
+	char			 admin_path[CONF_PATH_MAX]; /* the audit head */
 	int64_t			 purge_every_us;
 	int64_t			 next_purge_us;
 	int64_t			 head_sent;	/* the audit head last sent */
@@ -279,17 +279,13 @@ purge(struct violation_store *vs, int64_t now_us)
 		return;
 	}
 	if (removed > 0) {
+		/*
+		 * The system's log, not the audit trail: that is the
+		 * administrators', and this process cannot write it.
+		 */
 		log_info("store: %lld records older than %u days purged",
 		    (long long)removed, vs->conf->retention_days);
-		audit_log(vs->store, "system", "system", "localhost",
-		    "retention-purge", "violations", "ok", "%lld records older "
-		    "than %u days", (long long)removed,
-		    vs->conf->retention_days);
 	}
-	/* The audit trail keeps as long, and its purge audits itself. */
-	if (audit_purge(vs->store, now_us - (int64_t)vs->conf->retention_days *
-	    DAY_US, "system", &removed) != 0)
-		log_warnx("store: audit purge: %s", store_errmsg(vs->store));
 	pthread_mutex_lock(&vs->lock);
 	vs->stats.purged += (uint64_t)removed;
 	pthread_mutex_unlock(&vs->lock);
@@ -382,8 +378,8 @@ send_head(struct violation_store *vs, int64_t now_us)
 	int64_t	 id;
 	size_t	 i;
 
-	if (vs->nsyslog == 0 || audit_head(vs->store, &id, hash) != 0 ||
-	    id == 0)
+	if (vs->nsyslog == 0 || audit_head_read(vs->admin_path, &id,
+	    hash) != 0 || id == 0)
 		return;
 	if (id == vs->head_sent && strcmp(hash, vs->head_hash) == 0 &&
 	    now_us < vs->next_head_us)
@@ -458,6 +454,12 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	vs->purge_every_us = c->purge_every_us ? c->purge_every_us :
 	    PURGE_EVERY_US;
 	vs->tail = &vs->head;
+	if (conf_admin_path(c->conf, c->path, vs->admin_path,
+	    sizeof(vs->admin_path)) == -1) {
+		snprintf(err, errlen, "%s: path too long", c->path);
+		free(vs);
+		return NULL;
+	}
 	if ((vs->store = store_open(c->path, STORE_CREATE, err,
 	    errlen)) == NULL) {
 		free(vs);
@@ -476,11 +478,6 @@ violation_store_start(const struct violation_store_conf *c, char *err,
 	pthread_cond_init(&vs->room, NULL);
 	/* Retention is applied at start, then every hour. */
 	purge(vs, clock_wall_us());
-	vs->service = c->service;
-	if (vs->service != NULL)
-		audit_log(vs->store, "system", "system", "localhost",
-		    "service-start", vs->service, "ok", "version %s",
-		    ZW_VERSION);
 	if ((errno = pthread_create(&vs->thread, NULL, writer, vs)) != 0) {
 		snprintf(err, errlen, "store: thread: %s", strerror(errno));
 		pthread_mutex_destroy(&vs->lock);
@@ -523,10 +520,6 @@ violation_store_stop(struct violation_store *vs)
 	}
 	for (i = 0; i < vs->nsyslog; i++)
 		syslog_out_free(vs->syslog[i]);
-	if (vs->service != NULL)
-		audit_log(vs->store, "system", "system", "localhost",
-		    "service-stop", vs->service, lost ? "failed" : "ok",
-		    "%s", lost ? "events were lost" : "");
 	store_close(vs->store);
 	pthread_mutex_destroy(&vs->lock);
 	pthread_cond_destroy(&vs->wake);

@@ -24,7 +24,6 @@ struct violation_store_conf {
 	size_t			 queue_max;
 	int64_t			 purge_every_us;
 	int			 wait_when_full;	/* files: lose nothing */
-	const char		*service;	/* audited start and stop */
 };
 
 struct violation_store_stats {

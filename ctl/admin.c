@@ -106,7 +106,7 @@ int
 zwctl_status(struct zwctl *ctx, int argc, char **argv)
 {
 	struct conf	*c;
-	char		 buf[64];
+	char		 buf[64], admin[PATH_MAX];
 	const char	*const *d;
 	long		 pid;
 	uid_t		 uid;
@@ -131,13 +131,17 @@ zwctl_status(struct zwctl *ctx, int argc, char **argv)
 	    listening(c->webui_listen) ? "listening" : "not listening");
 	printf("%-13s %s (%s)\n", "store", c->store_path,
 	    age(c->store_path, buf, sizeof(buf)));
+	if (conf_admin_path(c, NULL, admin, sizeof(admin)) == 0)
+		printf("%-13s %s (%s)\n", "admin store", admin,
+		    age(admin, buf, sizeof(buf)));
 	return down ? ZWCTL_FAILED : 0;
 }
 
 int
 zwctl_version(struct zwctl *ctx, int argc, char **argv)
 {
-	printf("zonewatch %s, store schema %d, enterprise %d\n", ZW_VERSION,
-	    STORE_SCHEMA_VERSION, ZW_ENTERPRISE);
+	printf("zonewatch %s, store schema %d, administrators' store schema "
+	    "%d, enterprise %d\n", ZW_VERSION, STORE_SCHEMA_VERSION,
+	    STORE_ADMIN_SCHEMA_VERSION, ZW_ENTERPRISE);
 	return 0;
 }

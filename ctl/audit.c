@@ -186,7 +186,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, int export)
 		log_warnx("format %s: table, csv or json", a.format);
 		return ZWCTL_USAGE;
 	}
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	if ((af = afile_open(a.output ? a.output : "-")) == NULL) {
 		log_warn("%s", a.output);
@@ -269,7 +269,7 @@ sub_verify(struct zwctl *ctx, int argc, char **argv)
 			    "and its hash, ID:HASH, as the head is sent");
 		snprintf(hash, sizeof(hash), "%s", end + 1);
 	}
-	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_verify_anchor(s, &c, id, id ? hash : NULL);
 	if (rc == 0)
@@ -302,7 +302,7 @@ sub_head(struct zwctl *ctx, int argc, char **argv)
 
 	if (argc != 1)
 		return zwctl_bad("audit", argv[0], "takes no arguments");
-	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_head(s, &id, hash);
 	store_close(s);
@@ -326,7 +326,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 	if (a.days == 0)
 		a.days = (c = zwctl_conf(ctx, 0)) != NULL ? c->retention_days :
 		    RETENTION_MIN_DAYS;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_purge(s, clock_wall_us() - (int64_t)a.days * DAY_US,
 	    a.by ? a.by : "root", &removed);

@@ -1,8 +1,8 @@
 /*
  * zwctl backup and restore.
  *
- * A backup is a directory: the store copied with SQLite's online backup
- * (a consistent snapshot while the collector writes), the configuration
+ * A backup is a directory: the two stores copied with SQLite's online
+ * backup (a consistent snapshot while the daemons write), the configuration
  * files, the RRDs (each read under the lock librrd takes to write it),
  * the report key and the web UI's certificate, and a MANIFEST with the
  * size and SHA-256 of each, its count and a checksum of the whole on its
@@ -16,10 +16,10 @@
  * form, count and checksum, every file's size and hash.  Places come from
  * the running configuration only, never from the backup: a configuration
  * file goes back only to a file the running configuration names, the
- * store, RRDs and keys where it puts them.  Modes are set, never copied.
- * Keys, and the administrators' accounts kept in the store, are put back
- * only when asked for by name (--keys, --users); otherwise the running
- * ones stay.
+ * stores, RRDs and keys where it puts them.  Modes are set, never copied.
+ * Keys, and the administrators' store (accounts, audit trail, review
+ * history), are put back only when asked for by name (--keys, --users);
+ * otherwise the running ones stay.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -56,41 +56,50 @@
  * What a backup holds, a row each: its kind in the manifest, its name in
  * the backup (a prefix for a tree), the configuration's setting that names
  * its place (none for the configuration files themselves), the mode it is
- * written with, and whether it is restored only when asked for (--keys).
+ * written with, and whether it is restored only when asked for (--keys,
+ * --users).
  */
+enum ask { ASK_NONE, ASK_KEYS, ASK_USERS };
+
 static const struct {
 	const char	*kind;
 	const char	*name;
 	int		 tree;		/* name is a directory's prefix */
 	ssize_t		 place;		/* offsetof struct conf; -1: none,
-					   PLACE_AUDIT_KEY: the store's key */
+					   PLACE_ADMIN, PLACE_AUDIT_KEY */
 	mode_t		 mode;
-	int		 asked;
+	enum ask	 asked;
 } holds[] = {
-#define PLACE_AUDIT_KEY	(-2)
-	{ "config", "etc/",		   1, -1, 0640, 0 },
+#define PLACE_AUDIT_KEY	(-2)		/* the administrators' store's key */
+#define PLACE_ADMIN	(-3)		/* conf_admin_path() */
+	{ "config", "etc/",		   1, -1, 0640, ASK_NONE },
 	{ "store",  "events.db",	   0, offsetof(struct conf, store_path),
-	    0640, 0 },
+	    0640, ASK_NONE },
+	{ "admin",  "admin.db",		   0, PLACE_ADMIN, 0600, ASK_USERS },
 	{ "key",    "keys/report-key.pem", 0, offsetof(struct conf, report_key),
-	    0600, 1 },
+	    0600, ASK_KEYS },
 	{ "key",    "keys/webui.crt",	   0, offsetof(struct conf, webui_cert),
-	    0644, 1 },
+	    0644, ASK_KEYS },
 	{ "key",    "keys/webui.key",	   0, offsetof(struct conf, webui_key),
-	    0600, 1 },
-	{ "key",    "keys/audit.key",	   0, PLACE_AUDIT_KEY, 0600, 1 },
+	    0600, ASK_KEYS },
+	{ "key",    "keys/audit.key",	   0, PLACE_AUDIT_KEY, 0600, ASK_KEYS },
 	{ "rrd",    "rrd/",		   1, offsetof(struct conf, rrd_dir),
-	    0640, 0 },
+	    0640, ASK_NONE },
 };
 #define NHOLDS		(sizeof(holds) / sizeof(holds[0]))
 
 static const char *
 held_place(const struct conf *c, size_t k)
 {
-	static char	 key[PATH_MAX];
+	static char	 key[PATH_MAX], admin[PATH_MAX];
 
-	if (holds[k].place == PLACE_AUDIT_KEY)
-		return storekey_path(c->store_path, key, sizeof(key)) == 0 ?
-		    key : "";
+	if (holds[k].place == PLACE_ADMIN || holds[k].place == PLACE_AUDIT_KEY) {
+		if (conf_admin_path(c, NULL, admin, sizeof(admin)) == -1)
+			return "";
+		if (holds[k].place == PLACE_ADMIN)
+			return admin;
+		return storekey_path(admin, key, sizeof(key)) == 0 ? key : "";
+	}
 	return (const char *)c + holds[k].place;
 }
 
@@ -396,7 +405,6 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 {
 	struct backup	 b;
 	struct conf	*c;
-	struct store	*s;
 	struct stat	 sb;
 	EVP_PKEY	*key;
 	char		 path[PATH_MAX + 16], name[PATH_MAX], err[512];
@@ -425,15 +433,20 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 		EVP_PKEY_free(key);
 		return ZWCTL_FAILED;
 	}
-	snprintf(path, sizeof(path), "%s/events.db", b.dir);
-	if (access(c->store_path, R_OK) == 0) {
+	for (i = 0; i < NHOLDS; i++) {
 		char		 sha[SHA256_HEX + 1];
+		const char	*from = held_place(c, i);
 		long long	 size;
 
-		if (copy_db(c->store_path, path) == 0 && chmod(path, 0600) ==
-		    0 && hash_file(path, &size, sha) == 0)
-			note(&b, "store", "events.db", size, sha,
-			    c->store_path);
+		if (strcmp(holds[i].kind, "store") != 0 &&
+		    strcmp(holds[i].kind, "admin") != 0)
+			continue;
+		if (access(from, R_OK) == -1)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", b.dir, holds[i].name);
+		if (copy_db(from, path) == 0 && chmod(path, 0600) == 0 &&
+		    hash_file(path, &size, sha) == 0)
+			note(&b, holds[i].kind, holds[i].name, size, sha, from);
 		else
 			b.failed++;
 	}
@@ -456,12 +469,8 @@ zwctl_backup(struct zwctl *ctx, int argc, char **argv)
 		remove_tree(b.dir);
 		rv = ZWCTL_FAILED;
 	}
-	if ((s = zwctl_store(ctx, 0)) != NULL) {
-		audit_log(s, zwctl_actor(), "sysadmin", "console", "backup",
-		    argv[0], rv ? "failed" : "ok", "%d files%s", b.n, rv ?
-		    ", no backup made" : "");
-		store_close(s);
-	}
+	zwctl_record(ctx, NULL, "sysadmin", "backup", argv[0], rv == 0,
+	    "%d files%s", b.n, rv ? ", no backup made" : "");
 	if (rv == 0)
 		printf("%d files backed up into %s, signed (%s)\n", b.n,
 		    argv[0], sign_algorithm(key));
@@ -785,75 +794,74 @@ restore_place(const struct conf *c, const struct restore_item *it,
 }
 
 /*
- * The administrators' rows of the store as they are now, put back over
- * the restored store's (unless --users): a backup does not bring back an
- * account, a password or a role that was changed since.
+ * A backup made before the stores were split holds the administrators'
+ * tables in its event store.  Unless --users asked for them, they are
+ * dropped there; with it, they replace the running administrators' store
+ * whole (moved at its open, as an upgrade moves them).
  */
 static int
-keep_users(const char *saved, const char *store_path)
+restore_legacy(const char *events, const char *admin, int users)
 {
-	static const char	 sql[] =
-	    "BEGIN IMMEDIATE;"
-	    "DELETE FROM main.users; INSERT INTO main.users SELECT * FROM"
-	    " now.users;"
-	    "DELETE FROM main.login_failures; INSERT INTO main.login_failures"
-	    " SELECT * FROM now.login_failures;"
-	    "DELETE FROM main.user_changes; INSERT INTO main.user_changes"
-	    " SELECT * FROM now.user_changes;"
-	    "COMMIT;";
-	struct store	*s, *t;
+	static const char *const tables[] = { "audit", "audit_anchor",
+	    "users", "login_failures", "user_changes", "reviews" };
+	struct store	*s;
 	sqlite3		*db;
-	char		 err[512], *attach;
-	int		 rc;
+	char		 sql[128], err[512], side[PATH_MAX + 8];
+	size_t		 i;
+	int		 rc = SQLITE_OK, legacy;
 
-	/* Both at this program's schema first. */
-	if ((t = store_open(saved, 0, err, sizeof(err))) == NULL) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	store_close(t);
-	if ((s = store_open(store_path, 0, err, sizeof(err))) == NULL) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	store_close(s);
-	if (sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READWRITE |
+	if (sqlite3_open_v2(events, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return -1;
 	}
-	if ((attach = sqlite3_mprintf("ATTACH DATABASE %Q AS now", saved)) ==
-	    NULL) {
-		sqlite3_close(db);
+	legacy = sqlite3_exec(db, "SELECT 1 FROM users LIMIT 0", NULL, NULL,
+	    NULL) == SQLITE_OK;
+	if (legacy && !users)
+		for (i = 0; rc == SQLITE_OK && i < sizeof(tables) /
+		    sizeof(tables[0]); i++) {
+			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s",
+			    tables[i]);
+			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		}
+	if (rc != SQLITE_OK)
+		log_warnx("%s: %s", events, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	if (rc != SQLITE_OK)
+		return -1;
+	if (!legacy || !users)
+		return 0;
+	unlink(admin);
+	snprintf(side, sizeof(side), "%s-wal", admin);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", admin);
+	unlink(side);
+	if ((s = store_admin_open(admin, events, STORE_CREATE, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s", err);
 		return -1;
 	}
-	rc = sqlite3_exec(db, attach, NULL, NULL, NULL);
-	sqlite3_free(attach);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		log_warnx("%s: the accounts could not be kept: %s", store_path,
-		    sqlite3_errmsg(db));
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
+	store_close(s);
+	return 0;
 }
 
 /* Puts one file back; 0, or -1 having said why. */
 static int
 restore_one(const struct restore *r, const struct restore_item *it,
-    const char *to, const char *saved)
+    const char *to)
 {
 	char		 from[PATH_MAX * 2], sha[SHA256_HEX + 1];
 	long long	 size;
 
 	snprintf(from, sizeof(from), "%s/%s", r->dir, it->name);
-	if (strcmp(holds[it->hold].kind, "store") == 0) {
+	if (strcmp(holds[it->hold].kind, "store") == 0 ||
+	    strcmp(holds[it->hold].kind, "admin") == 0) {
 		/* Into the store in place, in one transaction. */
-		if (copy_db(from, to) == -1)
+		if (strchr(to, '/') != NULL && afile_mkdirs(to) == -1) {
+			log_warn("%s", to);
 			return -1;
-		return saved != NULL ? keep_users(saved, to) : 0;
+		}
+		return copy_db(from, to);
 	}
 	if (strchr(to, '/') != NULL && afile_mkdirs(to) == -1) {
 		log_warn("%s", to);
@@ -879,9 +887,8 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 {
 	const char *const *d;
 	struct restore	 r;
-	struct store	*s;
 	struct conf	*c;
-	char		 buf[PATH_MAX * 2], saved[PATH_MAX], tmp[64];
+	char		 buf[PATH_MAX * 2], admin[PATH_MAX];
 	const char	*to, *pubkey = NULL;
 	size_t		 i;
 	uid_t		 uid;
@@ -925,9 +932,12 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 			restore_free(&r);
 			return ZWCTL_FAILED;
 		}
-	/* The accounts as they are now, to keep over the restored store. */
-	saved[0] = tmp[0] = '\0';
-	if (access(c->store_path, F_OK) == -1)
+	if (conf_admin_path(c, NULL, admin, sizeof(admin)) == -1) {
+		log_warnx("%s: path too long", c->store_path);
+		restore_free(&r);
+		return ZWCTL_FAILED;
+	}
+	if (access(admin, F_OK) == -1 && access(c->store_path, F_OK) == -1)
 		r.users = 1;		/* none yet: the backup's are all */
 	/*
 	 * The backup's key sealed the backup's accounts and hashed its
@@ -940,46 +950,33 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 		restore_free(&r);
 		return ZWCTL_FAILED;
 	}
-	if (!r.users) {
-		snprintf(tmp, sizeof(tmp), "/tmp/zwctl-restore-XXXXXX");
-		if (mkdtemp(tmp) == NULL || snprintf(saved, sizeof(saved),
-		    "%s/users.db", tmp) >= (int)sizeof(saved) ||
-		    copy_db(c->store_path, saved) == -1) {
-			log_warnx("the running accounts could not be saved; "
-			    "nothing restored");
-			if (tmp[0] != '\0')
-				remove_tree(tmp);
-			restore_free(&r);
-			return ZWCTL_FAILED;
-		}
-	}
 	for (i = 0; i < r.n; i++) {
-		if (holds[r.v[i].hold].asked && !r.keys) {
-			skipped++;
+		enum ask	 ask = holds[r.v[i].hold].asked;
+
+		if ((ask == ASK_KEYS && !r.keys) ||
+		    (ask == ASK_USERS && !r.users)) {
+			skipped += ask == ASK_KEYS;
 			continue;
 		}
 		to = restore_place(c, &r.v[i], buf, sizeof(buf));
-		if (restore_one(&r, &r.v[i], to, saved[0] ? saved : NULL) == 0)
+		if (restore_one(&r, &r.v[i], to) == 0) {
 			n++;
-		else
+			if (strcmp(holds[r.v[i].hold].kind, "store") == 0 &&
+			    restore_legacy(to, admin, r.users) == -1)
+				failed++;
+		} else
 			failed++;
 	}
-	if (saved[0] != '\0')
-		remove_tree(tmp);
 	restore_free(&r);
-	if ((s = zwctl_store(ctx, 0)) != NULL) {
-		audit_log(s, zwctl_actor(), "sysadmin", "console", "restore",
-		    r.dir, failed ? "failed" : "ok", "%d files; keys %s; "
-		    "accounts %s", n, r.keys ? "restored" : "kept",
-		    r.users ? "restored" : "kept");
-		store_close(s);
-	}
+	zwctl_record(ctx, NULL, "sysadmin", "restore", r.dir, !failed,
+	    "%d files; keys %s; accounts and audit trail %s", n,
+	    r.keys ? "restored" : "kept", r.users ? "restored" : "kept");
 	printf("%d files restored from %s%s\n", n, r.dir, failed ?
 	    ", some failed" : "");
 	if (skipped)
 		printf("%d keys not restored (ask with --keys)\n", skipped);
 	if (!r.users)
-		printf("the administrators' accounts are kept as they are "
-		    "(ask for the backup's with --users)\n");
+		printf("the administrators' accounts and audit trail are "
+		    "kept as they are (ask for the backup's with --users)\n");
 	return failed ? ZWCTL_FAILED : 0;
 }

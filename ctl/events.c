@@ -150,9 +150,9 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 		    by, comment, (int64_t)time(NULL) * 1000000);
 		snprintf(object, sizeof(object), "event %llu",
 		    (unsigned long long)id);
-		audit_log(s, by, "sysadmin", "console", "event-review", object,
-		    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
-		    comment ? ": " : "", comment ? comment : "");
+		zwctl_record(ctx, by, "sysadmin", "event-review", object,
+		    rc == 0, "%s%s%s", argv[optind + 1], comment ? ": " : "",
+		    comment ? comment : "");
 		if (rc == 0)
 			printf("event %llu: %s\n", (unsigned long long)id,
 			    argv[optind + 1]);

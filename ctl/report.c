@@ -141,7 +141,7 @@ export(struct zwctl *ctx, const struct args *a, enum report_kind kind,
 {
 	struct report_sources	 src;
 	struct report		*r;
-	struct store		*s = NULL;
+	struct store		*s = NULL, *admin = NULL;
 	struct afile		*af;
 	EVP_PKEY		*key = NULL;
 	char			 err[1024], sig[PATH_MAX], from[32], to[32];
@@ -152,14 +152,25 @@ export(struct zwctl *ctx, const struct args *a, enum report_kind kind,
 		return ZWCTL_FAILED;
 	src.rrd_dir = a->rrd_dir ? a->rrd_dir : src.conf->rrd_dir;
 	src.charts = a->format == REPORT_PDF;
-	if (kind != REPORT_NETWORK || ctx->store != NULL ||
-	    access(src.conf->store_path, F_OK) == 0)
+	/*
+	 * The security report reads violations, the audit report the trail;
+	 * a network report is audited where there are administrators.
+	 */
+	if (kind == REPORT_SECURITY || (kind == REPORT_NETWORK &&
+	    (ctx->store != NULL || access(src.conf->store_path, F_OK) == 0)))
 		if ((s = zwctl_store(ctx, 0)) == NULL)
 			return ZWCTL_FAILED;
 	src.store = s;
+	if ((kind != REPORT_NETWORK || s != NULL) &&
+	    (admin = zwctl_admin(ctx)) == NULL) {
+		store_close(s);
+		return ZWCTL_FAILED;
+	}
+	src.admin = admin;
 	if (!a->no_sign && output != NULL &&
 	    (key = sign_key(key_path(ctx, a), 1, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
+		store_close(admin);
 		store_close(s);
 		return ZWCTL_FAILED;
 	}
@@ -197,8 +208,8 @@ export(struct zwctl *ctx, const struct args *a, enum report_kind kind,
 out:
 	zwctl_fmt_time(since_us, from, sizeof(from), 0);
 	zwctl_fmt_time(until_us, to, sizeof(to), 0);
-	if (s != NULL)
-		audit_log(s, a->by ? a->by : zwctl_actor(),
+	if (admin != NULL)
+		audit_log(admin, a->by ? a->by : zwctl_actor(),
 		    "auditadmin", "console", "report-export", output ? output :
 		    "stdout", rc == 0 ? "ok" : "failed", "%s report %s .. %s, "
 		    "%s%s%s", report_kind_name(kind), from, to,
@@ -206,6 +217,7 @@ out:
 		    key ? ", signed " : "", key ? sign_algorithm(key) : "");
 	report_free(r);
 	EVP_PKEY_free(key);
+	store_close(admin);
 	store_close(s);
 	return rc == 0 ? 0 : ZWCTL_FAILED;
 }

@@ -171,7 +171,7 @@ sub_add(struct zwctl *ctx, int argc, char **argv)
 	}
 	if (new_password(&a, pw, sizeof(pw)) == -1)
 		return ZWCTL_USAGE;
-	if ((s = zwctl_store_create(ctx)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-add", users_add(s, a.name,
 	    (enum user_role)a.role, pw, a.must_change),
@@ -189,7 +189,7 @@ sub_passwd(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_USAGE;
 	if (new_password(&a, pw, sizeof(pw)) == -1)
 		return ZWCTL_USAGE;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-password", users_set_password(s, a.name, pw,
 	    a.must_change), a.must_change ? "to change at next login" : "");
@@ -203,7 +203,7 @@ sub_role(struct zwctl *ctx, int argc, char **argv)
 
 	if (parse_args(argc, argv, &a, 1) == -1 || a.role < 0)
 		return ZWCTL_USAGE;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-role", users_set_role(s, a.name,
 	    (enum user_role)a.role), users_role_name((enum user_role)a.role));
@@ -217,7 +217,7 @@ toggle(struct zwctl *ctx, int argc, char **argv, int disable)
 
 	if (parse_args(argc, argv, &a, 1) == -1)
 		return ZWCTL_USAGE;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, disable ? "user-disable" : "user-enable",
 	    users_set_disabled(s, a.name, disable), "");
@@ -243,7 +243,7 @@ sub_unlock(struct zwctl *ctx, int argc, char **argv)
 
 	if (parse_args(argc, argv, &a, 1) == -1)
 		return ZWCTL_USAGE;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	return done(s, &a, "user-unlock", users_unlock(s, a.name), "");
 }
@@ -261,7 +261,7 @@ sub_totp(struct zwctl *ctx, int argc, char **argv)
 		return ZWCTL_USAGE;
 	if (!a.off && totp_secret_new(secret) == -1)
 		return ZWCTL_FAILED;
-	if ((s = zwctl_store(ctx, 0)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = users_set_totp(s, a.name, secret);
 	if (rc == 0 && !a.off)
@@ -310,7 +310,7 @@ list_of(struct zwctl *ctx, int argc, char **argv, int changes)
 
 	if (argc != 1)
 		return zwctl_bad("user", argv[0], "takes no arguments");
-	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = changes ? userchg_list(s, 0, 100, print_change, NULL) :
 	    users_list(s, print_user, NULL);

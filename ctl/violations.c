@@ -396,7 +396,7 @@ static const struct option review_opts[] = {
 static int
 sub_review(struct zwctl *ctx, int argc, char **argv)
 {
-	struct store	*s;
+	struct store	*s, *admin;
 	const char	*by = NULL, *comment = NULL;
 	char		 object[64];
 	int64_t		 id;
@@ -431,12 +431,17 @@ sub_review(struct zwctl *ctx, int argc, char **argv)
 		return zwctl_bad("state", argv[optind + 1], "say why, with --comment");
 	if ((s = zwctl_store(ctx, 0)) == NULL)
 		return ZWCTL_FAILED;
-	rc = store_review(s, id, (enum store_state)state, by, comment,
+	if ((admin = zwctl_admin(ctx)) == NULL) {
+		store_close(s);
+		return ZWCTL_FAILED;
+	}
+	rc = store_review(s, admin, id, (enum store_state)state, by, comment,
 	    clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);
-	audit_log(s, by, "secadmin", "console", "violation-review", object,
+	audit_log(admin, by, "secadmin", "console", "violation-review", object,
 	    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
 	    comment ? ": " : "", comment ? comment : "");
+	store_close(admin);
 	switch (rc) {
 	case 0:
 		printf("violation %lld: %s\n", (long long)id,
@@ -583,9 +588,8 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 	else
 		printf("%lld records older than %llu days purged\n",
 		    (long long)removed, (unsigned long long)days);
-	audit_log(s, zwctl_actor(), "secadmin", "console",
-	    "violations-purge", "violations", rc == 0 ? "ok" : "failed",
-	    "%lld records older than %llu days", (long long)removed,
+	zwctl_record(ctx, NULL, "secadmin", "violations-purge", "violations",
+	    rc == 0, "%lld records older than %llu days", (long long)removed,
 	    (unsigned long long)days);
 	store_close(s);
 	return rc == 0 ? 0 : ZWCTL_FAILED;

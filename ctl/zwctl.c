@@ -3,6 +3,8 @@
  * its subcommands; the store comes from -s or from the configuration.
  */
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "audit.h"
 #include "conf.h"
 #include "log.h"
 #include "parse.h"
@@ -151,6 +154,60 @@ zwctl_store(struct zwctl *ctx, int flags)
 		return NULL;
 	}
 	return open_store(path, flags);
+}
+
+/*
+ * The administrators' store, beside the event store unless the
+ * configuration says where.  It is made, and a store from before the
+ * split gives it its tables, at the first open.
+ */
+struct store *
+zwctl_admin(struct zwctl *ctx)
+{
+	struct store	*s;
+	const char	*events;
+	char		 path[PATH_MAX], err[CONF_ERR_MAX + 128];
+
+	if ((events = named_store(ctx)) == NULL)
+		return NULL;
+	if (conf_admin_path(zwctl_conf(ctx, 0), events, path,
+	    sizeof(path)) == -1) {
+		log_warnx("%s: path too long", events);
+		return NULL;
+	}
+	/*
+	 * Read-write whatever the command: the console's first open, of any
+	 * kind, is the one that finishes a move from a store of before.
+	 */
+	if ((s = store_admin_open(path, events, access(path, F_OK) == -1 ?
+	    STORE_CREATE : 0, err,
+	    sizeof(err))) == NULL)
+		log_warnx("%s", err);
+	return s;
+}
+
+/*
+ * One record of the console's action in the audit trail, for commands
+ * that work on the event store; -1 (said) when it could not be written.
+ */
+int
+zwctl_record(struct zwctl *ctx, const char *actor, const char *role,
+    const char *action, const char *object, int ok, const char *fmt, ...)
+{
+	struct store	*a;
+	va_list		 ap;
+	int		 rv;
+
+	if ((a = zwctl_admin(ctx)) == NULL)
+		return -1;
+	va_start(ap, fmt);
+	rv = audit_vlog(a, actor != NULL ? actor : zwctl_actor(), role,
+	    "console", action, object, ok ? "ok" : "failed", fmt, ap);
+	va_end(ap);
+	if (rv != 0)
+		log_warnx("audit: %s: %s", store_path(a), store_errmsg(a));
+	store_close(a);
+	return rv;
 }
 
 /* The store, made if it is not there yet. */

@@ -29,6 +29,13 @@ struct zwctl_command {
 
 struct conf	*zwctl_conf(struct zwctl *, int required);
 struct store	*zwctl_store(struct zwctl *, int flags);
+/* The administrators' store (accounts, audit trail, reviews). */
+struct store	*zwctl_admin(struct zwctl *);
+/* Audits the console's action (actor NULL: zwctl_actor()); 0 or -1. */
+int		 zwctl_record(struct zwctl *, const char *actor,
+		    const char *role, const char *action, const char *object,
+		    int ok, const char *fmt, ...)
+		    __attribute__((format(printf, 7, 8)));
 int		 zwctl_check(struct zwctl *, int, char **);
 int		 zwctl_violations(struct zwctl *, int, char **);
 int		 zwctl_events(struct zwctl *, int, char **);

@@ -122,6 +122,22 @@ trusted(int dfd)
  * lies in a trusted directory.  With make, missing directories are made
  * (mode 0750).  The last component is copied to name.
  */
+/*
+ * Root's new entry in a daemon's directory is the daemon's: the
+ * directory's owner unless that is root, and its group.  The entry
+ * itself, never what a link in its place points to.
+ */
+static void
+own_like(int dfd, const char *name)
+{
+	struct stat	 sb;
+
+	if (fstat(dfd, &sb) == 0 && fchownat(dfd, name, sb.st_uid != 0 ?
+	    sb.st_uid : (uid_t)-1, sb.st_gid, AT_SYMLINK_NOFOLLOW) == -1) {
+		/* the daemons will say what they cannot open */
+	}
+}
+
 static int
 open_parent(const char *path, int make, char *name, size_t namelen)
 {
@@ -152,8 +168,11 @@ open_parent(const char *path, int make, char *name, size_t namelen)
 			comp = next;
 			continue;
 		}
-		if (make && mkdirat(dfd, comp, 0750) == -1 && errno != EEXIST)
-			goto fail;
+		if (make && mkdirat(dfd, comp, 0750) == -1) {
+			if (errno != EEXIST)
+				goto fail;
+		} else if (make && geteuid() == 0)
+			own_like(dfd, comp);
 		fd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
 		if (fd != -1) {
@@ -436,22 +455,14 @@ afile_open_dir(const char *path, char *name, size_t namelen)
 void
 afile_own_like_dir(const char *path)
 {
-	struct stat	 sb;
 	char		 name[NAME_MAX + 1];
 	int		 dfd;
 
 	if (geteuid() != 0 ||
 	    (dfd = open_parent(path, 0, name, sizeof(name))) == -1)
 		return;
-	/*
-	 * The file itself, never what a link in its place points to: the
-	 * directory's owner unless that is root, and its group (root's
-	 * /etc/zonewatch of group zonewatch, the daemons' state).
-	 */
-	if (fstat(dfd, &sb) == 0 && fchownat(dfd, name, sb.st_uid != 0 ?
-	    sb.st_uid : (uid_t)-1, sb.st_gid, AT_SYMLINK_NOFOLLOW) == -1) {
-		/* the daemons will say what they cannot open */
-	}
+	/* Root's /etc/zonewatch of group zonewatch, the daemons' state. */
+	own_like(dfd, name);
 	close(dfd);
 }
 

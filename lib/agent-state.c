@@ -286,7 +286,7 @@ agent_state_read_store(struct agent_state *st, struct store *s,
     const char *path)
 {
 	struct statvfs	 sv;
-	char		 dir[PATH_MAX], msg[256 + PATH_MAX];
+	char		 dir[PATH_MAX], msg[256 + PATH_MAX], admin[PATH_MAX];
 	int64_t		 oldest;
 	int		 i, j;
 
@@ -300,9 +300,14 @@ agent_state_read_store(struct agent_state *st, struct store *s,
 		st->have_store = 0;
 		return -1;
 	}
+	/* The head as published: the subagent cannot open the trail. */
+	if (conf_admin_path(st->conf, path, admin, sizeof(admin)) == -1 ||
+	    audit_head_read(admin, &st->audit_seq, st->audit_hash) != 0) {
+		st->audit_seq = 0;
+		st->audit_hash[0] = '\0';
+	}
 	if (store_violation_counts(s, st->counts, SEV_NLEVELS,
-	    &st->newest_id) != 0 || store_oldest(s, &oldest) != 0 ||
-	    audit_head(s, &st->audit_seq, st->audit_hash) != 0) {
+	    &st->newest_id) != 0 || store_oldest(s, &oldest) != 0) {
 		snprintf(msg, sizeof(msg), "store %s: %s", path,
 		    store_errmsg(s));
 		report(st, 2, msg);

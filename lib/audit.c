@@ -17,6 +17,7 @@
  * gaps; they are taken from sqlite_sequence, so an id removed from the
  * end is not given again and its absence shows at the next record.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
+#include "afile.h"
 #include "audit.h"
 #include "clock.h"
 #include "store-db.h"
@@ -211,6 +213,71 @@ append_locked(sqlite3 *db, const unsigned char *key, struct audit_record *r)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+audit_head_path(const char *admin_path, char *out, size_t len)
+{
+	const char	*slash = strrchr(admin_path, '/');
+	int		 n;
+
+	if (slash == NULL)
+		n = snprintf(out, len, "audit-head");
+	else
+		n = snprintf(out, len, "%.*s/audit-head",
+		    (int)(slash - admin_path), admin_path);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * The head, committed, to audit-head beside the store (mode 0640): the
+ * daemons that send it out of the box (the collector to syslog, the
+ * subagent to SNMP) read it there, as they cannot open the store.
+ */
+static void
+publish_head(struct store *s)
+{
+	struct afile	*af;
+	char		 path[4096], hash[AUDIT_HASH_HEX + 1];
+	int64_t		 id;
+
+	if (audit_head(s, &id, hash) != 0 ||
+	    audit_head_path(store_path(s), path, sizeof(path)) == -1 ||
+	    (af = afile_open(path)) == NULL)
+		return;
+	fprintf(afile_fp(af), "%lld %s\n", (long long)id, hash);
+	if (afile_mode(af, 0640) == -1 || afile_commit(af) == -1)
+		return;
+	afile_own_like_dir(path);
+}
+
+int
+audit_head_read(const char *admin_path, int64_t *id,
+    char hash[AUDIT_HASH_HEX + 1])
+{
+	char		 path[4096], h[AUDIT_HASH_HEX + 1], *buf;
+	const char	*why;
+	long long	 n;
+	size_t		 len, i;
+
+	*id = 0;
+	hash[0] = '\0';
+	if (audit_head_path(admin_path, path, sizeof(path)) == -1)
+		return -1;
+	if (afile_read(path, 128, &buf, &len, &why) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (sscanf(buf, "%lld %64s", &n, h) != 2 || n < 0 ||
+	    strlen(h) != AUDIT_HASH_HEX) {
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	for (i = 0; i < AUDIT_HASH_HEX; i++)
+		if (strchr("0123456789abcdef", h[i]) == NULL)
+			return -1;
+	*id = n;
+	memcpy(hash, h, sizeof(h));
+	return 0;
+}
+
 /* Runs fn in a write transaction of its own, or in the caller's. */
 static int
 in_transaction(struct store *s, int (*fn)(sqlite3 *, void *), void *arg)
@@ -227,7 +294,10 @@ in_transaction(struct store *s, int (*fn)(sqlite3 *, void *), void *arg)
 		store_rollback(s);
 		return -1;
 	}
-	return store_commit(s) == 0 ? 0 : -1;
+	if (store_commit(s) != 0)
+		return -1;
+	publish_head(s);
+	return 0;
 }
 
 struct append_arg {
@@ -252,12 +322,11 @@ audit_append(struct store *s, struct audit_record *r)
 }
 
 int
-audit_log(struct store *s, const char *actor, const char *role,
+audit_vlog(struct store *s, const char *actor, const char *role,
     const char *address, const char *action, const char *object,
-    const char *outcome, const char *fmt, ...)
+    const char *outcome, const char *fmt, va_list ap)
 {
 	struct audit_record	 r;
-	va_list			 ap;
 
 	memset(&r, 0, sizeof(r));
 	snprintf(r.actor, sizeof(r.actor), "%s", actor ? actor : "");
@@ -266,12 +335,24 @@ audit_log(struct store *s, const char *actor, const char *role,
 	snprintf(r.action, sizeof(r.action), "%s", action ? action : "");
 	snprintf(r.object, sizeof(r.object), "%s", object ? object : "");
 	snprintf(r.outcome, sizeof(r.outcome), "%s", outcome ? outcome : "ok");
-	if (fmt != NULL) {
-		va_start(ap, fmt);
+	if (fmt != NULL)
 		vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
-		va_end(ap);
-	}
 	return audit_append(s, &r);
+}
+
+int
+audit_log(struct store *s, const char *actor, const char *role,
+    const char *address, const char *action, const char *object,
+    const char *outcome, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rv;
+
+	va_start(ap, fmt);
+	rv = audit_vlog(s, actor, role, address, action, object, outcome, fmt,
+	    ap);
+	va_end(ap);
+	return rv;
 }
 
 static void

@@ -1,7 +1,7 @@
 /*
  * The audit trail (GB/T 22239-2019 level 3, 8.1.4.3): every
  * administrative action, who did it, when, from where, on what, and how
- * it ended, in the store's database.  Records are hash-chained: each
+ * it ended, in the administrators' store.  Records are hash-chained: each
  * carries the hash of the one before and its own, over its fields, so a
  * changed, removed or reordered record breaks the chain where it is.
  * The hash is SM3 (GB/T 32905) where OpenSSL has it, else SHA-256; the
@@ -10,6 +10,7 @@
 #ifndef ZW_AUDIT_H
 #define ZW_AUDIT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,10 @@ struct audit_check {
  */
 int	audit_append(struct store *, struct audit_record *r);
 /* The same, from the fields; NULL for "". */
+int	audit_vlog(struct store *, const char *actor, const char *role,
+	    const char *address, const char *action, const char *object,
+	    const char *outcome, const char *fmt, va_list)
+	    __attribute__((format(printf, 8, 0)));
 int	audit_log(struct store *, const char *actor, const char *role,
 	    const char *address, const char *action, const char *object,
 	    const char *outcome, const char *detail_fmt, ...)
@@ -74,6 +79,13 @@ int	audit_verify(struct store *, struct audit_check *);
  */
 int	audit_verify_anchor(struct store *, struct audit_check *,
 	    int64_t anchor_id, const char *anchor_hash);
+/*
+ * The head as published beside the administrators' store at admin_path,
+ * for the daemons that cannot open it (0 and "" when none yet); 0 or -1.
+ */
+int	audit_head_read(const char *admin_path, int64_t *id,
+	    char hash[AUDIT_HASH_HEX + 1]);
+int	audit_head_path(const char *admin_path, char *out, size_t len);
 /* The head: the last record's id and hash (0 and "" when empty). */
 int	audit_head(struct store *, int64_t *id, char hash[AUDIT_HASH_HEX + 1]);
 /*

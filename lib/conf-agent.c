@@ -154,6 +154,52 @@ conf_agent_user(struct conf_parser *ps, int argc, char **argv)
 	    argv[0]);
 }
 
+/*
+ * One daemon's own account (collector-user and the others), over user:
+ * each daemon holds only what its job needs.
+ */
+static int
+daemon_user(struct conf_parser *ps, enum conf_daemon d, const char *what,
+    const char *name)
+{
+	if (!conf_valid_name(ps, what, name))
+		return -1;
+	return conf_set_text(ps, ps->conf->daemon_user[d],
+	    sizeof(ps->conf->daemon_user[d]), name);
+}
+
+int
+conf_agent_collector_user(struct conf_parser *ps, int argc, char **argv)
+{
+	return daemon_user(ps, CONF_COLLECTOR, "collector-user", argv[0]);
+}
+
+int
+conf_agent_poller_user(struct conf_parser *ps, int argc, char **argv)
+{
+	return daemon_user(ps, CONF_POLLER, "poller-user", argv[0]);
+}
+
+int
+conf_agent_webui_user(struct conf_parser *ps, int argc, char **argv)
+{
+	return daemon_user(ps, CONF_WEBUI, "webui-user", argv[0]);
+}
+
+int
+conf_agent_agentx_user(struct conf_parser *ps, int argc, char **argv)
+{
+	return daemon_user(ps, CONF_AGENTX, "agentx-user", argv[0]);
+}
+
+const char *
+conf_user(const struct conf *c, enum conf_daemon d)
+{
+	if (c == NULL || (unsigned)d >= CONF_NDAEMONS)
+		return NULL;
+	return c->daemon_user[d][0] != '\0' ? c->daemon_user[d] : c->user;
+}
+
 /* This appliance's directory under a central rrdcached. */
 int
 conf_agent_rrd_prefix(struct conf_parser *ps, int argc, char **argv)

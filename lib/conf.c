@@ -500,6 +500,42 @@ top_store(struct conf_parser *ps, int argc, char **argv)
 }
 
 static int
+top_admin_store(struct conf_parser *ps, int argc, char **argv)
+{
+	return top_path(ps, "admin-store", argv[0], ps->conf->admin_store,
+	    sizeof(ps->conf->admin_store));
+}
+
+/*
+ * The administrators' store: beside an event store named on the command
+ * line (events_path, when not the configuration's), else the
+ * configuration's admin-store, else admin/admin.db beside its store.
+ */
+int
+conf_admin_path(const struct conf *c, const char *events_path, char *out,
+    size_t len)
+{
+	const char	*slash;
+	int		 n;
+
+	if (c != NULL && (events_path == NULL ||
+	    strcmp(events_path, c->store_path) == 0)) {
+		if (c->admin_store[0] != '\0') {
+			n = snprintf(out, len, "%s", c->admin_store);
+			return n < 0 || (size_t)n >= len ? -1 : 0;
+		}
+		events_path = c->store_path;
+	} else if (events_path == NULL)
+		events_path = STORE_DEFAULT_PATH;
+	if ((slash = strrchr(events_path, '/')) == NULL)
+		n = snprintf(out, len, "admin/admin.db");
+	else
+		n = snprintf(out, len, "%.*s/admin/admin.db",
+		    (int)(slash - events_path), events_path);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int
 top_protos(struct conf_parser *ps, int argc, char **argv)
 {
 	return top_path(ps, "protos", argv[0], ps->conf->protos_path,
@@ -660,7 +696,10 @@ top_syslog(struct conf_parser *ps, int argc, char **argv)
 }
 
 static const struct conf_keyword top_keywords[] = {
+	{ "admin-store",	1, top_admin_store,	NULL },
 	{ "agentx-socket",	1, conf_agent_socket,	NULL },
+	{ "agentx-user",	1, conf_agent_agentx_user, NULL },
+	{ "collector-user",	1, conf_agent_collector_user, NULL },
 	{ "dedupe-window",	1, top_dedupe,		NULL },
 	{ "device",		1, conf_devices_device,	&conf_device_block },
 	{ "evidence-packets",	1, top_evidence,	NULL },
@@ -674,6 +713,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "notify-store",	1, conf_agent_notify_store, NULL },
 	{ "poll-interval",	1, conf_devices_interval, NULL },
 	{ "poller-status",	1, conf_agent_poller_status, NULL },
+	{ "poller-user",	1, conf_agent_poller_user, NULL },
 	{ "protos",		1, top_protos,		NULL },
 	{ "report-dir",		1, conf_agent_report_dir, NULL },
 	{ "report-key",		1, conf_agent_report_key, NULL },
@@ -695,6 +735,7 @@ static const struct conf_keyword top_keywords[] = {
 	{ "webui-listen",	1, conf_agent_webui_listen, NULL },
 	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
 	{ "webui-request-rate",	1, conf_agent_request_rate, NULL },
+	{ "webui-user",		1, conf_agent_webui_user, NULL },
 	{ "webui-metrics-token", 1, conf_agent_metrics_token, NULL },
 	{ "workers",		1, conf_agent_workers,	NULL },
 	{ "zone",		1, top_zone,		&zone_block },

@@ -49,11 +49,11 @@
 #define POLLER_STATUS_DEFAULT_PATH "/run/zonewatch/poller.json"
 #define NOTIFY_DROPS_DEFAULT	1000	/* packets lost a second */
 #define NOTIFY_STORE_DEFAULT	90	/* percent of the store's disk used */
-#define REPORT_KEY_DEFAULT	"/var/lib/zonewatch/report-key.pem"
+#define REPORT_KEY_DEFAULT	"/var/lib/zonewatch/admin/report-key.pem"
 #define REPORT_DIR_DEFAULT	"/var/lib/zonewatch/reports"
 #define WEBUI_LISTEN_DEFAULT	"0.0.0.0:8443"
-#define WEBUI_CERT_DEFAULT	"/var/lib/zonewatch/webui.crt"
-#define WEBUI_KEY_DEFAULT	"/var/lib/zonewatch/webui.key"
+#define WEBUI_CERT_DEFAULT	"/var/lib/zonewatch/admin/webui.crt"
+#define WEBUI_KEY_DEFAULT	"/var/lib/zonewatch/admin/webui.key"
 #define POLL_DEFAULT_S		60
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
@@ -259,6 +259,15 @@ struct conf_syslog {
 	struct conf_where at;
 };
 
+/* The daemons, each of which may become an account of its own. */
+enum conf_daemon {
+	CONF_COLLECTOR,
+	CONF_POLLER,
+	CONF_WEBUI,
+	CONF_AGENTX,
+	CONF_NDAEMONS
+};
+
 struct conf {
 	CONF_LIST(struct conf_zone, zones);
 	CONF_LIST(struct conf_site, sites);
@@ -272,6 +281,7 @@ struct conf {
 	unsigned int	 dedupe_window_s;	/* repeats update one record */
 	unsigned int	 evidence_packets;	/* per violating flow */
 	char		 store_path[CONF_PATH_MAX];	/* events database */
+	char		 admin_store[CONF_PATH_MAX];	/* "": conf_admin_path */
 	char		 protos_path[CONF_PATH_MAX];	/* nDPI custom protocols */
 	char		 rrd_dir[CONF_PATH_MAX];	/* trends */
 	char		 rrdcached[CONF_TEXT_MAX];	/* "" or its address */
@@ -292,6 +302,7 @@ struct conf {
 	unsigned int	 request_rate;			/* a second, an address */
 	unsigned int	 webui_idle_s;			/* a session's idle end */
 	char		 user[CONF_NAME_MAX];		/* "": stay who we are */
+	char		 daemon_user[CONF_NDAEMONS][CONF_NAME_MAX]; /* "": user */
 	char		 rrd_prefix[CONF_NAME_MAX];	/* under a central rrdcached */
 	char		 ipfix[CONF_TEXT_MAX];		/* "": no export */
 	unsigned int	 ipfix_domain;			/* observation domain */
@@ -310,6 +321,11 @@ void		 conf_free(struct conf *);
 const char	*conf_level_name(enum site_level);
 const char	*conf_severity_name(enum severity);
 /* A severity's name, or -1. */
+/* The account a daemon started as root becomes ("" : stays root). */
+const char	*conf_user(const struct conf *, enum conf_daemon);
+/* Where the administrators' store is (admin-store); 0 or -1. */
+int		 conf_admin_path(const struct conf *, const char *events_path,
+		    char *out, size_t len);
 int		 conf_severity_parse(const char *);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);

@@ -3,7 +3,7 @@
 LIB_SRCS	:= lib/log.c lib/parse.c lib/netaddr.c lib/lpm.c \
 		   lib/conf-parse.c lib/conf.c lib/conf-rules.c \
 		   lib/conf-check.c lib/conf-devices.c lib/conf-agent.c \
-		   lib/store.c lib/store-key.c lib/audit.c lib/afile.c lib/users.c \
+		   lib/store.c lib/store-admin.c lib/store-key.c lib/audit.c lib/afile.c lib/users.c \
 		   lib/user-changes.c lib/totp.c lib/privdrop.c lib/sandbox.c \
 		   lib/syslog-out.c lib/rrd-out.c lib/rrd-query.c \
 		   lib/escape.c lib/words.c

@@ -350,13 +350,13 @@ network_categories(struct report *r, const struct report_sources *src)
 
 /* Runs sql with the range bound as ?1, ?2 and hands each row to fn. */
 static int
-each_row(struct report *r, const struct report_sources *src, const char *sql,
-    row_fn *fn, struct report_table *t)
+each_row(struct report *r, const struct report_sources *src, struct store *s,
+    const char *sql, row_fn *fn, struct report_table *t)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_db(src->store), sql, -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) !=
 	    SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->since_us);
@@ -443,28 +443,44 @@ static int
 security_acknowledge(struct report *r, const struct report_sources *src)
 {
 	struct report_table	*t;
-	sqlite3_stmt		*st;
-	int64_t			*d = NULL, *grown, sum = 0;
+	sqlite3_stmt		*st, *rec;
+	int64_t			*d = NULL, *grown, sum = 0, created;
 	size_t			 n = 0, cap = 0;
-	int			 rc;
+	int			 rc, found;
 
-	if (sqlite3_prepare_v2(store_db(src->store), "SELECT min(r.at_us) -"
-	    " v.created_us FROM violations v JOIN reviews r ON r.violation ="
-	    " v.id WHERE v.first_us >= ?1 AND v.first_us < ?2 GROUP BY v.id",
-	    -1, &st, NULL) != SQLITE_OK)
+	/*
+	 * The reviews are the administrators' (one store), the records
+	 * traffic's (the other): the first review of each, then its record.
+	 */
+	if (sqlite3_prepare_v2(store_db(src->admin), "SELECT violation,"
+	    " min(at_us) FROM reviews GROUP BY violation", -1, &st,
+	    NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, r->since_us);
-	sqlite3_bind_int64(st, 2, r->until_us);
+	if (sqlite3_prepare_v2(store_db(src->store), "SELECT created_us FROM"
+	    " violations WHERE id = ?1 AND first_us >= ?2 AND first_us < ?3",
+	    -1, &rec, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_bind_int64(rec, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int64(rec, 2, r->since_us);
+		sqlite3_bind_int64(rec, 3, r->until_us);
+		found = sqlite3_step(rec) == SQLITE_ROW;
+		created = found ? sqlite3_column_int64(rec, 0) : 0;
+		sqlite3_reset(rec);
+		if (!found)
+			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((grown = reallocarray(d, cap, sizeof(*d))) == NULL)
 				break;
 			d = grown;
 		}
-		d[n] = sqlite3_column_int64(st, 0);
+		d[n] = sqlite3_column_int64(st, 1) - created;
 		sum += d[n++];
 	}
+	sqlite3_finalize(rec);
 	sqlite3_finalize(st);
 	if (n > 0)
 		qsort(d, n, sizeof(*d), cmp_i64);
@@ -491,25 +507,29 @@ security(struct report *r, const struct report_sources *src)
 	t = report_table(r, "按规则", "By rule", "规则", "Rule",
 	    "级别", "Severity", "说明", "Message zh", "英文说明", "Message en",
 	    "记录", "Records", "流", "Flows", NULL);
-	rv |= each_row(r, src, "SELECT rule, min(severity), msg_zh, msg_en,"
+	rv |= each_row(r, src, src->store,
+	    "SELECT rule, min(severity), msg_zh, msg_en,"
 	    " count(*), sum(flows) FROM violations WHERE first_us >= ?1 AND"
 	    " first_us < ?2 GROUP BY rule ORDER BY count(*) DESC, rule",
 	    row_rule, t);
 	t = report_table(r, "按站点", "By site", "站点", "Site",
 	    "记录", "Records", "流", "Flows", NULL);
-	rv |= each_row(r, src, "SELECT CASE WHEN src_site != '' THEN src_site"
+	rv |= each_row(r, src, src->store,
+	    "SELECT CASE WHEN src_site != '' THEN src_site"
 	    " WHEN dst_site != '' THEN dst_site ELSE '-' END AS s, count(*),"
 	    " sum(flows) FROM violations WHERE first_us >= ?1 AND first_us <"
 	    " ?2 GROUP BY s ORDER BY count(*) DESC, s", row_site, t);
 	t = report_table(r, "按级别与状态", "By severity and state",
 	    "级别", "Severity", "状态", "State", "记录", "Records", NULL);
-	rv |= each_row(r, src, "SELECT severity, state, count(*) FROM"
+	rv |= each_row(r, src, src->store,
+	    "SELECT severity, state, count(*) FROM"
 	    " violations WHERE first_us >= ?1 AND first_us < ?2 GROUP BY"
 	    " severity, state ORDER BY severity, state", row_severity, t);
 	t = report_table(r, "重复违规终端", "Repeat offenders",
 	    "地址", "Address", "站点", "Site", "记录", "Records", "流", "Flows",
 	    "规则数", "Rules", NULL);
-	rv |= each_row(r, src, "SELECT src_ip, max(src_site), count(*),"
+	rv |= each_row(r, src, src->store,
+	    "SELECT src_ip, max(src_site), count(*),"
 	    " sum(flows), count(DISTINCT rule) FROM violations WHERE first_us"
 	    " >= ?1 AND first_us < ?2 GROUP BY src_ip HAVING count(*) > 1 OR"
 	    " sum(flows) > 1 ORDER BY count(*) DESC, sum(flows) DESC, src_ip"
@@ -519,7 +539,8 @@ security(struct report *r, const struct report_sources *src)
 	    "规则", "Rule", "源", "Source", "目的", "Destination",
 	    "首次发现", "First seen", "抓包文件", "Captures",
 	    "报文", "Packets", NULL);
-	rv |= each_row(r, src, "SELECT v.id, v.rule, v.src_ip, v.dst_ip,"
+	rv |= each_row(r, src, src->store,
+	    "SELECT v.id, v.rule, v.src_ip, v.dst_ip,"
 	    " v.first_us, count(e.id), sum(e.packets) FROM violations v JOIN"
 	    " evidence e ON e.violation = v.id WHERE v.first_us >= ?1 AND"
 	    " v.first_us < ?2 GROUP BY v.id ORDER BY v.id LIMIT 500",
@@ -571,21 +592,24 @@ audit(struct report *r, const struct report_sources *src)
 	t = report_table(r, "管理操作", "Administrative actions",
 	    "操作", "Action", "成功", "Succeeded", "失败或拒绝",
 	    "Failed or denied", NULL);
-	rv |= each_row(r, src, "SELECT action, sum(outcome = 'ok'),"
+	rv |= each_row(r, src, src->admin,
+	    "SELECT action, sum(outcome = 'ok'),"
 	    " sum(outcome != 'ok') FROM audit WHERE at_us >= ?1 AND at_us < ?2"
 	    " GROUP BY action ORDER BY action", row_action, t);
 	t = report_table(r, "登录失败", "Failed logins", RECORD_COLUMNS, NULL);
-	rv |= each_row(r, src, RECORD_SELECT " AND action = 'login' AND"
+	rv |= each_row(r, src, src->admin,
+	    RECORD_SELECT " AND action = 'login' AND"
 	    " outcome != 'ok' ORDER BY id LIMIT 500", row_record, t);
 	t = report_table(r, "配置与用户变更", "Configuration and user changes",
 	    RECORD_COLUMNS, NULL);
-	rv |= each_row(r, src, RECORD_SELECT " AND (action LIKE 'config%' OR"
+	rv |= each_row(r, src, src->admin,
+	    RECORD_SELECT " AND (action LIKE 'config%' OR"
 	    " action LIKE 'rule%' OR action LIKE 'user%' OR action LIKE"
 	    " 'settings%') ORDER BY id LIMIT 500", row_record, t);
 	t = report_table(r, "审计链校验", "Audit chain verification",
 	    "结果", "Result", "记录", "Records", "起", "First", "止", "Last",
 	    "算法", "Algorithm", "链头", "Head", NULL);
-	if (audit_verify(src->store, &c) != 0)
+	if (audit_verify(src->admin, &c) != 0)
 		return -1;
 	report_row(t);
 	report_text(t, c.ok ? "完整 OK" : "已破坏 BROKEN");
@@ -615,7 +639,7 @@ report_build(struct report *r, const struct report_sources *src, char *err,
 	int64_t	 id;
 	int	 rv = 0;
 
-	if (src->store != NULL && audit_head(src->store, &id, hash) == 0 &&
+	if (src->admin != NULL && audit_head(src->admin, &id, hash) == 0 &&
 	    id > 0)
 		snprintf(r->audit_head, sizeof(r->audit_head), "%lld:%s",
 		    (long long)id, hash);
@@ -626,10 +650,11 @@ report_build(struct report *r, const struct report_sources *src, char *err,
 		network_categories(r, src);
 		break;
 	case REPORT_SECURITY:
-		rv = src->store != NULL ? security(r, src) : -1;
+		rv = src->store != NULL && src->admin != NULL ?
+		    security(r, src) : -1;
 		break;
 	case REPORT_AUDIT:
-		rv = src->store != NULL ? audit(r, src) : -1;
+		rv = src->admin != NULL ? audit(r, src) : -1;
 		break;
 	default:
 		rv = -1;
@@ -637,7 +662,7 @@ report_build(struct report *r, const struct report_sources *src, char *err,
 	if (rv != 0)
 		snprintf(err, errlen, "%s report: %s", report_kind_name(r->kind),
 		    src->store != NULL ? store_errmsg(src->store) :
-		    "no store");
+		    src->admin != NULL ? store_errmsg(src->admin) : "no store");
 	else if (r->failed)
 		snprintf(err, errlen, "%s report: out of memory",
 		    report_kind_name(r->kind));

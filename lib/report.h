@@ -78,7 +78,8 @@ struct report {
 struct report_sources {
 	const struct conf	*conf;
 	const char		*rrd_dir;
-	struct store		*store;		/* read and write (audit) */
+	struct store		*store;		/* events, read */
+	struct store		*admin;		/* the audit trail, reviews */
 	int			 charts;	/* draw charts (for PDF) */
 };
 

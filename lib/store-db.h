@@ -5,10 +5,26 @@
 #ifndef ZW_STORE_DB_H
 #define ZW_STORE_DB_H
 
+#include <sys/types.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
 
+/* A database's tables: made at version, or migrated there step by step. */
+struct store_schema {
+	const char		 *name;
+	const char *const	 *migrations;	/* [v] is the step to v + 1 */
+	int			  version;
+	const char		 *create;	/* all at once, for a new one */
+	mode_t			  mode;		/* a new database's, and so its
+						   -wal's and -shm's */
+};
+
+extern const struct store_schema store_events_schema;
+
+struct store	*store_open_schema(const char *path, int flags,
+		    const struct store_schema *, char *err, size_t errlen);
 sqlite3	*store_db(struct store *);
 /* Column i of a row as text into dst ("" for NULL), cut to len. */
 void	store_col_text(sqlite3_stmt *, int i, char *dst, size_t len);

@@ -18,4 +18,10 @@ int	storekey_path(const char *store_path, char *out, size_t len);
 int	storekey_load(const char *store_path, int create,
 	    unsigned char key[STORE_KEY_LEN], int *made);
 
+/*
+ * The key of the store at from_store_path, if it has one, moved to
+ * store_path's place (the split of one store into two); 0 or -1.
+ */
+int	storekey_adopt(const char *store_path, const char *from_store_path);
+
 #endif

@@ -5,6 +5,9 @@
  * so the cost is one fsync a second.  The schema carries its version in
  * user_version and migrates forward on open.
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "store.h"
 #include "store-db.h"
 #include "store-key.h"
+#include "store-schema.h"
 
 #define BUSY_TIMEOUT_MS	5000
 
@@ -24,6 +28,7 @@ struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 readonly;
+	const struct store_schema *schema;
 	int		 key_state;	/* 0 not read yet, 1 held, -1 none */
 	unsigned char	 key[STORE_KEY_LEN];
 	sqlite3_stmt	*find, *name, *insert, *repeat, *count,
@@ -56,38 +61,8 @@ store_state_parse(const char *name)
 /* Each schema version is the step from the one before. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* 1 */
-	"CREATE TABLE violations ("
-	"  id INTEGER PRIMARY KEY,"
-	"  rule INTEGER NOT NULL, severity INTEGER NOT NULL,"
-	"  msg_zh TEXT NOT NULL, msg_en TEXT NOT NULL,"
-	"  l4proto TEXT NOT NULL,"
-	"  src_ip TEXT NOT NULL, src_port INTEGER NOT NULL,"
-	"  dst_ip TEXT NOT NULL, dst_port INTEGER NOT NULL,"
-	"  vlan INTEGER NOT NULL,"
-	"  src_zone TEXT NOT NULL, dst_zone TEXT NOT NULL,"
-	"  src_site TEXT NOT NULL, dst_site TEXT NOT NULL,"
-	"  exit TEXT NOT NULL, app TEXT NOT NULL, category TEXT NOT NULL,"
-	"  hostname TEXT NOT NULL, detail TEXT NOT NULL,"
-	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,"
-	"  flows INTEGER NOT NULL, packets INTEGER NOT NULL,"
-	"  bytes INTEGER NOT NULL,"
-	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),"
-	"  reviewed_by TEXT NOT NULL DEFAULT '',"
-	"  reviewed_us INTEGER NOT NULL DEFAULT 0,"
-	"  comment TEXT NOT NULL DEFAULT '',"
-	"  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL);"
-	"CREATE INDEX violations_repeat ON violations"
-	"  (rule, src_ip, dst_ip, app, last_us);"
-	"CREATE INDEX violations_last ON violations (last_us);"
-	"CREATE INDEX violations_updated ON violations (updated_us);"
-	"CREATE INDEX violations_state ON violations (state, severity);"
-	"CREATE TABLE evidence ("
-	"  id INTEGER PRIMARY KEY,"
-	"  violation INTEGER NOT NULL"
-	"    REFERENCES violations (id) ON DELETE CASCADE,"
-	"  first_us INTEGER NOT NULL, packets INTEGER NOT NULL,"
-	"  pcap BLOB NOT NULL);"
-	"CREATE INDEX evidence_violation ON evidence (violation);"
+	SCHEMA_VIOLATIONS
+	SCHEMA_EVIDENCE
 	"CREATE TABLE reviews ("
 	"  id INTEGER PRIMARY KEY,"
 	"  violation INTEGER NOT NULL"
@@ -97,31 +72,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  comment TEXT NOT NULL);"
 	"CREATE INDEX reviews_violation ON reviews (violation);",
 	/* 2: events of the network, beside the violations */
-	"CREATE TABLE events ("
-	"  id INTEGER PRIMARY KEY,"
-	"  kind TEXT NOT NULL, severity INTEGER NOT NULL,"
-	"  device TEXT NOT NULL, port TEXT NOT NULL, site TEXT NOT NULL,"
-	"  detail TEXT NOT NULL, at_us INTEGER NOT NULL,"
-	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),"
-	"  reviewed_by TEXT NOT NULL DEFAULT '',"
-	"  reviewed_us INTEGER NOT NULL DEFAULT 0,"
-	"  comment TEXT NOT NULL DEFAULT '',"
-	"  created_us INTEGER NOT NULL);"
-	"CREATE INDEX events_at ON events (at_us);"
-	"CREATE INDEX events_created ON events (created_us);",
+	SCHEMA_EVENTS,
 	/* 3: the audit trail (lib/audit.c), hash-chained */
-	"CREATE TABLE audit ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  at_us INTEGER NOT NULL,"
-	"  actor TEXT NOT NULL, role TEXT NOT NULL, address TEXT NOT NULL,"
-	"  action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL,"
-	"  outcome TEXT NOT NULL,"
-	"  alg TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
-	"CREATE INDEX audit_at ON audit (at_us);"
-	"CREATE INDEX audit_action ON audit (action, at_us);"
-	"CREATE TABLE audit_anchor ("
-	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
-	"  first_id INTEGER NOT NULL, prev TEXT NOT NULL);",
+	SCHEMA_AUDIT,
 	/* 4: the administrators (lib/users.c) */
 	"CREATE TABLE users ("
 	"  id INTEGER PRIMARY KEY,"
@@ -143,25 +96,31 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';"
-	"CREATE TABLE login_failures ("
-	"  name TEXT NOT NULL, address TEXT NOT NULL,"
-	"  failures INTEGER NOT NULL, locked_until_us INTEGER NOT NULL,"
-	"  seen_us INTEGER NOT NULL,"
-	"  PRIMARY KEY (name, address));"
-	"CREATE TABLE user_changes ("
-	"  id INTEGER PRIMARY KEY,"
-	"  action TEXT NOT NULL, target TEXT NOT NULL,"
-	"  role INTEGER NOT NULL, hash TEXT NOT NULL,"
-	"  requested_by TEXT NOT NULL, requested_role INTEGER NOT NULL,"
-	"  requested_us INTEGER NOT NULL,"
-	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
-	"  decided_by TEXT NOT NULL DEFAULT '',"
-	"  decided_us INTEGER NOT NULL DEFAULT 0);",
+	SCHEMA_LOGIN_FAILURES
+	SCHEMA_USER_CHANGES,
 	/*
 	 * 6: each administrator's row carries a MAC with the store's key
 	 * (lib/users.c), so that one added or changed with SQL is refused.
 	 */
 	"ALTER TABLE users ADD COLUMN mac TEXT NOT NULL DEFAULT '';",
+	/*
+	 * 7: what administrators own moved to a database of its own
+	 * (lib/store-admin.c), which the collector cannot open; the tables
+	 * of a store from before leave at that store's first open.
+	 */
+	"",
+};
+
+/* A new store is made at the current version in one step. */
+static const char events_create[] =
+	SCHEMA_VIOLATIONS
+	SCHEMA_EVIDENCE
+	SCHEMA_EVENTS;
+
+const struct store_schema store_events_schema = {
+	"store", migrations, STORE_SCHEMA_VERSION, events_create,
+	/* The collector, the poller and the web UI's account all write it. */
+	0660
 };
 
 static int
@@ -190,7 +149,8 @@ exec(struct store *s, const char *sql)
 }
 
 static int
-migrate(struct store *s, char *err, size_t errlen)
+migrate(struct store *s, const struct store_schema *sc, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt	*st;
 	int		 version = 0, v;
@@ -201,38 +161,72 @@ migrate(struct store *s, char *err, size_t errlen)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version > STORE_SCHEMA_VERSION) {
+	if (version > sc->version) {
 		snprintf(err, errlen, "%s: schema version %d is newer than "
-		    "this program's (%d)", s->path, version,
-		    STORE_SCHEMA_VERSION);
+		    "this program's (%d)", s->path, version, sc->version);
 		return -1;
 	}
-	if (version == STORE_SCHEMA_VERSION)
+	if (version == sc->version)
 		return 0;
 	if (s->readonly) {
+		/* A step that changes no table needs no writer to read. */
+		for (v = version; v < sc->version; v++)
+			if (sc->migrations[v][0] != '\0')
+				break;
+		if (v == sc->version && version > 0)
+			return 0;
 		snprintf(err, errlen, "%s: schema version %d needs an upgrade; "
 		    "start the collector once", s->path, version);
 		return -1;
 	}
 	if (exec(s, "BEGIN IMMEDIATE") != 0)
 		goto fail;
-	for (v = version; v < STORE_SCHEMA_VERSION; v++) {
+	/* Another writer may have made it meanwhile. */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto fail_rollback;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	for (v = version; v < sc->version; v++) {
 		char	 sql[64];
 
+		if (v == 0 && sc->create != NULL) {
+			v = sc->version - 1;
+			if (exec(s, sc->create) != 0)
+				goto step_failed;
+		} else if (exec(s, sc->migrations[v]) != 0)
+			goto step_failed;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (exec(s, migrations[v]) != 0 || exec(s, sql) != 0) {
-			snprintf(err, errlen, "%s: migration to schema %d: %s",
-			    s->path, v + 1, sqlite3_errmsg(s->db));
-			exec(s, "ROLLBACK");
-			return -1;
-		}
+		if (exec(s, sql) != 0)
+			goto step_failed;
+		continue;
+step_failed:
+		snprintf(err, errlen, "%s: migration to schema %d: %s",
+		    s->path, v + 1, sqlite3_errmsg(s->db));
+		exec(s, "ROLLBACK");
+		return -1;
 	}
 	if (exec(s, "COMMIT") == 0)
 		return 0;
+fail_rollback:
 	exec(s, "ROLLBACK");
 fail:
 	snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	return -1;
+}
+
+static void
+set_mode(const char *path, mode_t mode)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	if (fchmod(fd, mode) == -1) {
+		/* the file stays as umask made it: stricter, never wider */
+	}
+	close(fd);
 }
 
 static int
@@ -279,6 +273,14 @@ prepare_writes(struct store *s)
 struct store *
 store_open(const char *path, int flags, char *err, size_t errlen)
 {
+	return store_open_schema(path, flags, &store_events_schema, err,
+	    errlen);
+}
+
+struct store *
+store_open_schema(const char *path, int flags, const struct store_schema *sc,
+    char *err, size_t errlen)
+{
 	struct store	*s;
 	int		 oflags, existed;
 
@@ -289,6 +291,7 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 		return NULL;
 	}
 	s->readonly = (flags & STORE_READONLY) != 0;
+	s->schema = sc;
 	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
@@ -306,6 +309,12 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 		store_close(s);
 		return NULL;
 	}
+	/*
+	 * Set before the first write makes the -wal and -shm files, which
+	 * SQLite gives the database's mode.
+	 */
+	if (!existed && !s->readonly)
+		set_mode(path, sc->mode);
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if ((!s->readonly && (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
@@ -319,11 +328,12 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 	if (!existed)
 		afile_own_like_dir(path);
 	/* A file that is not a database says so here. */
-	if (migrate(s, err, errlen) == -1) {
+	if (migrate(s, sc, err, errlen) == -1) {
 		store_close(s);
 		return NULL;
 	}
-	if (!s->readonly && prepare_writes(s) != 0) {
+	if (!s->readonly && sc == &store_events_schema &&
+	    prepare_writes(s) != 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
@@ -559,8 +569,9 @@ store_evidence_add(struct store *s, int64_t violation, int64_t first_us,
  * resolution needs a comment: someone will ask why.
  */
 int
-store_review(struct store *s, int64_t id, enum store_state state,
-    const char *who, const char *comment, int64_t now_us)
+store_review(struct store *s, struct store *admin, int64_t id,
+    enum store_state state, const char *who, const char *comment,
+    int64_t now_us)
 {
 	struct store_violation	 v;
 	sqlite3_stmt		*st = NULL;
@@ -599,7 +610,12 @@ store_review(struct store *s, int64_t id, enum store_state state,
 	st = NULL;
 	if (rc != 0)
 		goto fail;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO reviews (violation,"
+	/*
+	 * The history is committed before the state: a crash between the
+	 * two leaves a change asked for and not shown, never one shown
+	 * that the history lacks.
+	 */
+	if (sqlite3_prepare_v2(admin->db, "INSERT INTO reviews (violation,"
 	    " old_state, new_state, who, at_us, comment) VALUES"
 	    " (?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
 		rc = STORE_ERR;

@@ -1,8 +1,12 @@
 /*
- * The event store: violations, their evidence and their review, in one
- * SQLite database in WAL mode.  The collector writes, zwctl and the web
- * UI read and review, at the same time; every change is a transaction,
- * so a crash or a full disk leaves the last committed state intact.
+ * The stores, SQLite databases in WAL mode, one per trust domain.  The
+ * event store holds what traffic makes: violations, their evidence, the
+ * network's events; the collector and the poller write, zwctl and the
+ * web UI read and review, at the same time.  The administrators' store
+ * (lib/store-admin.c) holds what administrators own: accounts, the audit
+ * trail, the review history; the collector cannot open it.  Every change
+ * is a transaction, so a crash or a full disk leaves the last committed
+ * state intact.
  */
 #ifndef ZW_STORE_H
 #define ZW_STORE_H
@@ -10,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
+#define STORE_ADMIN_SCHEMA_VERSION 1
 
 /* Results: 0, or one of these. */
 #define STORE_ERR		-1	/* see store_errmsg() */
@@ -119,6 +124,13 @@ struct store;
 
 struct store	*store_open(const char *path, int flags, char *err,
 		    size_t errlen);
+/*
+ * The administrators' store.  With events_path, the tables that a store
+ * from before the split still holds there (and its key) move over first,
+ * kept whole: an upgrade loses nothing.
+ */
+struct store	*store_admin_open(const char *path, const char *events_path,
+		    int flags, char *err, size_t errlen);
 void		 store_close(struct store *);
 const char	*store_errmsg(const struct store *);
 const char	*store_path(const struct store *);
@@ -150,8 +162,10 @@ int		 store_violation_count(struct store *, int64_t id,
 int		 store_evidence_add(struct store *, int64_t violation,
 		    int64_t first_us, int64_t packets, const void *pcap,
 		    size_t len, int max);
-int		 store_review(struct store *, int64_t id, enum store_state,
-		    const char *who, const char *comment, int64_t now_us);
+/* The state goes to the record, the change to admin's review history. */
+int		 store_review(struct store *, struct store *admin, int64_t id,
+		    enum store_state, const char *who, const char *comment,
+		    int64_t now_us);
 /* Removes records last updated before the time; evidence goes with them. */
 int		 store_purge(struct store *, int64_t before_us,
 		    int64_t *removed);

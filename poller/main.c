@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "afile.h"
-#include "audit.h"
 #include "conf.h"
 #include "privdrop.h"
 #include "escape.h"
@@ -112,11 +111,8 @@ main(int argc, char *argv[])
 			fatalx("%s", err);
 		if ((events = net_events_new(conf, store)) == NULL)
 			fatal("net_events_new");
-		audit_log(store, "system", "system", "localhost",
-		    "service-start", "zw-poller", "ok", "version %s, %zu "
-		    "devices", ZW_VERSION, conf->devices.n);
 	}
-	if (privdrop(conf->user, err, sizeof(err)) == -1)
+	if (privdrop(conf_user(conf, CONF_POLLER), err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if ((state = calloc(conf->devices.n, sizeof(*state))) == NULL ||
 	    (results = calloc(conf->devices.n, sizeof(*results))) == NULL)
@@ -157,10 +153,6 @@ main(int argc, char *argv[])
 	free(results);
 	rrd_out_free(rrd);
 	net_events_free(events);
-	if (store != NULL)
-		audit_log(store, "system", "system", "localhost",
-		    "service-stop", "zw-poller", "ok", "after %llu polls",
-		    (unsigned long long)polls);
 	store_close(store);
 	conf_free(conf);
 	snmp_poll_shutdown();

@@ -88,7 +88,7 @@ main(int argc, char *argv[])
 	if (mib_zonewatch_register() == -1)
 		fatalx("cannot register ZONEWATCH-MIB");
 	init_snmp("zw-agentx");
-	if (privdrop(agent.conf->user, err, sizeof(err)) == -1)
+	if (privdrop(conf_user(agent.conf, CONF_AGENTX), err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	refresh(0, NULL);
 	snmp_alarm_register((unsigned int)opt.refresh_s, SA_REPEAT, refresh,

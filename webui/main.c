@@ -25,6 +25,7 @@
 #include "webui.h"
 
 #define EXIT_USAGE	2
+#define PURGE_EVERY_US	(3600 * INT64_C(1000000))
 
 struct options {
 	const char	*config;
@@ -47,7 +48,8 @@ main(int argc, char *argv[])
 	struct webui	 w;
 	struct event	*tick, *sigint, *sigterm;
 	struct timeval	 every = { 1, 0 };
-	char		 err[CONF_ERR_MAX + 256];
+	char		 err[CONF_ERR_MAX + 256], admin[CONF_PATH_MAX];
+	const char	*events;
 	int64_t		 users;
 	struct conf	*conf;
 
@@ -67,10 +69,16 @@ main(int argc, char *argv[])
 	w.rrd_dir = opt.rrd_dir ? opt.rrd_dir : conf->rrd_dir;
 	w.metrics_token = conf->metrics_token;
 	w.started_us = clock_wall_us();
-	if ((w.store = store_open(opt.store ? opt.store : conf->store_path,
-	    STORE_CREATE, err, sizeof(err))) == NULL)
+	events = opt.store ? opt.store : conf->store_path;
+	if ((w.store = store_open(events, STORE_CREATE, err,
+	    sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (users_count(w.store, &users) == 0 && users == 0)
+	if (conf_admin_path(conf, events, admin, sizeof(admin)) == -1)
+		fatalx("%s: path too long", events);
+	if ((w.admin = store_admin_open(admin, events, STORE_CREATE, err,
+	    sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if (users_count(w.admin, &users) == 0 && users == 0)
 		log_warnx("no administrator yet: make the first at the console "
 		    "with \"zwctl user add NAME --role sysadmin\"");
 	if ((w.tls = tls_context(conf->webui_cert, conf->webui_key, err,
@@ -82,7 +90,7 @@ main(int argc, char *argv[])
 	if (server_listen(&w, opt.listen ? opt.listen : conf->webui_listen,
 	    err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	if (privdrop(conf->user, err, sizeof(err)) == -1)
+	if (privdrop(conf_user(conf, CONF_WEBUI), err, sizeof(err)) == -1)
 		fatalx("%s", err);
 
 	if (state_start(&w) == -1)
@@ -95,7 +103,7 @@ main(int argc, char *argv[])
 	event_add(tick, &every);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
-	audit_log(w.store, "system", "system", "localhost", "service-start",
+	audit_log(w.admin, "system", "system", "localhost", "service-start",
 	    "zw-webui", "ok", "version %s, listening on %s", ZW_VERSION,
 	    opt.listen ? opt.listen : conf->webui_listen);
 	log_info("serving https://%s", opt.listen ? opt.listen :
@@ -103,7 +111,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(w.base);
 
 	log_info("stopping");
-	audit_log(w.store, "system", "system", "localhost", "service-stop",
+	audit_log(w.admin, "system", "system", "localhost", "service-stop",
 	    "zw-webui", "ok", "%llu requests",
 	    (unsigned long long)w.stats.requests);
 	login_pool_stop(&w);
@@ -114,15 +122,35 @@ main(int argc, char *argv[])
 	event_base_free(w.base);
 	SSL_CTX_free(w.tls);
 	state_stop(&w);
+	store_close(w.admin);
 	store_close(w.store);
 	conf_free(conf);
 	return 0;
+}
+
+/*
+ * The audit trail and the review history are kept as long as the
+ * violations (retention-days); the purge audits itself.  At start, then
+ * hourly.
+ */
+static void
+purge(struct webui *w)
+{
+	int64_t	 now = clock_wall_us(), removed;
+
+	if (now < w->next_purge_us)
+		return;
+	w->next_purge_us = now + PURGE_EVERY_US;
+	if (audit_purge(w->admin, now - (int64_t)w->conf->retention_days *
+	    86400 * 1000000, "system", &removed) != 0)
+		log_warnx("audit purge: %s", store_errmsg(w->admin));
 }
 
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	state_take(arg);
+	purge(arg);
 }
 
 static void

@@ -117,7 +117,7 @@ page_login(struct req *r)
 		login_failed(r, 401, "bad_login", name, 0);
 		return;
 	}
-	users_login_hash(r->w->store, name, hash, sizeof(hash));
+	users_login_hash(r->w->admin, name, hash, sizeof(hash));
 	if (login_pool_submit(r, name, pw, code, hash) == -1) {
 		r->w->stats.logins_refused++;
 		reply_error(r, 503, "too_many");
@@ -154,7 +154,7 @@ page_login_finish(struct req *r, const char *name, const char *code,
 	json_t		*j;
 	enum user_login	 rc;
 
-	rc = users_login_finish(r->w->store, name, password_ok, code, r->ip,
+	rc = users_login_finish(r->w->admin, name, password_ok, code, r->ip,
 	    clock_wall_us(), &u);
 	switch (rc) {
 	case LOGIN_OK:
@@ -218,7 +218,7 @@ page_account_model(struct req *r, int *status)
 {
 	struct user	 u;
 
-	if (users_get(r->w->store, r->session->user, &u) != 0) {
+	if (users_get(r->w->admin, r->session->user, &u) != 0) {
 		*status = 404;
 		return NULL;
 	}
@@ -293,11 +293,11 @@ page_password(struct req *r)
 	int		 rc = STORE_INVALID;
 
 	if (cur == NULL || pw == NULL ||
-	    users_get(r->w->store, r->session->user, &u) != 0 ||
+	    users_get(r->w->admin, r->session->user, &u) != 0 ||
 	    !users_hash_check(u.hash, cur))
 		why = "the current password is wrong";
 	else if ((why = users_password_problem(u.name, pw)) == NULL &&
-	    (rc = users_set_password(r->w->store, u.name, pw, 0)) != 0)
+	    (rc = users_set_password(r->w->admin, u.name, pw, 0)) != 0)
 		why = "the new password is the old one";
 	reply_audit(r, "password-change", r->session->user, why ? "failed" :
 	    "ok", "%s", why ? why : "");
@@ -313,7 +313,7 @@ page_password(struct req *r)
 		return;
 	}
 	/* This session goes on with the new generation; the others end. */
-	if (users_get(r->w->store, u.name, &u) == 0)
+	if (users_get(r->w->admin, u.name, &u) == 0)
 		r->session->generation = u.generation;
 	r->session->must_change = 0;
 	if ((rc = session_end_user(r->w, u.name, r->session)) > 0)
@@ -357,7 +357,7 @@ totp_changed(struct req *r, const char *action, const char *result)
 	json_t		*j;
 
 	/* The change ends the other sessions; this one goes on. */
-	if (users_get(r->w->store, r->session->user, &u) == 0)
+	if (users_get(r->w->admin, r->session->user, &u) == 0)
 		r->session->generation = u.generation;
 	session_end_user(r->w, r->session->user, r->session);
 	reply_audit(r, action, r->session->user, "ok", "%s", "");
@@ -416,7 +416,7 @@ page_totp(struct req *r)
 	char		 secret[USER_TOTP_SECRET + 1] = "";
 	int64_t		 now = clock_wall_us();
 
-	if (op == NULL || users_get(r->w->store, r->session->user, &u) != 0) {
+	if (op == NULL || users_get(r->w->admin, r->session->user, &u) != 0) {
 		reply_error(r, 400, "bad_request");
 		return;
 	}
@@ -426,13 +426,13 @@ page_totp(struct req *r)
 			return;
 		}
 		if (totp_secret_new(secret) == -1 ||
-		    users_totp_begin(r->w->store, u.name, secret) != 0) {
+		    users_totp_begin(r->w->admin, u.name, secret) != 0) {
 			reply_error(r, 500, "failed");
 			return;
 		}
 		totp_show(r, secret);
 	} else if (strcmp(op, "confirm") == 0) {
-		if (users_totp_confirm(r->w->store, u.name, code, now) != 0)
+		if (users_totp_confirm(r->w->admin, u.name, code, now) != 0)
 			totp_refused(r, "the code does not fit the new secret");
 		else
 			totp_changed(r, "user-totp-on", "on");
@@ -443,9 +443,9 @@ page_totp(struct req *r)
 		}
 		if (pw == NULL || !users_hash_check(u.hash, pw))
 			totp_refused(r, "the password is wrong");
-		else if (users_totp_use(r->w->store, u.name, code, now) != 0)
+		else if (users_totp_use(r->w->admin, u.name, code, now) != 0)
 			totp_refused(r, "wrong or used one-time code");
-		else if (users_set_totp(r->w->store, u.name, "") != 0)
+		else if (users_set_totp(r->w->admin, u.name, "") != 0)
 			reply_error(r, 500, "failed");
 		else
 			totp_changed(r, "user-totp-off", "off");

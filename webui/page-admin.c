@@ -83,8 +83,8 @@ page_audit_model(struct req *r, int *status)
 		p.before = (int64_t)n;
 	}
 	p.rows = json_array();
-	if (audit_list(r->w->store, &f, add_record, &p) != 0 ||
-	    audit_verify(r->w->store, &c) != 0) {
+	if (audit_list(r->w->admin, &f, add_record, &p) != 0 ||
+	    audit_verify(r->w->admin, &c) != 0) {
 		json_decref(p.rows);
 		*status = 500;
 		return NULL;
@@ -245,7 +245,7 @@ page_audit_export(struct req *r)
 	o.n = 0;
 	evbuffer_add_printf(o.b, "\xef\xbb\xbfid,time,actor,role,address,"
 	    "action,object,detail,outcome,hash\r\n");
-	audit_list(r->w->store, &f, csv_record, &o);
+	audit_list(r->w->admin, &f, csv_record, &o);
 	reply_audit(r, "audit-export", "audit.csv", "ok", "%ld records", o.n);
 	len = evbuffer_get_length(o.b);
 	reply_bytes(r, "text/csv; charset=utf-8", "audit.csv",
@@ -412,6 +412,7 @@ page_report_make(struct req *r)
 	src.conf = c;
 	src.rrd_dir = r->w->rrd_dir;
 	src.store = r->w->store;
+	src.admin = r->w->admin;
 	src.charts = fmt == REPORT_PDF;
 	if ((key = sign_key(c->report_key, 1, err, sizeof(err))) != NULL &&
 	    (rep = report_new((enum report_kind)kind, since, until)) != NULL &&
@@ -500,7 +501,7 @@ page_users_model(struct req *r, int *status)
 {
 	json_t	*list = json_array();
 
-	if (users_list(r->w->store, add_user, list) != 0) {
+	if (users_list(r->w->admin, add_user, list) != 0) {
 		json_decref(list);
 		*status = 500;
 		return NULL;
@@ -606,7 +607,7 @@ page_user_add(struct req *r)
 		page_user_wait(r, "add", name, (enum user_role)k, pw);
 		return;
 	}
-	user_done(r, "user-add", name, users_add(r->w->store, name,
+	user_done(r, "user-add", name, users_add(r->w->admin, name,
 	    (enum user_role)k, pw, 1), role);
 }
 
@@ -632,7 +633,7 @@ page_user_change(struct req *r)
 	 * administrator role, or giving one such a role, waits for a
 	 * second administrator (lib/user-changes.h).
 	 */
-	if ((rc = users_get(r->w->store, r->rest, &u)) != 0) {
+	if ((rc = users_get(r->w->admin, r->rest, &u)) != 0) {
 		reply_error(r, rc == STORE_NOTFOUND ? 404 : 500, rc ==
 		    STORE_NOTFOUND ? "not_found" : "failed");
 		return;
@@ -652,16 +653,16 @@ page_user_change(struct req *r)
 		return;
 	}
 	if (strcmp(op, "disable") == 0 || strcmp(op, "enable") == 0)
-		rc = users_set_disabled(r->w->store, r->rest,
+		rc = users_set_disabled(r->w->admin, r->rest,
 		    strcmp(op, "disable") == 0);
 	else if (strcmp(op, "unlock") == 0)
-		rc = users_unlock(r->w->store, r->rest);
+		rc = users_unlock(r->w->admin, r->rest);
 	else if (strcmp(op, "role") == 0 && (v = form_get(&r->body, "role")) &&
 	    (k = users_role_parse(v)) >= 0)
-		rc = users_set_role(r->w->store, r->rest, (enum user_role)k);
+		rc = users_set_role(r->w->admin, r->rest, (enum user_role)k);
 	else if (strcmp(op, "password") == 0 &&
 	    (v = form_get(&r->body, "password")) != NULL)
-		rc = users_set_password(r->w->store, r->rest, v, 1);
+		rc = users_set_password(r->w->admin, r->rest, v, 1);
 	else {
 		reply_error(r, 400, "bad_request");
 		return;

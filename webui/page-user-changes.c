@@ -34,7 +34,7 @@ page_user_wait(struct req *r, const char *action, const char *name,
 		reply_error(r, 400, "failed");
 		return;
 	}
-	rc = userchg_request(r->w->store, &c);
+	rc = userchg_request(r->w->admin, &c);
 	reply_audit(r, "user-change-request", name, rc == 0 ? "ok" : "failed",
 	    "%s %s, waits for a second administrator", action,
 	    users_role_name(role));
@@ -74,7 +74,7 @@ page_user_changes_model(struct req *r, int *status)
 {
 	json_t	*list = json_array();
 
-	if (userchg_list(r->w->store, 0, 100, add_change, list) != 0) {
+	if (userchg_list(r->w->admin, 0, 100, add_change, list) != 0) {
 		json_decref(list);
 		*status = 500;
 		return NULL;
@@ -156,12 +156,12 @@ page_user_decide(struct req *r)
 	id = strtoll(r->rest, &end, 10);
 	if (op == NULL || (strcmp(op, "confirm") != 0 &&
 	    strcmp(op, "refuse") != 0) || id <= 0 || errno != 0 || *end ||
-	    userchg_get(r->w->store, id, &c) != 0) {
+	    userchg_get(r->w->admin, id, &c) != 0) {
 		reply_error(r, 400, "bad_request");
 		return;
 	}
 	confirm = strcmp(op, "confirm") == 0;
-	rc = userchg_decide(r->w->store, id, confirm, r->session->user,
+	rc = userchg_decide(r->w->admin, id, confirm, r->session->user,
 	    r->session->role);
 	reply_audit(r, confirm ? "user-change-confirm" : "user-change-refuse",
 	    c.target, rc == 0 ? "ok" : rc == STORE_INVALID ? "denied" :

@@ -526,7 +526,8 @@ page_review(struct req *r)
 	/* Closing a record says why: resolved and false positives need one. */
 	if ((k != STORE_RESOLVED && k != STORE_FALSE_POSITIVE) ||
 	    comment != NULL)
-		rc = store_review(r->w->store, id, (enum store_state)k,
+		rc = store_review(r->w->store, r->w->admin, id,
+		    (enum store_state)k,
 		    r->session->user, comment, clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);
 	reply_audit(r, "violation-review", object, rc == 0 ? "ok" : "failed",

@@ -170,6 +170,6 @@ reply_audit(struct req *r, const char *action, const char *object,
 	va_start(ap, fmt);
 	vsnprintf(a.detail, sizeof(a.detail), fmt, ap);
 	va_end(ap);
-	if (audit_append(r->w->store, &a) != 0)
-		log_warnx("audit: %s", store_errmsg(r->w->store));
+	if (audit_append(r->w->admin, &a) != 0)
+		log_warnx("audit: %s", store_errmsg(r->w->admin));
 }

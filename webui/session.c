@@ -103,7 +103,7 @@ session_follow(struct webui *w, struct session *s)
 	struct user	 u;
 	int		 rc;
 
-	if ((rc = users_get(w->store, s->user, &u)) == STORE_ERR)
+	if ((rc = users_get(w->admin, s->user, &u)) == STORE_ERR)
 		return "the account could not be read";
 	if (rc != 0 || u.id != s->uid)
 		return "the account was removed";

@@ -53,7 +53,9 @@ struct webui_stats {
 
 struct webui {
 	const struct conf	*conf;
-	struct store		*store;
+	struct store		*store;		/* events: read, review */
+	struct store		*admin;		/* accounts, audit trail */
+	int64_t			 next_purge_us;	/* the trail's retention */
 	struct agent_state	*state;
 	json_t			*poller;	/* the poller's status, or NULL */
 	json_t			*bandwidth;	/* the site tree, built off-loop */

@@ -376,7 +376,8 @@ report-dir "{d}/reports"
         self.assertEqual(r.returncode, 1)
         self.assertIn("BAD", r.stdout)
         # Every export was audited.
-        db = sqlite3.connect(self.store)
+        db = sqlite3.connect(os.path.join(os.path.dirname(self.store),
+                                          "admin", "admin.db"))
         n = db.execute("SELECT count(*) FROM audit WHERE action ="
                        " 'report-export' AND actor = 'auditor'").fetchone()
         self.assertGreater(n[0], 0)
@@ -405,6 +406,7 @@ class Chain(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zw-audit-")
         self.store = os.path.join(self.dir, "events.db")
+        self.admin = os.path.join(self.dir, "admin", "admin.db")
         cap = os.path.join(self.dir, "c.pcap")
         w = pg.PcapWriter(cap)
         for i in range(6):
@@ -426,7 +428,7 @@ class Chain(unittest.TestCase):
         return run([ZWCTL, "-s", self.store, "audit", "verify"])
 
     def tamper(self, sql):
-        db = sqlite3.connect(self.store)
+        db = sqlite3.connect(self.admin)
         db.executescript(sql)
         db.commit()
         db.close()
@@ -467,7 +469,7 @@ class Chain(unittest.TestCase):
         """The attack of a script with write access to the store: drop
         records 2 and 3, renumber the rest and hash the chain again, as
         HMAC with key, or plain when key is None."""
-        db = sqlite3.connect(self.store)
+        db = sqlite3.connect(self.admin)
         rows = db.execute("SELECT id, at_us, actor, role, address, action,"
                           " object, detail, outcome, alg FROM audit"
                           " ORDER BY id").fetchall()
@@ -505,10 +507,10 @@ class Chain(unittest.TestCase):
         hashes a chain that verify alone accepts; a head seen outside
         the box before the rewrite is no longer in it."""
         anchor = self.head()
-        with open(os.path.join(self.dir, "audit.key"), "rb") as fp:
+        with open(os.path.join(self.dir, "admin", "audit.key"), "rb") as fp:
             key = fp.read()
         self.assertEqual(len(key), 32)
-        self.assertEqual(os.stat(os.path.join(self.dir, "audit.key"))
+        self.assertEqual(os.stat(os.path.join(self.dir, "admin", "audit.key"))
                          .st_mode & 0o777, 0o600)
         n = self.rewrite(key)
         r = self.verify()

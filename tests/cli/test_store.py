@@ -284,7 +284,9 @@ class Records(StoreCase):
         r = self.zwctl("violations", "review", "99", "acknowledged", "--by",
                        "x", ok=False)
         self.assertEqual(r.returncode, 3)
-        with sqlite3.connect(self.store) as db:
+        # The history is the administrators': in their store.
+        with sqlite3.connect(os.path.join(os.path.dirname(self.store),
+                                          "admin", "admin.db")) as db:
             hist = db.execute("SELECT old_state, new_state, who FROM "
                               "reviews ORDER BY id").fetchall()
         self.assertEqual(hist, [(0, 1, "secadmin"), (1, 3, "secadmin")])
@@ -1194,6 +1196,103 @@ class LiveRecords(NetnsPair, StoreCase):
         self.assertEqual(kills, 30)
         self.assertGreater(count, 30)
         print(f"\n{kills} kills, {count} records kept", file=sys.stderr)
+
+
+class Upgrade(unittest.TestCase):
+    """A store of the release before the split (schema 6, administrators
+    and audit trail in the event store, tests/stores/v6) opened by this
+    one: everything is there after, each in its own store."""
+
+    HEAD = "4:19c2b2c8d33cf1f79892f2735a25c14652432705ffead7c11927c53de4591e46"
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zw-upgrade-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        src = os.path.join(HERE, "..", "stores", "v6")
+        for f in ("events.db", "audit.key"):
+            shutil.copy(os.path.join(src, f), self.dir)
+        os.chmod(os.path.join(self.dir, "audit.key"), 0o600)
+        self.store = os.path.join(self.dir, "events.db")
+        self.admin = os.path.join(self.dir, "admin", "admin.db")
+        with open(os.path.join(src, "audit.key"), "rb") as fp:
+            self.key = fp.read()
+
+    def zwctl(self, *args):
+        r = run([ZWCTL, "-s", self.store, *args])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def tables(self, path):
+        with sqlite3.connect(path) as db:
+            # SQLite's own (sqlite_sequence) aside.
+            return {n for (n,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND"
+                " name NOT LIKE 'sqlite%'")}
+
+    def test_nothing_lost(self):
+        # The accounts, sealed with the key that moved with them.
+        out = self.zwctl("user", "list")
+        for name, role in (("admin", "sysadmin"), ("sec", "secadmin"),
+                           ("aud", "auditadmin")):
+            self.assertRegex(out, rf"{name} +{role} +active")
+        self.assertNotIn("FORGED", out)
+        # The trail whole, holding the head it had before.
+        out = self.zwctl("audit", "verify", "--anchor", self.HEAD)
+        self.assertIn("audit chain OK", out)
+        self.assertIn("holds the anchor", out)
+        # The violations, their review and their evidence.
+        rows = [json.loads(ln) for ln in self.zwctl(
+            "violations", "list", "--format", "json").splitlines()]
+        self.assertEqual(len(rows), 9)
+        self.assertEqual([v["state"] for v in rows if v["id"] == 1],
+                         ["acknowledged"])
+        pcap = os.path.join(self.dir, "ev.pcap")
+        self.zwctl("violations", "evidence", "1", "-o", pcap)
+        self.assertGreater(os.path.getsize(pcap), 24)
+        # Each where it belongs now: the key and the administrators'
+        # tables left the event store, the review history with them.
+        self.assertEqual(self.tables(self.store),
+                         {"violations", "evidence", "events"})
+        self.assertLessEqual({"users", "audit", "audit_anchor", "reviews",
+                              "user_changes", "login_failures"},
+                             self.tables(self.admin))
+        with sqlite3.connect(self.admin) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM users")
+                             .fetchone()[0], 3)
+            self.assertEqual(db.execute("SELECT violation, new_state, who"
+                                        " FROM reviews").fetchall(),
+                             [(1, 1, "sec")])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "audit.key")))
+        kpath = os.path.join(self.dir, "admin", "audit.key")
+        with open(kpath, "rb") as fp:
+            self.assertEqual(fp.read(), self.key)
+        self.assertEqual(os.stat(kpath).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(self.admin).st_mode & 0o777, 0o600)
+        # A second open finds nothing more to move, and adds nothing.
+        self.assertEqual(self.zwctl("user", "list"), out2 := self.zwctl(
+            "user", "list"))
+        self.assertEqual(out2.count("active"), 3)
+
+    def test_a_move_cut_short_is_finished(self):
+        """A crash after the administrators' store committed and before
+        the event store dropped its tables: the next open finishes the
+        move, with no row twice."""
+        self.zwctl("user", "list")
+        with sqlite3.connect(os.path.join(HERE, "..", "stores", "v6",
+                                          "events.db")) as old:
+            dump = "\n".join(ln for ln in old.iterdump()
+                             if "audit" in ln or "users" in ln)
+        with sqlite3.connect(self.store) as db:
+            db.executescript(dump)
+        self.assertIn("users", self.tables(self.store))
+        out = self.zwctl("user", "list")
+        self.assertEqual(out.count("active"), 3, out)
+        self.assertNotIn("users", self.tables(self.store))
+        out = self.zwctl("audit", "verify", "--anchor", self.HEAD)
+        self.assertIn("audit chain OK", out)
+        with sqlite3.connect(self.admin) as db:
+            self.assertEqual(db.execute(
+                "SELECT count(*) FROM audit WHERE id <= 4").fetchone()[0], 4)
 
 
 if __name__ == "__main__":

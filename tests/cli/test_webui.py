@@ -902,7 +902,7 @@ class Trust(unittest.TestCase):
     def test_account_added_with_sql_refused(self):
         """A sysadmin made with sqlite3 and a hash copied from a known
         account: refused at login, in the trail, and found by verify."""
-        db = sqlite3.connect(os.path.join(self.app.dir, "events.db"))
+        db = sqlite3.connect(os.path.join(self.app.dir, "admin", "admin.db"))
         with db:
             db.execute("INSERT INTO users (name, role, hash, password_us,"
                        " created_us) SELECT 'sysadm2', 0, hash, password_us,"
@@ -923,7 +923,7 @@ class Trust(unittest.TestCase):
         self.assertIn("account sysadm2 (sysadmin) was not written by "
                       "zonewatch", r.stdout)
         self.assertIn("audit chain OK", r.stdout)
-        db = sqlite3.connect(os.path.join(self.app.dir, "events.db"))
+        db = sqlite3.connect(os.path.join(self.app.dir, "admin", "admin.db"))
         with db:
             db.execute("DELETE FROM users WHERE name = 'sysadm2'")
         db.close()

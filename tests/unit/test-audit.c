@@ -28,7 +28,7 @@
 static struct store *
 ten(void)
 {
-	struct store		*s = open_rw();
+	struct store		*s = open_admin();
 	struct audit_record	 r;
 	int64_t			 now = (int64_t)time(NULL) * 1000000;
 	int			 i;
@@ -57,7 +57,7 @@ sql(struct store *s, const char *text)
 	char	*err = NULL;
 
 	(void)s;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(admin_path, &db), SQLITE_OK);
 	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", text, err);
 	sqlite3_close(db);

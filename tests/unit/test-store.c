@@ -114,26 +114,26 @@ test_repeats(void **state)
 static void
 test_review(void **state)
 {
-	struct store		*s = open_rw();
+	struct store		*s = open_rw(), *ad = open_admin();
 	struct store_violation	 v;
 	int64_t			 a;
 
 	(void)state;
 	a = add(s, mk(1002, "172.16.0.1", "DNS", 1000 * SEC), 300 * SEC, 1);
-	assert_int_equal(store_review(s, a, STORE_ACKNOWLEDGED, "", NULL, 1),
+	assert_int_equal(store_review(s, ad, a, STORE_ACKNOWLEDGED, "", NULL, 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, a, STORE_RESOLVED, "sec", "", 1),
+	assert_int_equal(store_review(s, ad, a, STORE_RESOLVED, "sec", "", 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, a, STORE_NEW, "sec", NULL, 1),
+	assert_int_equal(store_review(s, ad, a, STORE_NEW, "sec", NULL, 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, 999, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, 999, STORE_ACKNOWLEDGED, "sec", NULL,
 	    1), STORE_NOTFOUND);
-	assert_int_equal(store_review(s, a, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, a, STORE_ACKNOWLEDGED, "sec", NULL,
 	    5), 0);
 	/* An acknowledged record still takes repeats; a resolved one not. */
 	assert_int_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1010 * SEC),
 	    300 * SEC, 0), a);
-	assert_int_equal(store_review(s, a, STORE_RESOLVED, "sec", "fixed",
+	assert_int_equal(store_review(s, ad, a, STORE_RESOLVED, "sec", "fixed",
 	    6), 0);
 	assert_int_not_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1020 * SEC),
 	    300 * SEC, 1), a);
@@ -145,6 +145,30 @@ test_review(void **state)
 	assert_int_equal(store_state_parse("false-positive"),
 	    STORE_FALSE_POSITIVE);
 	assert_int_equal(store_state_parse("closed"), -1);
+	/* The history is the administrators': in their store, not this. */
+	{
+		sqlite3		*db;
+		sqlite3_stmt	*st;
+
+		assert_int_equal(sqlite3_open(admin_path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT violation,"
+		    " old_state, new_state, who FROM reviews ORDER BY id", -1,
+		    &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int64(st, 0), a);
+		assert_int_equal(sqlite3_column_int(st, 2), STORE_ACKNOWLEDGED);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 1), STORE_ACKNOWLEDGED);
+		assert_int_equal(sqlite3_column_int(st, 2), STORE_RESOLVED);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM reviews",
+		    NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	store_close(ad);
 	store_close(s);
 }
 
@@ -159,7 +183,7 @@ count_rows(void *arg, const struct store_violation *v)
 static void
 test_evidence_and_purge(void **state)
 {
-	struct store		*s = open_rw();
+	struct store		*s = open_rw(), *ad = open_admin();
 	struct store_filter	 f;
 	int64_t			 a, b, removed;
 	int			 i, n = 0;
@@ -176,7 +200,7 @@ test_evidence_and_purge(void **state)
 	assert_int_equal(store_violations(s, &f, count_rows, &n), 0);
 	assert_int_equal(n, 2);
 	/* Records last updated before the time go, and their evidence. */
-	assert_int_equal(store_review(s, b, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, b, STORE_ACKNOWLEDGED, "sec", NULL,
 	    2000 * SEC), 0);
 	assert_int_equal(store_purge(s, 1001 * SEC, &removed), 0);
 	assert_int_equal(removed, 1);
@@ -185,16 +209,15 @@ test_evidence_and_purge(void **state)
 		sqlite3_stmt	*st;
 
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*)"
-		    " FROM evidence), (SELECT count(*) FROM reviews)", -1, &st,
-		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*)"
+		    " FROM evidence", -1, &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		/* a had 4 (the bound), b 1: only b's is left. */
 		assert_int_equal(sqlite3_column_int(st, 0), 1);
-		assert_int_equal(sqlite3_column_int(st, 1), 1);
 		sqlite3_finalize(st);
 		sqlite3_close(db);
 	}
+	store_close(ad);
 	store_close(s);
 }
 
@@ -212,14 +235,24 @@ test_schema_versions(void **state)
 	store_close(open_rw());
 	assert_non_null(s = store_open(path, STORE_READONLY, err, sizeof(err)));
 	store_close(s);
-	/*
-	 * A database of schema 1 (without the tables of 2 to 5) is
-	 * migrated: events and the audit trail appear.
-	 */
+	/* A new store has only what traffic makes. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM users", NULL,
+	    NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM audit", NULL,
+	    NULL, NULL), SQLITE_OK);
+	/*
+	 * A database of schema 1 (without the tables of 2 to 6) is
+	 * migrated: events appear, and the administrators' tables that
+	 * schemas 3 to 6 made there leave for the administrators' store at
+	 * its first open, with their rows.
+	 */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE events;"
-	    "DROP TABLE audit; DROP TABLE audit_anchor; DROP TABLE users;"
-	    "DROP TABLE login_failures; DROP TABLE user_changes;"
+	    "CREATE TABLE reviews (id INTEGER PRIMARY KEY, violation"
+	    " INTEGER NOT NULL, old_state INTEGER NOT NULL, new_state INTEGER"
+	    " NOT NULL, who TEXT NOT NULL, at_us INTEGER NOT NULL, comment"
+	    " TEXT NOT NULL);"
+	    "INSERT INTO reviews VALUES (7, 3, 0, 1, 'sec', 5, 'seen');"
 	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_non_null(s = store_open(path, STORE_CREATE, err, sizeof(err)));
@@ -231,9 +264,40 @@ test_schema_versions(void **state)
 		assert_int_equal(store_event_add(s, &e), 0);
 		assert_int_equal(e.id, 1);
 	}
-	assert_int_equal(audit_log(s, "a", "sysadmin", "console", "login",
-	    "", "ok", NULL), 0);
 	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO audit (at_us, actor,"
+	    " role, address, action, object, detail, outcome, alg, prev, hash)"
+	    " VALUES (1, 'a', 'sysadmin', 'console', 'login', '', '', 'ok',"
+	    " 'SM3', '', '')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_non_null(s = open_admin());
+	assert_int_equal(audit_log(s, "b", "sysadmin", "console", "login",
+	    "", "ok", NULL), 0);
+	{
+		int64_t	 id;
+		char	 hash[AUDIT_HASH_HEX + 1];
+		sqlite3_stmt *st;
+
+		assert_int_equal(audit_head(s, &id, hash), 0);
+		assert_int_equal(id, 2);
+		assert_int_equal(sqlite3_open(admin_path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, comment"
+		    " FROM reviews", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 7);
+		assert_string_equal((const char *)sqlite3_column_text(st, 1),
+		    "seen");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM users", NULL,
+	    NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM reviews", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 	/* A newer program's database is left alone. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,

@@ -63,7 +63,7 @@ test_hashes(void **state)
 static void
 test_lockout_and_expiry(void **state)
 {
-	struct store	*s = open_rw();
+	struct store	*s = open_admin();
 	struct user	 u;
 	int64_t		 now = (int64_t)time(NULL) * SEC;
 	int		 i;
@@ -116,7 +116,7 @@ test_lockout_and_expiry(void **state)
 static void
 test_lockout_for_everyone(void **state)
 {
-	struct store	*s = open_rw();
+	struct store	*s = open_admin();
 	struct user	 u;
 	char		 addr[32];
 	int64_t		 now = (int64_t)time(NULL) * SEC;
@@ -150,7 +150,7 @@ test_lockout_for_everyone(void **state)
 static void
 test_generation(void **state)
 {
-	struct store	*s = open_rw();
+	struct store	*s = open_admin();
 	struct user	 u;
 	int64_t		 g;
 
@@ -204,7 +204,7 @@ test_totp(void **state)
 	assert_false(totp_check(secret, "00592", now));
 	assert_int_equal(totp_secret_new(fresh), 0);
 	assert_int_equal(strlen(fresh), USER_TOTP_SECRET);
-	s = open_rw();
+	s = open_admin();
 	assert_int_equal(users_add(s, "aud", ROLE_AUDITADMIN, "Review-pass1",
 	    0), 0);
 	/* Enrolling: pending until a first code for it, then on. */
@@ -253,7 +253,7 @@ sql(struct store *s, const char *q)
 static void
 test_rows_added_outside_refused(void **state)
 {
-	struct store	*s = open_rw();
+	struct store	*s = open_admin();
 	struct user	 u;
 	int64_t		 now = (int64_t)time(NULL) * SEC;
 
@@ -298,7 +298,7 @@ test_rows_added_outside_refused(void **state)
 static void
 test_rows_before_the_key_sealed(void **state)
 {
-	struct store	*s = open_rw();
+	struct store	*s = open_admin();
 	struct user	 u;
 	char		 key[160];
 	int64_t		 now = (int64_t)time(NULL) * SEC;
@@ -308,9 +308,9 @@ test_rows_before_the_key_sealed(void **state)
 	    0), 0);
 	store_close(s);
 	/* As a schema 5 store was: no key, rows without a MAC. */
-	snprintf(key, sizeof(key), "%s/audit.key", dir);
+	snprintf(key, sizeof(key), "%s/admin/audit.key", dir);
 	assert_int_equal(unlink(key), 0);
-	s = open_rw();
+	s = open_admin();
 	sql(s, "UPDATE users SET mac = ''");
 	assert_int_equal(users_get(s, "sec1", &u), 0);
 	assert_int_equal(u.sealed, -1);
@@ -322,7 +322,7 @@ test_rows_before_the_key_sealed(void **state)
 	/* Once the key is there, a row without a MAC is not sealed. */
 	sql(s, "UPDATE users SET mac = ''");
 	store_close(s);
-	s = open_rw();
+	s = open_admin();
 	assert_non_null(store_key(s));
 	assert_int_equal(users_get(s, "sec1", &u), 0);
 	assert_int_equal(u.sealed, 0);
@@ -332,7 +332,7 @@ test_rows_before_the_key_sealed(void **state)
 static void
 test_second_administrator(void **state)
 {
-	struct store		*s = open_rw();
+	struct store		*s = open_admin();
 	struct user_change	 c;
 	struct user		 u;
 	int64_t			 now = (int64_t)time(NULL) * SEC;
