@@ -16,8 +16,9 @@ SYSCONFDIR	?= /etc
 LOCALSTATEDIR	?= /var
 SYSTEMDDIR	?= /lib/systemd/system
 CREATE_USER	?= auto
-DAEMON_USER	?= zonewatch
-DAEMON_GROUP	?= $(DAEMON_USER)
+DAEMON_PREFIX	?= zw-
+DAEMON_GROUP	?= zonewatch
+TMPFILESDIR	?= /usr/lib/tmpfiles.d
 BUILD		?= release
 O		:= build/$(BUILD)
 V		?= 0
@@ -158,7 +159,8 @@ install: all
 	$(Q)PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR) \
 	    LOCALSTATEDIR=$(LOCALSTATEDIR) SYSTEMDDIR=$(SYSTEMDDIR) \
 	    ENTERPRISE=$(ZW_ENTERPRISE) CREATE_USER=$(CREATE_USER) \
-	    DAEMON_USER=$(DAEMON_USER) DAEMON_GROUP=$(DAEMON_GROUP) \
+	    DAEMON_PREFIX=$(DAEMON_PREFIX) DAEMON_GROUP=$(DAEMON_GROUP) \
+	    TMPFILESDIR=$(TMPFILESDIR) \
 	    appliance/install.sh
 
 # A Debian package of the release build, in $(DEB_DIR).

@@ -75,7 +75,9 @@ set -e
 # The data (violations, audit trail, reports) stays unless purged.
 if [ "$1" = purge ]; then
 	rm -rf /var/lib/zonewatch
-	userdel zonewatch 2>/dev/null || true
+	for u in zw-collector zw-poller zw-webui zw-agentx zonewatch; do
+		userdel "$u" 2>/dev/null || true
+	done
 	groupdel zonewatch 2>/dev/null || true
 fi
 if [ -d /run/systemd/system ]; then

@@ -8,16 +8,19 @@
 #   $DESTDIR$SYSCONFDIR/zonewatch    the configuration (never overwritten: upgrades keep it)
 #   $DESTDIR$SYSCONFDIR/default/zonewatch   the capture interface
 #   $DESTDIR$SYSTEMDDIR              the units
-#   $DESTDIR$LOCALSTATEDIR/lib/zonewatch    the state (store, RRDs, reports, keys), mode 0750
+#   $DESTDIR$TMPFILESDIR             /run/zonewatch, the status files' directory
+#   $DESTDIR$LOCALSTATEDIR/lib/zonewatch    the state (stores, RRDs, reports, keys)
 #
 # With CREATE_USER=yes (the default when installing as root without
-# DESTDIR), the system user zonewatch is made and owns the state.
-# DAEMON_USER and DAEMON_GROUP name another account the daemons become
-# (an existing one, or one CREATE_USER=yes makes).
+# DESTDIR), the daemons' accounts are made, one each (zw-collector,
+# zw-poller, zw-webui, zw-agentx, of the group zonewatch), and given
+# their directories (appliance/user.sh).  DAEMON_PREFIX and DAEMON_GROUP
+# name them otherwise.
 set -eu
 : "${PREFIX:=/usr/local}" "${SYSCONFDIR:=/etc}" "${LOCALSTATEDIR:=/var}"
 : "${SYSTEMDDIR:=/lib/systemd/system}" "${DESTDIR:=}" "${ENTERPRISE:=32473}"
-: "${CREATE_USER:=auto}" "${DAEMON_USER:=zonewatch}" "${DAEMON_GROUP:=$DAEMON_USER}"
+: "${TMPFILESDIR:=/usr/lib/tmpfiles.d}"
+: "${CREATE_USER:=auto}" "${DAEMON_PREFIX:=zw-}" "${DAEMON_GROUP:=zonewatch}"
 cd "$(dirname "$0")/.."
 
 d() { install -d -m "${2:-0755}" "$DESTDIR$1"; }
@@ -29,6 +32,7 @@ d /usr/share/snmp/mibs
 d "$SYSCONFDIR/zonewatch"
 d "$SYSCONFDIR/default"
 d "$SYSTEMDDIR"
+d "$TMPFILESDIR"
 d "$LOCALSTATEDIR/lib/zonewatch" 0750
 
 install -m 0755 collector/zw-collector poller/zw-poller webui/zw-webui \
@@ -47,7 +51,7 @@ for u in appliance/systemd/*; do
 	    -e "s|/etc/zonewatch/|$SYSCONFDIR/zonewatch/|g" \
 	    -e "s|/etc/default/zonewatch|$SYSCONFDIR/default/zonewatch|g" \
 	    -e "s|/var/lib/zonewatch|$LOCALSTATEDIR/lib/zonewatch|g" \
-	    -e "s|^User=zonewatch\$|User=$DAEMON_USER|" \
+	    -e "s|^User=zw-|User=$DAEMON_PREFIX|" \
 	    -e "s|^Group=zonewatch\$|Group=$DAEMON_GROUP|" \
 	    "$u" >"$DESTDIR$SYSTEMDDIR/$(basename "$u")"
 	chmod 0644 "$DESTDIR$SYSTEMDDIR/$(basename "$u")"
@@ -63,8 +67,11 @@ for f in conf/*.conf; do
 	    -e "s|/var/lib/zonewatch|$LOCALSTATEDIR/lib/zonewatch|g" \
 	    "$f" >"$conf/$(basename "$f")"
 	if [ "$(basename "$f")" = zonewatch.conf ]; then
-		printf '\n# Installed: the daemons run as this user once what needs root is open.\nuser %s\n' "$DAEMON_USER" \
-		    >>"$conf/zonewatch.conf"
+		printf '\n# Installed: each daemon becomes its own account once what needs\n# root is open.\n' >>"$conf/zonewatch.conf"
+		for dm in collector poller webui agentx; do
+			printf '%s-user %s%s\n' "$dm" "$DAEMON_PREFIX" "$dm" \
+			    >>"$conf/zonewatch.conf"
+		done
 	fi
 	chmod 0640 "$conf/$(basename "$f")"
 done
@@ -72,11 +79,16 @@ done
 	install -m 0644 appliance/zonewatch.default \
 	    "$DESTDIR$SYSCONFDIR/default/zonewatch"
 
+sed "s/ root zonewatch / root $DAEMON_GROUP /" appliance/tmpfiles.conf \
+    >"$DESTDIR$TMPFILESDIR/zonewatch.conf"
+chmod 0644 "$DESTDIR$TMPFILESDIR/zonewatch.conf"
+
 if [ "$CREATE_USER" = auto ]; then
 	CREATE_USER=no
 	[ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && CREATE_USER=yes
 fi
 if [ "$CREATE_USER" = yes ]; then
-	appliance/user.sh "$SYSCONFDIR" "$LOCALSTATEDIR" "$DAEMON_USER" "$DAEMON_GROUP"
+	appliance/user.sh "$SYSCONFDIR" "$LOCALSTATEDIR" "$DAEMON_GROUP" \
+	    "$DAEMON_PREFIX"
 fi
 echo "zonewatch installed under ${DESTDIR:-/}"

@@ -17,6 +17,7 @@ Binaries from ZW_COLLECTOR and ZW_ZWCTL; install and deb use the
 release build (make install needs it: make check builds it first).
 """
 import csv
+import grp
 import hashlib
 import json
 import os
@@ -35,6 +36,13 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pcapgen as pg  # noqa: E402
 from command import COLLECTOR, ZWCTL  # noqa: E402
+
+DAEMONS = ("collector", "poller", "webui", "agentx")
+# Reads a file's first block, as an account trying it would.
+READ = ("dd", "of=/dev/null", "count=1", "status=none")
+# The audit head of tests/stores/v6 (see its README).
+V6_HEAD = ("4:19c2b2c8d33cf1f79892f2735a25c14652432705ffead7c11927c53de"
+                "4591e46")
 
 
 
@@ -68,21 +76,22 @@ class Install(unittest.TestCase):
         # reaches /usr, /etc and /var.
         os.chmod(cls.dir, 0o755)
         d = cls.dir
-        # As root, the install makes an account of the test's own for the
-        # daemons, as a real one makes zonewatch, and gives it the state
-        # and the configuration's group; otherwise the daemons' account
-        # is the one running the test.
+        # As root, the install makes accounts of the test's own for the
+        # daemons, as a real one makes zw-collector and the others, and
+        # gives them their directories and the configuration's group;
+        # otherwise the daemons' account is the one running the test.
+        n = os.getpid() % 100000
         if os.geteuid() == 0:
-            cls.user = f"zwinst{os.getpid() % 100000}"
-            create = "yes"
+            cls.group, cls.prefix, create = f"zwi{n}", f"zwi{n}-", "yes"
         else:
-            cls.user = pwd.getpwuid(os.geteuid()).pw_name
-            create = "no"
+            cls.group = grp.getgrgid(os.getegid()).gr_name
+            cls.prefix, create = f"zwi{n}-", "no"
         cls.vars = [f"PREFIX={d}/usr", f"SYSCONFDIR={d}/etc",
                     f"LOCALSTATEDIR={d}/var",
                     f"SYSTEMDDIR={d}/lib/systemd/system",
-                    f"CREATE_USER={create}", f"DAEMON_USER={cls.user}",
-                    "DESTDIR="]
+                    f"TMPFILESDIR={d}/usr/lib/tmpfiles.d",
+                    f"CREATE_USER={create}", f"DAEMON_PREFIX={cls.prefix}",
+                    f"DAEMON_GROUP={cls.group}", "DESTDIR="]
         r = make("install", *cls.vars)
         assert r.returncode == 0, r.stdout + r.stderr
 
@@ -90,8 +99,12 @@ class Install(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.dir, ignore_errors=True)
         if os.geteuid() == 0:
-            run(["userdel", cls.user])
-            run(["groupdel", cls.user])
+            for dm in DAEMONS:
+                run(["userdel", cls.prefix + dm])
+            run(["groupdel", cls.group])
+
+    def account(self, daemon):
+        return pwd.getpwnam(self.prefix + daemon)
 
     def test_layout(self):
         d = self.dir
@@ -103,27 +116,148 @@ class Install(unittest.TestCase):
                   "usr/share/zonewatch/signatures/isolation.rules",
                   "etc/zonewatch/zonewatch.conf", "etc/zonewatch/sites.conf",
                   "etc/default/zonewatch",
+                  "usr/lib/tmpfiles.d/zonewatch.conf",
                   "lib/systemd/system/zonewatch-collector.service",
                   "lib/systemd/system/zonewatch-reports.timer"):
             self.assertTrue(os.path.exists(os.path.join(d, f)), f)
-        self.assertEqual(os.stat(os.path.join(d, "var/lib/zonewatch"))
-                         .st_mode & 0o777, 0o750)
         with open(os.path.join(d, "etc/zonewatch/zonewatch.conf")) as fp:
             conf = fp.read()
         self.assertIn(f'rules "{d}/usr/share/zonewatch/signatures/'
                       'isolation.rules"', conf)
-        self.assertIn(f"\nuser {self.user}\n", conf)
-        with open(os.path.join(
-                d, "lib/systemd/system/zonewatch-collector.service")) as fp:
-            unit = fp.read()
-        self.assertIn(f"\nUser={self.user}\nGroup={self.user}\n", unit)
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(self.user)
-            st = os.stat(os.path.join(d, "var/lib/zonewatch"))
-            self.assertEqual((st.st_uid, st.st_gid), (pw.pw_uid, pw.pw_gid))
-            st = os.stat(os.path.join(d, "etc/zonewatch/zonewatch.conf"))
-            self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o777),
-                             (0, pw.pw_gid, 0o640))
+        for dm in DAEMONS:
+            self.assertIn(f"\n{dm}-user {self.prefix}{dm}\n", conf)
+        for dm, unit in (("collector", "collector"), ("poller", "poller"),
+                         ("webui", "webui"), ("agentx", "agentx"),
+                         ("webui", "reports")):
+            with open(os.path.join(d, "lib/systemd/system/"
+                                   f"zonewatch-{unit}.service")) as fp:
+                self.assertIn(f"\nUser={self.prefix}{dm}\nGroup="
+                              f"{self.group}\n", fp.read(), unit)
+        with open(os.path.join(d, "usr/lib/tmpfiles.d/zonewatch.conf")) as fp:
+            self.assertIn(f"d /run/zonewatch 1770 root {self.group} -",
+                          fp.read())
+        state = os.path.join(d, "var/lib/zonewatch")
+        if os.geteuid() != 0:
+            self.assertEqual(os.stat(state).st_mode & 0o7777, 0o750)
+            return
+        gid = grp.getgrnam(self.group).gr_gid
+        # Who owns what: each daemon its directory, the web UI's account
+        # the administrators'; the state itself root's, the group's to
+        # add to (sticky: none removes another's).
+        for sub, owner, mode in (("", "root", 0o1770),
+                                 ("rrd", "collector", 0o1770),
+                                 ("admin", "webui", 0o750),
+                                 ("reports", "webui", 0o750),
+                                 ("collector", "collector", 0o700),
+                                 ("poller", "poller", 0o700),
+                                 ("agentx", "agentx", 0o700)):
+            st = os.stat(os.path.join(state, sub))
+            uid = 0 if owner == "root" else self.account(owner).pw_uid
+            self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o7777),
+                             (uid, gid, mode), sub)
+        for dm in DAEMONS:
+            self.assertEqual(self.account(dm).pw_gid, gid)
+        st = os.stat(os.path.join(d, "etc/zonewatch/zonewatch.conf"))
+        self.assertEqual((st.st_uid, st.st_gid, st.st_mode & 0o777),
+                         (0, gid, 0o640))
+
+    def as_account(self, daemon, *cmd):
+        pw = self.account(daemon)
+        return run(["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
+                    "--init-groups", *cmd])
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root (the accounts)")
+    def test_collector_cannot_open_the_administrators_store(self):
+        """The packet parser's account writes the event store and
+        cannot read the administrators' store, the audit key or the
+        report key; the web UI's account can."""
+        d = self.dir
+        conf = os.path.join(d, "etc/zonewatch/zonewatch.conf")
+        state = os.path.join(d, "var/lib/zonewatch")
+        zwctl = os.path.join(d, "usr/sbin/zwctl")
+        # The key where the default puts it, in this tree's state.
+        with open(conf, "a") as fp:
+            fp.write(f'report-key "{state}/admin/report-key.pem"\n')
+        r = run([zwctl, "-c", conf, "user", "add", "owner", "--role",
+                 "sysadmin", "--password-stdin"], input="Zonewatch-2026!\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run([zwctl, "-c", conf, "report", "key"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Root's collector reading a file becomes the collector's account.
+        r = run([os.path.join(d, "usr/sbin/zw-collector"), "-q", "--config",
+                 conf, "--store", os.path.join(state, "events.db"), "-r",
+                 os.path.join(ROOT, "tests/pcap/ndpi/tor.pcap")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(os.path.join(state, "events.db")).st_uid,
+                         self.account("collector").pw_uid)
+        secrets = [os.path.join(state, "admin", f) for f in
+                   ("admin.db", "audit.key", "report-key.pem")]
+        for f in secrets:
+            self.assertEqual(os.stat(f).st_uid, self.account("webui").pw_uid,
+                             f)
+            for dm in ("collector", "poller", "agentx"):
+                r = self.as_account(dm, *READ, f"if={f}")
+                self.assertNotEqual(r.returncode, 0, (dm, f))
+                self.assertIn("Permission denied", r.stderr)
+            r = self.as_account("webui", *READ, f"if={f}")
+            self.assertEqual(r.returncode, 0, (f, r.stderr))
+        # The trail's head is published for the daemons that send it out.
+        r = self.as_account("agentx", "cat", os.path.join(state, "admin",
+                                                          "audit-head"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^\d+ [0-9a-f]{64}\n$")
+        # The web UI's account reviews in the event store.
+        r = self.as_account("webui", zwctl, "-c", conf, "violations",
+                            "review", "1", "acknowledged", "--by", "sec")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root (the accounts)")
+    def test_upgrade_from_one_shared_account(self):
+        """The state of a release whose daemons shared one account (here
+        nobody), its store of schema 6 with the administrators in it
+        (tests/stores/v6): the install gives each file its owner, the
+        first open moves the administrators over, nothing is lost, and
+        the collector's account can no longer read the audit key."""
+        d = tempfile.mkdtemp(prefix="zw-upgrade-")
+        self.addCleanup(shutil.rmtree, d, True)
+        os.chmod(d, 0o755)
+        state = os.path.join(d, "var/lib/zonewatch")
+        os.makedirs(state)
+        for f in ("events.db", "audit.key"):
+            shutil.copy(os.path.join(ROOT, "tests/stores/v6", f), state)
+        for top, dirs, files in os.walk(state):
+            for f in dirs + files + [""]:
+                os.chown(os.path.join(top, f), 65534, 65534)
+        os.chmod(state, 0o750)
+        os.chmod(os.path.join(state, "audit.key"), 0o600)
+        r = make("install", *[v.replace(self.dir, d) for v in self.vars])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        col, web = self.account("collector"), self.account("webui")
+        for f, owner, mode in (("events.db", col, 0o660),
+                               ("audit.key", web, 0o600)):
+            st = os.stat(os.path.join(state, f))
+            self.assertEqual((st.st_uid, st.st_mode & 0o7777),
+                             (owner.pw_uid, mode), f)
+        conf = os.path.join(d, "etc/zonewatch/zonewatch.conf")
+        zwctl = os.path.join(d, "usr/sbin/zwctl")
+        # The web UI's account opens it first, as zw-webui at its start.
+        r = self.as_account("webui", zwctl, "-c", conf, "user", "list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.count("active"), 3, r.stdout)
+        self.assertNotIn("FORGED", r.stdout)
+        r = self.as_account("webui", zwctl, "-c", conf, "audit", "verify",
+                            "--anchor", V6_HEAD)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("holds the anchor", r.stdout)
+        r = run([zwctl, "-c", conf, "violations", "list", "--format", "json"])
+        self.assertEqual(len(r.stdout.splitlines()), 9, r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(state, "audit.key")))
+        for f in ("admin/admin.db", "admin/audit.key"):
+            self.assertEqual(os.stat(os.path.join(state, f)).st_uid,
+                             web.pw_uid, f)
+            r = self.as_account("collector", *READ,
+                                f"if={os.path.join(state, f)}")
+            self.assertIn("Permission denied", r.stderr, f)
 
     def test_installed_programs_run(self):
         d = self.dir
@@ -358,10 +492,23 @@ class PlantedLinks(unittest.TestCase):
 
     def test_store_link(self):
         self.plant("events.db")
+        r = run([ZWCTL, "-c", self.conf, "violations", "review", "1",
+                 "acknowledged", "--by", "sec"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("symbolic link", r.stderr)
+        self.untouched()
+
+    def test_admin_store_link(self):
+        """The administrators' directory, where root's zwctl makes the
+        accounts, planted as a link to a directory outside."""
+        outside = os.path.join(self.dir, "outside")
+        os.mkdir(outside)
+        self.plant("admin", outside)
         r = run([ZWCTL, "-c", self.conf, "user", "add", "admin", "--role",
                  "sysadmin", "--password-stdin"], input="Zonewatch-2026!\n")
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("symbolic link", r.stderr)
+        self.assertIn("symbolic links", r.stderr)
+        self.assertEqual(os.listdir(outside), [])
         self.untouched()
 
     def test_directory_link(self):
@@ -439,8 +586,9 @@ class BackupRestore(unittest.TestCase):
         r = run([ZWCTL, "-c", self.conf, "restore", bk])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(self.snapshot(), before)
-        # The backup and the restore are both in the audit trail.
-        db = sqlite3.connect(os.path.join(self.dir, "events.db"))
+        # The backup and the restore are both in the audit trail, which
+        # the restore kept as it was (no --users).
+        db = sqlite3.connect(os.path.join(self.dir, "admin", "admin.db"))
         acts = [a for (a,) in db.execute("SELECT action FROM audit")]
         db.close()
         self.assertIn("restore", acts)
@@ -528,13 +676,13 @@ class BackupRestore(unittest.TestCase):
         self.assertIn("restore both (--keys --users) or neither", r.stderr)
         with open(self.conf) as fp:
             self.assertEqual(fp.read(), conf)
-        # A new appliance: no store, no key.
-        for f in ("events.db", "audit.key"):
-            os.unlink(os.path.join(self.dir, f))
+        # A new appliance: no stores, no key.
+        os.unlink(os.path.join(self.dir, "events.db"))
+        shutil.rmtree(os.path.join(self.dir, "admin"))
         r = run([ZWCTL, "-c", self.conf, "restore", bk, "--keys",
                  "--users"])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        st = os.stat(os.path.join(self.dir, "audit.key"))
+        st = os.stat(os.path.join(self.dir, "admin", "audit.key"))
         self.assertEqual(st.st_mode & 0o7777, 0o600)
         r = run([ZWCTL, "-c", self.conf, "audit", "verify"])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -740,24 +888,30 @@ class Package(unittest.TestCase):
                 return r
             inside("apt-get update -qq && apt-get install -y -qq "
                    f"/tmp/{deb}")
-            r = inside("getent passwd zonewatch; stat -c '%U %a' "
-                       "/var/lib/zonewatch; zw-collector -n --config "
+            r = inside("getent passwd zw-collector zw-poller zw-webui "
+                       "zw-agentx; stat -c '%U %G %a' /var/lib/zonewatch "
+                       "/var/lib/zonewatch/admin; zw-collector -n --config "
                        "/etc/zonewatch/zonewatch.conf; zwctl version")
-            self.assertIn("zonewatch:", r.stdout)
-            self.assertIn("zonewatch 750", r.stdout)
+            for dm in DAEMONS:
+                self.assertIn(f"zw-{dm}:", r.stdout)
+            self.assertIn("root zonewatch 1770", r.stdout)
+            self.assertIn("zw-webui zonewatch 750", r.stdout)
             self.assertIn("configuration OK", r.stdout)
             r = inside("echo Zonewatch-2026! | zwctl user add admin --role "
                        "sysadmin --password-stdin && stat -c %U "
-                       "/var/lib/zonewatch/events.db")
-            self.assertEqual(r.stdout.split()[-1], "zonewatch")
+                       "/var/lib/zonewatch/admin /var/lib/zonewatch/admin/"
+                       "admin.db")
+            self.assertEqual(r.stdout.split()[-2:], ["zw-webui"] * 2)
             inside("dpkg -r zonewatch")
             r = inside("ls /usr/sbin/zw-collector; ls /var/lib/zonewatch",
                        ok=False)
             self.assertIn("No such file", r.stderr)
-            self.assertIn("events.db", r.stdout)
+            self.assertIn("admin", r.stdout)
             inside("dpkg -P zonewatch")
-            r = inside("getent passwd zonewatch; ls /var/lib/zonewatch "
-                       "/etc/zonewatch", ok=False)
+            r = inside("getent passwd zw-collector zw-webui; getent group "
+                       "zonewatch; ls /var/lib/zonewatch /etc/zonewatch",
+                       ok=False)
+            self.assertNotIn("zw-", r.stdout)
             self.assertNotIn("zonewatch:", r.stdout)
             self.assertEqual(r.stderr.count("No such file"), 2)
         finally:
