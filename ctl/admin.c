@@ -65,6 +65,54 @@ zwctl_running(const char *name, uid_t *uid)
 	return pid;
 }
 
+/*
+ * A process, not this one, that has the file open: its pid and name in
+ * comm, or 0.  By the file itself (device and inode, through
+ * /proc/PID/fd), not by a process's name: a collector of another
+ * appliance, or of a test, reading its own store is not this one's.
+ */
+long
+zwctl_holder(const char *path, char *comm, size_t commlen)
+{
+	struct dirent	*de, *fe;
+	struct stat	 want, sb;
+	DIR		*d, *fds;
+	char		 fdpath[64 + NAME_MAX + 2], dir[64];
+	FILE		*fp;
+	long		 pid = 0, self = (long)getpid();
+
+	if (stat(path, &want) == -1 || (d = opendir("/proc")) == NULL)
+		return 0;
+	while (pid == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    strtol(de->d_name, NULL, 10) == self)
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%.16s/fd", de->d_name);
+		if ((fds = opendir(dir)) == NULL)
+			continue;
+		while ((fe = readdir(fds)) != NULL) {
+			snprintf(fdpath, sizeof(fdpath), "%s/%s", dir,
+			    fe->d_name);
+			if (fe->d_name[0] != '.' && stat(fdpath, &sb) == 0 &&
+			    sb.st_dev == want.st_dev &&
+			    sb.st_ino == want.st_ino) {
+				pid = strtol(de->d_name, NULL, 10);
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(d);
+	comm[0] = '\0';
+	snprintf(dir, sizeof(dir), "/proc/%ld/comm", pid);
+	if (pid != 0 && (fp = fopen(dir, "r")) != NULL) {
+		if (fgets(comm, (int)commlen, fp) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+	}
+	return pid;
+}
+
 static const char *
 age(const char *path, char *buf, size_t len)
 {

@@ -885,13 +885,11 @@ restore_usage(void)
 int
 zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 {
-	const char *const *d;
 	struct restore	 r;
 	struct conf	*c;
 	char		 buf[PATH_MAX * 2], admin[PATH_MAX];
 	const char	*to, *pubkey = NULL;
 	size_t		 i;
-	uid_t		 uid;
 	int		 n = 0, failed = 0, skipped = 0, force = 0, k;
 
 	memset(&r, 0, sizeof(r));
@@ -910,14 +908,25 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 		else
 			return restore_usage();
 	}
-	for (d = zwctl_daemons; *d != NULL && !force; d++)
-		if (zwctl_running(*d, &uid) != 0) {
-			log_warnx("%s is running: stop the appliance first "
-			    "(systemctl stop 'zonewatch-*')", *d);
-			return ZWCTL_FAILED;
-		}
 	if ((c = zwctl_conf(ctx, 1)) == NULL)
 		return ZWCTL_FAILED;
+	if (conf_admin_path(c, NULL, admin, sizeof(admin)) == -1) {
+		log_warnx("%s: path too long", c->store_path);
+		return ZWCTL_FAILED;
+	}
+	/* This appliance's daemons are the processes that hold its stores. */
+	for (k = 0; !force && k < 2; k++) {
+		const char	*held = k == 0 ? c->store_path : admin;
+		char		 comm[64];
+		long		 pid;
+
+		if ((pid = zwctl_holder(held, comm, sizeof(comm))) != 0) {
+			log_warnx("%s (pid %ld) has %s open: stop the appliance "
+			    "first (systemctl stop 'zonewatch-*')", comm, pid,
+			    held);
+			return ZWCTL_FAILED;
+		}
+	}
 	if (restore_check(&r, c, pubkey) == -1) {
 		restore_free(&r);
 		return ZWCTL_FAILED;
@@ -932,11 +941,6 @@ zwctl_restore(struct zwctl *ctx, int argc, char **argv)
 			restore_free(&r);
 			return ZWCTL_FAILED;
 		}
-	if (conf_admin_path(c, NULL, admin, sizeof(admin)) == -1) {
-		log_warnx("%s: path too long", c->store_path);
-		restore_free(&r);
-		return ZWCTL_FAILED;
-	}
 	if (access(admin, F_OK) == -1 && access(c->store_path, F_OK) == -1)
 		r.users = 1;		/* none yet: the backup's are all */
 	/*

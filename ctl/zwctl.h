@@ -50,6 +50,8 @@ int		 zwctl_restore(struct zwctl *, int, char **);
 /* The daemons, and the pid of a running program of that name, or 0. */
 extern const char *const zwctl_daemons[];
 long		 zwctl_running(const char *name, uid_t *uid);
+/* A process that has path open, its name in comm; 0 if none. */
+long		 zwctl_holder(const char *path, char *comm, size_t commlen);
 /* Who acts at the console: the login name, else "root". */
 const char	*zwctl_actor(void);
 /* The store, made if it does not exist yet (the first user). */

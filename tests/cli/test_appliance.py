@@ -629,6 +629,47 @@ class BackupRestore(unittest.TestCase):
             self.assertEqual(fp.read(), conf)
         return r
 
+    def test_refused_while_this_appliance_runs(self):
+        """A daemon of this appliance holds its store: restore refuses,
+        naming it. A collector of another appliance (its own store),
+        running all the while, is not this one's and blocks nothing."""
+        self.replay(1767225600, 50)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        other = tempfile.mkdtemp(prefix="zw-other-")
+        self.addCleanup(shutil.rmtree, other, True)
+        cap = os.path.join(self.dir, "c1767225600.pcap")
+        stranger = subprocess.Popen(
+            [COLLECTOR, "-q", "--config", self.conf, "--store",
+             os.path.join(other, "events.db"), "--no-rrd", "--loop", "0",
+             "--speed", "1", "-r", cap], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        self.addCleanup(stranger.wait)
+        self.addCleanup(stranger.kill)
+        for _ in range(100):
+            if os.path.exists(os.path.join(other, "events.db")):
+                break
+            time.sleep(0.05)
+        self.assertIsNone(stranger.poll())
+        r = run([ZWCTL, "-c", self.conf, "restore", bk])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # The store held, as a daemon holds it: refused, by name and pid.
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, sys, time; "
+             "db = sqlite3.connect(sys.argv[1]); "
+             "db.execute('SELECT count(*) FROM violations').fetchall(); "
+             "print('open', flush=True); time.sleep(60)",
+             os.path.join(self.dir, "events.db")], stdout=subprocess.PIPE,
+            text=True)
+        self.addCleanup(holder.wait)
+        self.addCleanup(holder.kill)
+        self.assertEqual(holder.stdout.readline(), "open\n")
+        r = self.restore_refused(bk, "has ")
+        self.assertIn(f"(pid {holder.pid}) has {self.dir}/events.db open",
+                      r.stderr)
+        self.assertIsNone(stranger.poll())
+
     def test_changed_byte_refuses_the_whole_backup(self):
         self.replay(1767225600, 50)
         bk = os.path.join(self.dir, "backup")
