@@ -57,7 +57,7 @@ print_event(void *arg, const struct store_event *e)
 	return 0;
 }
 
-enum { O_KIND = 256, O_DEVICE, O_SITE, O_LIMIT, O_FORMAT, O_BY, O_COMMENT };
+enum { O_KIND = 256, O_DEVICE, O_SITE, O_LIMIT, O_FORMAT };
 
 static const struct option opts[] = {
 	{ "kind",	required_argument, NULL, O_KIND },
@@ -65,8 +65,6 @@ static const struct option opts[] = {
 	{ "site",	required_argument, NULL, O_SITE },
 	{ "limit",	required_argument, NULL, O_LIMIT },
 	{ "format",	required_argument, NULL, O_FORMAT },
-	{ "by",		required_argument, NULL, O_BY },
-	{ "comment",	required_argument, NULL, O_COMMENT },
 	{ NULL,		0,		   NULL, 0 }
 };
 
@@ -85,14 +83,13 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 {
 	struct listing	 l = { 0 };
 	struct store	*s;
-	const char	*kind = NULL, *device = NULL, *site = NULL, *by = NULL;
-	const char	*comment = NULL, *errstr;
-	char		 object[64];
-	uint64_t	 limit = 0, id;
-	int		 ch, rc, state;
+	const char	*kind = NULL, *device = NULL, *site = NULL, *errstr;
+	uint64_t	 limit = 0;
+	int		 ch, rc;
 
-	if (argc < 1 || (strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "review") != 0))
+	if (argc >= 1 && strcmp(argv[0], "review") == 0)
+		return zwctl_review(ctx, STORE_REVIEW_EVENT, argc, argv);
+	if (argc < 1 || strcmp(argv[0], "list") != 0)
 		return usage();
 	optind = 0;	/* glibc: start over with a new argv */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -118,50 +115,18 @@ zwctl_events(struct zwctl *ctx, int argc, char **argv)
 				    "table or json");
 			l.json = strcmp(optarg, "json") == 0;
 			break;
-		case O_BY:
-			by = optarg;
-			break;
-		case O_COMMENT:
-			comment = optarg;
-			break;
 		default:
 			return ZWCTL_USAGE;
 		}
 	}
-	if (strcmp(argv[0], "list") == 0) {
-		if (optind != argc)
-			return usage();
-		if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
-			return ZWCTL_FAILED;
-		rc = store_events(s, 0, kind, device, site, (int64_t)limit,
-		    print_event, &l);
-	} else {
-		if (argc - optind != 2 || by == NULL)
-			return usage();
-		if (parse_u64(argv[optind], 1, INT64_MAX, &id, &errstr) == -1)
-			return zwctl_bad("event", argv[optind],
-			    "an event id is a number");
-		if ((state = store_state_parse(argv[optind + 1])) < 0)
-			return zwctl_bad("state", argv[optind + 1], "new, "
-			    "acknowledged, resolved or false-positive");
-		if ((s = zwctl_store(ctx, 0)) == NULL)
-			return ZWCTL_FAILED;
-		rc = store_event_review(s, (int64_t)id, (enum store_state)state,
-		    by, comment, (int64_t)time(NULL) * 1000000);
-		snprintf(object, sizeof(object), "event %llu",
-		    (unsigned long long)id);
-		zwctl_record(ctx, by, "sysadmin", "event-review", object,
-		    rc == 0, "%s%s%s", argv[optind + 1], comment ? ": " : "",
-		    comment ? comment : "");
-		if (rc == 0)
-			printf("event %llu: %s\n", (unsigned long long)id,
-			    argv[optind + 1]);
-	}
-	if (rc != 0 && rc != STORE_NOTFOUND)
+	if (optind != argc)
+		return usage();
+	if ((s = zwctl_store(ctx, STORE_READONLY)) == NULL)
+		return ZWCTL_FAILED;
+	rc = store_events(s, 0, kind, device, site, (int64_t)limit,
+	    print_event, &l);
+	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
-	else if (rc == STORE_NOTFOUND)
-		log_warnx("no such event, or already so");
 	store_close(s);
-	return rc == 0 ? 0 : rc == STORE_NOTFOUND ? ZWCTL_NOTFOUND :
-	    ZWCTL_FAILED;
+	return rc == 0 ? 0 : ZWCTL_FAILED;
 }

@@ -387,79 +387,10 @@ sub_show(struct zwctl *ctx, int argc, char **argv)
 	return 0;
 }
 
-static const struct option review_opts[] = {
-	{ "by",		required_argument, NULL, O_BY },
-	{ "comment",	required_argument, NULL, O_COMMENT },
-	{ NULL,		0,		   NULL, 0 }
-};
-
 static int
 sub_review(struct zwctl *ctx, int argc, char **argv)
 {
-	struct store	*s, *admin;
-	const char	*by = NULL, *comment = NULL;
-	char		 object[64];
-	int64_t		 id;
-	int		 ch, state, rc;
-
-	optind = 0;	/* glibc: start over with a new argv */
-	while ((ch = getopt_long(argc, argv, "", review_opts, NULL)) != -1) {
-		switch (ch) {
-		case O_BY:
-			by = optarg;
-			break;
-		case O_COMMENT:
-			comment = optarg;
-			break;
-		default:
-			return ZWCTL_USAGE;
-		}
-	}
-	if (argc - optind != 2 || by == NULL) {
-		fprintf(stderr, "usage: zwctl violations review id "
-		    "acknowledged|resolved|false-positive|new --by name "
-		    "[--comment text]\n");
-		return ZWCTL_USAGE;
-	}
-	if (parse_id(argv[optind], &id) == -1)
-		return ZWCTL_USAGE;
-	if ((state = store_state_parse(argv[optind + 1])) < 0)
-		return zwctl_bad("state", argv[optind + 1], "new, acknowledged, "
-		    "resolved or false-positive");
-	if ((state == STORE_RESOLVED || state == STORE_FALSE_POSITIVE) &&
-	    (comment == NULL || *comment == '\0'))
-		return zwctl_bad("state", argv[optind + 1], "say why, with --comment");
-	if ((s = zwctl_store(ctx, 0)) == NULL)
-		return ZWCTL_FAILED;
-	if ((admin = zwctl_admin(ctx)) == NULL) {
-		store_close(s);
-		return ZWCTL_FAILED;
-	}
-	rc = store_review(s, admin, id, (enum store_state)state, by, comment,
-	    clock_wall_us());
-	snprintf(object, sizeof(object), "violation %lld", (long long)id);
-	audit_log(admin, by, "secadmin", "console", "violation-review", object,
-	    rc == 0 ? "ok" : "failed", "%s%s%s", argv[optind + 1],
-	    comment ? ": " : "", comment ? comment : "");
-	store_close(admin);
-	switch (rc) {
-	case 0:
-		printf("violation %lld: %s\n", (long long)id,
-		    store_state_name((enum store_state)state));
-		break;
-	case STORE_NOTFOUND:
-		log_warnx("no violation %lld", (long long)id);
-		break;
-	case STORE_INVALID:
-		log_warnx("violation %lld is already %s", (long long)id,
-		    argv[optind + 1]);
-		break;
-	default:
-		log_warnx("%s: %s", store_path(s), store_errmsg(s));
-	}
-	store_close(s);
-	return rc == 0 ? 0 : rc == STORE_NOTFOUND ? ZWCTL_NOTFOUND :
-	    rc == STORE_INVALID ? ZWCTL_USAGE : ZWCTL_FAILED;
+	return zwctl_review(ctx, STORE_REVIEW_VIOLATION, argc, argv);
 }
 
 struct pick {

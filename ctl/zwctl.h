@@ -31,6 +31,9 @@ struct conf	*zwctl_conf(struct zwctl *, int required);
 struct store	*zwctl_store(struct zwctl *, int flags);
 /* The administrators' store (accounts, audit trail, reviews). */
 struct store	*zwctl_admin(struct zwctl *);
+/* zwctl violations|events review: argv from "review" on. */
+int		 zwctl_review(struct zwctl *, enum store_review, int argc,
+		    char **argv);
 /* Audits the console's action (actor NULL: zwctl_actor()); 0 or -1. */
 int		 zwctl_record(struct zwctl *, const char *actor,
 		    const char *role, const char *action, const char *object,

@@ -45,14 +45,17 @@ static const char admin_create[] =
 	"  mac TEXT NOT NULL DEFAULT '');"
 	SCHEMA_LOGIN_FAILURES
 	SCHEMA_USER_CHANGES
-	/* A review names its record by id; the record is in the other store. */
+	/*
+	 * A review names its record by kind (violation, event) and id; the
+	 * record is in the other store.
+	 */
 	"CREATE TABLE reviews ("
 	"  id INTEGER PRIMARY KEY,"
-	"  violation INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL, record INTEGER NOT NULL,"
 	"  old_state INTEGER NOT NULL, new_state INTEGER NOT NULL,"
 	"  who TEXT NOT NULL, at_us INTEGER NOT NULL,"
 	"  comment TEXT NOT NULL);"
-	"CREATE INDEX reviews_violation ON reviews (violation);";
+	"CREATE INDEX reviews_record ON reviews (kind, record);";
 
 static const char *const admin_migrations[STORE_ADMIN_SCHEMA_VERSION] = {
 	admin_create,
@@ -65,23 +68,30 @@ static const struct store_schema admin_schema = {
 	0600
 };
 
-/* The tables that move, with the columns they had at event schema 6. */
+/*
+ * The tables that move: the columns they had at event schema 6, and what
+ * those are here where the names changed.
+ */
 static const struct {
 	const char	*table;
 	const char	*columns;
+	const char	*into;		/* NULL: the same */
 } moved[] = {
 	{ "audit", "id, at_us, actor, role, address, action, object, detail,"
-	    " outcome, alg, prev, hash" },
-	{ "audit_anchor", "one, first_id, prev" },
+	    " outcome, alg, prev, hash", NULL },
+	{ "audit_anchor", "one, first_id, prev", NULL },
 	{ "users", "id, name, role, hash, password_us, must_change, failures,"
 	    " locked_until_us, totp, disabled, created_us, last_login_us,"
-	    " generation, totp_step, totp_pending, mac" },
+	    " generation, totp_step, totp_pending, mac", NULL },
 	{ "login_failures", "name, address, failures, locked_until_us,"
-	    " seen_us" },
+	    " seen_us", NULL },
 	{ "user_changes", "id, action, target, role, hash, requested_by,"
-	    " requested_role, requested_us, state, decided_by, decided_us" },
-	{ "reviews", "id, violation, old_state, new_state, who, at_us,"
-	    " comment" },
+	    " requested_role, requested_us, state, decided_by, decided_us",
+	    NULL },
+	/* Reviews were of violations only. */
+	{ "reviews", "id, 'violation', violation, old_state, new_state, who,"
+	    " at_us, comment", "id, kind, record, old_state, new_state, who,"
+	    " at_us, comment" },
 };
 
 static int
@@ -115,7 +125,8 @@ move_tables(sqlite3 *db, int *nmoved)
 		/* AUTOINCREMENT's counter goes with its table. */
 		snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO main.%s (%s)"
 		    " SELECT %s FROM legacy.%s; DROP TABLE legacy.%s;%s",
-		    moved[i].table, moved[i].columns, moved[i].columns,
+		    moved[i].table, moved[i].into != NULL ? moved[i].into :
+		    moved[i].columns, moved[i].columns,
 		    moved[i].table, moved[i].table,
 		    strcmp(moved[i].table, "audit") == 0 ? "DELETE FROM"
 		    " legacy.sqlite_sequence WHERE name = 'audit';" : "");

@@ -564,20 +564,38 @@ store_evidence_add(struct store *s, int64_t violation, int64_t first_us,
 }
 
 /*
- * A review is a state change with who, when and why; the history is
- * kept, the record shows the latest.  Marking a false positive or a
- * resolution needs a comment: someone will ask why.
+ * What can be reviewed, a row each: the kind the history names, the
+ * table, and what a review also changes there.  A violation's review is
+ * a change that retention counts from; an event's purge reads
+ * reviewed_us itself.
+ */
+static const struct {
+	const char	*kind;
+	const char	*table;
+	const char	*also;
+} reviewed[] = {
+	[STORE_REVIEW_VIOLATION] = { "violation", "violations",
+	    ", updated_us = max(updated_us, ?3)" },
+	[STORE_REVIEW_EVENT] = { "event", "events", "" },
+};
+
+/*
+ * A review is a state change with who, when and why, for a violation and
+ * an event alike; the history is kept (the administrators' store), the
+ * record shows the latest.  Marking a false positive or a resolution
+ * needs a comment: someone will ask why.
  */
 int
-store_review(struct store *s, struct store *admin, int64_t id,
-    enum store_state state, const char *who, const char *comment,
+store_review(struct store *s, struct store *admin, enum store_review kind,
+    int64_t id, enum store_state state, const char *who, const char *comment,
     int64_t now_us)
 {
-	struct store_violation	 v;
-	sqlite3_stmt		*st = NULL;
-	int			 rc;
+	sqlite3_stmt	*st = NULL;
+	char		 sql[256];
+	int		 rc, old;
 
-	if ((unsigned)state >= STORE_NSTATES || who == NULL || *who == '\0')
+	if ((unsigned)kind >= sizeof(reviewed) / sizeof(reviewed[0]) ||
+	    (unsigned)state >= STORE_NSTATES || who == NULL || *who == '\0')
 		return STORE_INVALID;
 	if ((state == STORE_RESOLVED || state == STORE_FALSE_POSITIVE) &&
 	    (comment == NULL || *comment == '\0'))
@@ -586,17 +604,28 @@ store_review(struct store *s, struct store *admin, int64_t id,
 		comment = "";
 	if ((rc = store_begin(s)) != 0)
 		return rc;
-	if ((rc = store_violation_get(s, id, &v)) != 0)
+	snprintf(sql, sizeof(sql), "SELECT state FROM %s WHERE id = ?",
+	    reviewed[kind].table);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = STORE_ERR;
 		goto fail;
-	if (v.state == state) {
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	old = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : rc_of(rc);
+		goto fail;
+	}
+	if (old == (int)state) {
 		rc = STORE_INVALID;
 		goto fail;
 	}
-	/* A review is a change: retention counts from it. */
-	if (sqlite3_prepare_v2(s->db, "UPDATE violations SET state = ?1,"
-	    " reviewed_by = ?2, reviewed_us = ?3, comment = ?4,"
-	    " updated_us = max(updated_us, ?3) WHERE id = ?5",
-	    -1, &st, NULL) != SQLITE_OK) {
+	snprintf(sql, sizeof(sql), "UPDATE %s SET state = ?1,"
+	    " reviewed_by = ?2, reviewed_us = ?3, comment = ?4%s WHERE id = ?5",
+	    reviewed[kind].table, reviewed[kind].also);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = STORE_ERR;
 		goto fail;
 	}
@@ -607,7 +636,6 @@ store_review(struct store *s, struct store *admin, int64_t id,
 	sqlite3_bind_int64(st, 5, id);
 	rc = step(st);
 	sqlite3_finalize(st);
-	st = NULL;
 	if (rc != 0)
 		goto fail;
 	/*
@@ -615,18 +643,19 @@ store_review(struct store *s, struct store *admin, int64_t id,
 	 * two leaves a change asked for and not shown, never one shown
 	 * that the history lacks.
 	 */
-	if (sqlite3_prepare_v2(admin->db, "INSERT INTO reviews (violation,"
+	if (sqlite3_prepare_v2(admin->db, "INSERT INTO reviews (kind, record,"
 	    " old_state, new_state, who, at_us, comment) VALUES"
-	    " (?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+	    " (?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
 		rc = STORE_ERR;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, v.state);
-	sqlite3_bind_int(st, 3, state);
-	bind_text(st, 4, who);
-	sqlite3_bind_int64(st, 5, now_us);
-	bind_text(st, 6, comment);
+	bind_text(st, 1, reviewed[kind].kind);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, old);
+	sqlite3_bind_int(st, 4, state);
+	bind_text(st, 5, who);
+	sqlite3_bind_int64(st, 6, now_us);
+	bind_text(st, 7, comment);
 	rc = step(st);
 	sqlite3_finalize(st);
 	if (rc != 0)
@@ -767,32 +796,6 @@ store_events_after(struct store *s, int64_t after_id, int64_t limit,
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
 	return each_event(st, fn, arg);
-}
-
-/* An event is acknowledged and closed as a violation is, with who and why. */
-int
-store_event_review(struct store *s, int64_t id, enum store_state state,
-    const char *who, const char *comment, int64_t now_us)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((unsigned)state >= STORE_NSTATES || who == NULL || *who == '\0')
-		return STORE_INVALID;
-	if (sqlite3_prepare_v2(s->db, "UPDATE events SET state = ?,"
-	    " reviewed_by = ?, reviewed_us = ?, comment = ? WHERE id = ?"
-	    " AND state != ?1", -1, &st, NULL) != SQLITE_OK)
-		return rc_of(sqlite3_errcode(s->db));
-	sqlite3_bind_int(st, 1, state);
-	bind_text(st, 2, who);
-	sqlite3_bind_int64(st, 3, now_us);
-	bind_text(st, 4, comment ? comment : "");
-	sqlite3_bind_int64(st, 5, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return rc_of(rc);
-	return sqlite3_changes(s->db) == 1 ? 0 : STORE_NOTFOUND;
 }
 
 /* Reading ------------------------------------------------------------------ */

@@ -162,10 +162,21 @@ int		 store_violation_count(struct store *, int64_t id,
 int		 store_evidence_add(struct store *, int64_t violation,
 		    int64_t first_us, int64_t packets, const void *pcap,
 		    size_t len, int max);
-/* The state goes to the record, the change to admin's review history. */
-int		 store_review(struct store *, struct store *admin, int64_t id,
-		    enum store_state, const char *who, const char *comment,
-		    int64_t now_us);
+/* What a review is of. */
+enum store_review {
+	STORE_REVIEW_VIOLATION,
+	STORE_REVIEW_EVENT
+};
+
+/*
+ * A violation's or an event's review, by the same rules: the state goes
+ * to the record, the change to admin's review history.  STORE_INVALID
+ * for a state it has already, or a resolution or false positive without
+ * a comment.
+ */
+int		 store_review(struct store *, struct store *admin,
+		    enum store_review, int64_t id, enum store_state,
+		    const char *who, const char *comment, int64_t now_us);
 /* Removes records last updated before the time; evidence goes with them. */
 int		 store_purge(struct store *, int64_t before_us,
 		    int64_t *removed);
@@ -199,8 +210,6 @@ int		 store_events(struct store *, int64_t since_us, const char *kind,
 /* Recorded after an id, oldest first. */
 int		 store_events_after(struct store *, int64_t after_id,
 		    int64_t limit, store_event_fn, void *);
-int		 store_event_review(struct store *, int64_t id, enum store_state,
-		    const char *who, const char *comment, int64_t now_us);
 
 const char	*store_state_name(enum store_state);
 int		 store_state_parse(const char *);

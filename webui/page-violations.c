@@ -526,7 +526,8 @@ page_review(struct req *r)
 	/* Closing a record says why: resolved and false positives need one. */
 	if ((k != STORE_RESOLVED && k != STORE_FALSE_POSITIVE) ||
 	    comment != NULL)
-		rc = store_review(r->w->store, r->w->admin, id,
+		rc = store_review(r->w->store, r->w->admin,
+		    STORE_REVIEW_VIOLATION, id,
 		    (enum store_state)k,
 		    r->session->user, comment, clock_wall_us());
 	snprintf(object, sizeof(object), "violation %lld", (long long)id);

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -519,6 +520,36 @@ class Events(Recordings):
             ("link-down", "linkflap", "eth0", "", "medium"),
             ("utilisation", "dynamic-demo", "GigabitEthernet0/0/2",
              "county", "medium")])
+        # Reviewed as a violation is: a state it has not, a reason for a
+        # resolution, into the review history and the audit trail.
+        down = [e["id"] for e in map(json.loads, r.stdout.splitlines())
+                if e["kind"] == "link-down"][0]
+
+        def review(*args):
+            return subprocess.run([ZWCTL, "-s", db, "events", "review",
+                                   str(down), *args], capture_output=True,
+                                  text=True)
+        r = review("acknowledged", "--by", "sys")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, f"event {down}: acknowledged\n")
+        r = review("acknowledged", "--by", "sys")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("already acknowledged", r.stderr)
+        r = review("resolved", "--by", "sys")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--comment", r.stderr)
+        r = review("resolved", "--by", "sys", "--comment", "光纤已熔接")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        admin = os.path.join(self.dir, "admin", "admin.db")
+        with sqlite3.connect(admin) as adb:
+            self.assertEqual(adb.execute(
+                "SELECT kind, record, old_state, new_state, who, comment"
+                " FROM reviews ORDER BY id").fetchall(),
+                [("event", down, 0, 1, "sys", ""),
+                 ("event", down, 1, 2, "sys", "光纤已熔接")])
+            self.assertEqual([a for (a,) in adb.execute(
+                "SELECT outcome FROM audit WHERE action = 'event-review'"
+                " ORDER BY id")], ["ok", "failed", "ok"])
 
 
 class DeadDevice(unittest.TestCase):

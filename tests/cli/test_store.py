@@ -1259,9 +1259,9 @@ class Upgrade(unittest.TestCase):
         with sqlite3.connect(self.admin) as db:
             self.assertEqual(db.execute("SELECT count(*) FROM users")
                              .fetchone()[0], 3)
-            self.assertEqual(db.execute("SELECT violation, new_state, who"
-                                        " FROM reviews").fetchall(),
-                             [(1, 1, "sec")])
+            self.assertEqual(db.execute("SELECT kind, record, new_state,"
+                                        " who FROM reviews").fetchall(),
+                             [("violation", 1, 1, "sec")])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "audit.key")))
         kpath = os.path.join(self.dir, "admin", "audit.key")
         with open(kpath, "rb") as fp:

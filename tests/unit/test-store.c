@@ -120,20 +120,20 @@ test_review(void **state)
 
 	(void)state;
 	a = add(s, mk(1002, "172.16.0.1", "DNS", 1000 * SEC), 300 * SEC, 1);
-	assert_int_equal(store_review(s, ad, a, STORE_ACKNOWLEDGED, "", NULL, 1),
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, a, STORE_ACKNOWLEDGED, "", NULL, 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, ad, a, STORE_RESOLVED, "sec", "", 1),
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, a, STORE_RESOLVED, "sec", "", 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, ad, a, STORE_NEW, "sec", NULL, 1),
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, a, STORE_NEW, "sec", NULL, 1),
 	    STORE_INVALID);
-	assert_int_equal(store_review(s, ad, 999, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, 999, STORE_ACKNOWLEDGED, "sec", NULL,
 	    1), STORE_NOTFOUND);
-	assert_int_equal(store_review(s, ad, a, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, a, STORE_ACKNOWLEDGED, "sec", NULL,
 	    5), 0);
 	/* An acknowledged record still takes repeats; a resolved one not. */
 	assert_int_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1010 * SEC),
 	    300 * SEC, 0), a);
-	assert_int_equal(store_review(s, ad, a, STORE_RESOLVED, "sec", "fixed",
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, a, STORE_RESOLVED, "sec", "fixed",
 	    6), 0);
 	assert_int_not_equal(add(s, mk(1002, "172.16.0.1", "DNS", 1020 * SEC),
 	    300 * SEC, 1), a);
@@ -151,7 +151,7 @@ test_review(void **state)
 		sqlite3_stmt	*st;
 
 		assert_int_equal(sqlite3_open(admin_path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT violation,"
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT record,"
 		    " old_state, new_state, who FROM reviews ORDER BY id", -1,
 		    &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -168,6 +168,54 @@ test_review(void **state)
 		    NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
+	store_close(ad);
+	store_close(s);
+}
+
+/* An event is reviewed by the rules of a violation, into one history. */
+static void
+test_event_review(void **state)
+{
+	struct store		*s = open_rw(), *ad = open_admin();
+	struct store_event	 e;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	strcpy(e.kind, "link-down");
+	strcpy(e.device, "sw-nancheng");
+	e.at_us = e.created_us = 100 * SEC;
+	assert_int_equal(store_event_add(s, &e), 0);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id,
+	    STORE_RESOLVED, "sys", NULL, 1), STORE_INVALID);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id,
+	    STORE_NEW, "sys", NULL, 1), STORE_INVALID);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id + 1,
+	    STORE_ACKNOWLEDGED, "sys", NULL, 1), STORE_NOTFOUND);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id,
+	    STORE_ACKNOWLEDGED, "sys", "seen", 2), 0);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id,
+	    STORE_ACKNOWLEDGED, "sys", NULL, 3), STORE_INVALID);
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_EVENT, e.id,
+	    STORE_RESOLVED, "sys", "fibre spliced", 4), 0);
+	assert_int_equal(sqlite3_open(admin_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT kind, record,"
+	    " old_state, new_state, comment FROM reviews ORDER BY id", -1, &st,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "event");
+	assert_int_equal(sqlite3_column_int64(st, 1), e.id);
+	assert_int_equal(sqlite3_column_int(st, 2), STORE_NEW);
+	assert_int_equal(sqlite3_column_int(st, 3), STORE_ACKNOWLEDGED);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 2), STORE_ACKNOWLEDGED);
+	assert_int_equal(sqlite3_column_int(st, 3), STORE_RESOLVED);
+	assert_string_equal((const char *)sqlite3_column_text(st, 4),
+	    "fibre spliced");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	store_close(ad);
 	store_close(s);
 }
@@ -200,7 +248,7 @@ test_evidence_and_purge(void **state)
 	assert_int_equal(store_violations(s, &f, count_rows, &n), 0);
 	assert_int_equal(n, 2);
 	/* Records last updated before the time go, and their evidence. */
-	assert_int_equal(store_review(s, ad, b, STORE_ACKNOWLEDGED, "sec", NULL,
+	assert_int_equal(store_review(s, ad, STORE_REVIEW_VIOLATION, b, STORE_ACKNOWLEDGED, "sec", NULL,
 	    2000 * SEC), 0);
 	assert_int_equal(store_purge(s, 1001 * SEC, &removed), 0);
 	assert_int_equal(removed, 1);
@@ -426,6 +474,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_repeats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_review, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_and_purge, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup,
