@@ -21,14 +21,13 @@
 #include "violation-store.h"
 #include "zone-map.h"
 
-#define TICK_US		1000000
 /*
  * A tick of the wall clock closes a step only this long after its end:
  * the capture's ring hands packets over up to its block timeout (250 ms)
  * late, and those still belong to the step of their timestamp.  A packet
  * past the end closes it at once.
  */
-#define STEP_GRACE_US	TICK_US
+#define STEP_GRACE_US	PIPELINE_TICK_US
 #define FRAG_ENTRIES	16384
 #define FRAG_TIMEOUT_US	(30ULL * 1000000)	/* Linux ipfrag_time */
 struct pipeline {
@@ -380,7 +379,7 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 		pl->now_us = now_us;
 	if (pl->now_us < pl->next_tick_us)
 		return;
-	pl->next_tick_us = pl->now_us + TICK_US;
+	pl->next_tick_us = pl->now_us + PIPELINE_TICK_US;
 	if (pl->acct != NULL)
 		pipeline_step(pl, pl->now_us > STEP_GRACE_US ?
 		    pl->now_us - STEP_GRACE_US : 0);

@@ -18,6 +18,8 @@
 #include "frag-table.h"
 
 #define PIPELINE_MAX_OUTPUTS	4
+/* The pipeline's clock: how often a tick closes steps and ages flows. */
+#define PIPELINE_TICK_US	1000000
 
 /*
  * What pipelines share: the flow records, the violations log, the IPFIX

@@ -52,7 +52,6 @@
  * and counted.
  */
 #define HANDOVER_RING	(4u << 20)
-#define TICK_US		1000000		/* the pipeline's */
 
 enum rec_kind { REC_PACKET, REC_DECODED, REC_TICK, REC_WRAP };
 
@@ -302,7 +301,7 @@ clock_advance(struct workers *ws, uint64_t t_us, int always)
 		ws->now_us = t_us;
 	if (ws->now_us < ws->next_tick_us)
 		return;
-	ws->next_tick_us = ws->now_us + TICK_US;
+	ws->next_tick_us = ws->now_us + PIPELINE_TICK_US;
 	send_tick(ws, ws->now_us);
 }
 

@@ -15,9 +15,10 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "conf.h"
 #include "pipeline.h"
 
-#define WORKERS_MAX	64
+#define WORKERS_MAX	CONF_WORKERS_MAX
 
 struct workers;
 

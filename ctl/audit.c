@@ -206,7 +206,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, int export)
 		rc = -1;
 	}
 	/* Reading the trail is an action of the audit administrator too. */
-	audit_log(s, a.by ? a.by : zwctl_actor(),
+	audit_log(s, zwctl_actor(a.by),
 	    "auditadmin", "console", export ? "audit-export" : "audit-read",
 	    a.output ? a.output : "stdout", rc == 0 ? "ok" : "failed",
 	    "%ld records, format %s", o.rows, formats[o.format]);
@@ -329,7 +329,7 @@ sub_purge(struct zwctl *ctx, int argc, char **argv)
 	if ((s = zwctl_admin(ctx)) == NULL)
 		return ZWCTL_FAILED;
 	rc = audit_purge(s, clock_wall_us() - (int64_t)a.days * DAY_US,
-	    a.by ? a.by : "root", &removed);
+	    zwctl_actor(a.by), &removed);
 	if (rc != 0)
 		log_warnx("%s: %s", store_path(s), store_errmsg(s));
 	else

@@ -209,7 +209,7 @@ out:
 	zwctl_fmt_time(since_us, from, sizeof(from), 0);
 	zwctl_fmt_time(until_us, to, sizeof(to), 0);
 	if (admin != NULL)
-		audit_log(admin, a->by ? a->by : zwctl_actor(),
+		audit_log(admin, zwctl_actor(a->by),
 		    "auditadmin", "console", "report-export", output ? output :
 		    "stdout", rc == 0 ? "ok" : "failed", "%s report %s .. %s, "
 		    "%s%s%s", report_kind_name(kind), from, to,

@@ -45,7 +45,7 @@ parse_args(int argc, char **argv, struct args *a, int want_name)
 
 	memset(a, 0, sizeof(*a));
 	a->role = -1;
-	a->by = zwctl_actor();
+	a->by = zwctl_actor(NULL);
 	optind = 0;	/* glibc: start over with a new argv */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {

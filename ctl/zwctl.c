@@ -201,7 +201,7 @@ zwctl_record(struct zwctl *ctx, const char *actor, const char *role,
 	if ((a = zwctl_admin(ctx)) == NULL)
 		return -1;
 	va_start(ap, fmt);
-	rv = audit_vlog(a, actor != NULL ? actor : zwctl_actor(), role,
+	rv = audit_vlog(a, zwctl_actor(actor), role,
 	    "console", action, object, ok ? "ok" : "failed", fmt, ap);
 	va_end(ap);
 	if (rv != 0)
@@ -222,15 +222,18 @@ zwctl_store_create(struct zwctl *ctx)
 }
 
 /*
- * The console's actor in the audit trail: the name the session logged in
- * with (getlogin(3) reads it from utmp, so sudo keeps the person), else
- * root.
+ * The console's actor in the audit trail: the name given (--by), else
+ * the one the session logged in with (getlogin(3) reads it from utmp,
+ * so sudo keeps the person), else root.  The one place that decides.
  */
 const char *
-zwctl_actor(void)
+zwctl_actor(const char *given)
 {
-	const char	*who = getlogin();
+	const char	*who;
 
+	if (given != NULL && given[0] != '\0')
+		return given;
+	who = getlogin();
 	return who != NULL && who[0] != '\0' ? who : "root";
 }
 

@@ -34,7 +34,7 @@ struct store	*zwctl_admin(struct zwctl *);
 /* zwctl violations|events review: argv from "review" on. */
 int		 zwctl_review(struct zwctl *, enum store_review, int argc,
 		    char **argv);
-/* Audits the console's action (actor NULL: zwctl_actor()); 0 or -1. */
+/* Audits the console's action (as zwctl_actor(actor)); 0 or -1. */
 int		 zwctl_record(struct zwctl *, const char *actor,
 		    const char *role, const char *action, const char *object,
 		    int ok, const char *fmt, ...)
@@ -56,7 +56,7 @@ long		 zwctl_running(const char *name, uid_t *uid);
 /* A process that has path open, its name in comm; 0 if none. */
 long		 zwctl_holder(const char *path, char *comm, size_t commlen);
 /* Who acts at the console: the login name, else "root". */
-const char	*zwctl_actor(void);
+const char	*zwctl_actor(const char *given);
 /* The store, made if it does not exist yet (the first user). */
 struct store	*zwctl_store_create(struct zwctl *);
 

@@ -240,7 +240,8 @@ conf_agent_ipfix(struct conf_parser *ps, int argc, char **argv)
 int
 conf_agent_workers(struct conf_parser *ps, int argc, char **argv)
 {
-	return conf_number(ps, "workers", argv[0], 0, 64, &ps->conf->workers);
+	return conf_number(ps, "workers", argv[0], 0, CONF_WORKERS_MAX,
+	    &ps->conf->workers);
 }
 
 int

@@ -55,6 +55,7 @@
 #define WEBUI_CERT_DEFAULT	"/var/lib/zonewatch/admin/webui.crt"
 #define WEBUI_KEY_DEFAULT	"/var/lib/zonewatch/admin/webui.key"
 #define POLL_DEFAULT_S		60
+#define CONF_WORKERS_MAX	64	/* the collector's --workers too */
 #define OUTSTANDING_DEFAULT	64
 #define UTILISATION_DEFAULT	90
 

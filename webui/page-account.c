@@ -236,8 +236,10 @@ page_account_view(struct req *r, json_t *m)
 	struct evbuffer	*b = evbuffer_new();
 	const char	*msg = form_get(&r->query, "msg");
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "account"));
 	if (r->session->must_change)
 		evbuffer_add_printf(b, "<p class=\"error\">%s</p>",

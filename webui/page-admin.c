@@ -150,8 +150,10 @@ page_audit_view(struct req *r, json_t *m)
 	char		 when[32];
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "audit"));
 	evbuffer_add_printf(b, "<p id=\"chain\" class=\"%s\">%s: %s, %lld %s, "
 	    "%s <code>", json_is_true(json_object_get(c, "ok")) ? "note" :
@@ -240,8 +242,10 @@ page_audit_export(struct req *r)
 	size_t			 len;
 
 	memset(&f, 0, sizeof(f));
-	if ((o.b = evbuffer_new()) == NULL)
+	if ((o.b = evbuffer_new()) == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	o.n = 0;
 	evbuffer_add_printf(o.b, "\xef\xbb\xbfid,time,actor,role,address,"
 	    "action,object,detail,outcome,hash\r\n");
@@ -321,8 +325,10 @@ page_reports_view(struct req *r, json_t *m)
 	json_t		*f;
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "reports"));
 	evbuffer_add_printf(b, "<form method=\"post\" action=\"/reports\" "
 	    "class=\"filters\" id=\"make\">");
@@ -518,8 +524,10 @@ page_users_view(struct req *r, json_t *m)
 	size_t		 i;
 	int		 k;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "users"));
 	evbuffer_add_printf(b, "<table id=\"users\"><tr><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>TOTP</th><th>%s</th><th></th></tr>", T(r, "user"),
@@ -702,8 +710,10 @@ page_settings_view(struct req *r, json_t *m)
 	const char	*k;
 	json_t		*v;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "settings"));
 	evbuffer_add_printf(b, "<p class=\"hint\">%s</p><dl id=\"settings\">",
 	    r->en ? "The configuration is read at start and checked with "

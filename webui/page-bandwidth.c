@@ -188,8 +188,10 @@ page_bandwidth_view(struct req *r, json_t *m)
 	json_t		*s;
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "bandwidth"));
 	evbuffer_add_printf(b, "<table id=\"sites\"><tr><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s %s</th>"
@@ -425,8 +427,10 @@ page_site_view(struct req *r, json_t *m)
 	static const char *const fig_words[][2] = { { "平均", "Mean" },
 	    { "峰值", "Peak" }, { "95%值", "95th percentile" } };
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	title = json_string_value(json_object_get(m, r->en ? "name_en" :
 	    "name_zh"));
 	html_begin(r, b, title != NULL && *title != '\0' ? title :

@@ -61,8 +61,10 @@ page_devices_view(struct req *r, json_t *m)
 	json_t		*d;
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "devices"));
 	evbuffer_add_printf(b, "<table id=\"devices\"><tr><th>%s</th><th>%s"
 	    "</th><th>%s</th><th>%s</th><th>%s</th></tr>", T(r, "device"),
@@ -117,8 +119,10 @@ page_device_view(struct req *r, json_t *m)
 	char		 safe[256];
 	size_t		 k;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, json_string_value(json_object_get(m, "name")));
 	evbuffer_add_printf(b, "<table id=\"ports\"><tr><th>ifIndex</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"

@@ -134,8 +134,10 @@ page_overview_view(struct req *r, json_t *m)
 	char		 when[32];
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "overview"));
 	if (json_integer_value(json_object_get(cap, "status_age")) >
 	    (json_int_t)600)

@@ -90,8 +90,10 @@ page_user_changes_view(struct req *r, json_t *m)
 	char		 when[32];
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "user_changes"));
 	evbuffer_add_printf(b, "<p class=\"hint\">%s</p><table id=\"changes\">"
 	    "<tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"

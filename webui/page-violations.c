@@ -231,8 +231,10 @@ page_violations_view(struct req *r, json_t *m)
 	const char	*fv;
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	html_begin(r, b, T(r, "violations"));
 	evbuffer_add_printf(b, "<form method=\"get\" class=\"filters\" "
 	    "id=\"filters\">");
@@ -385,8 +387,10 @@ page_violation_view(struct req *r, json_t *m)
 			    "id"));
 	size_t		 i;
 
-	if (b == NULL)
+	if (b == NULL) {
+		reply_no_memory(r);
 		return;
+	}
 	snprintf(title, sizeof(title), "%s #%lld", T(r, "violations"), id);
 	html_begin(r, b, title);
 	evbuffer_add_printf(b, "<dl id=\"detail\">");

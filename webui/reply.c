@@ -46,6 +46,13 @@ reply_html(struct req *r, int status, struct evbuffer *b)
 	evhttp_send_reply(r->ev, status, NULL, b);
 }
 
+/* Out of memory on the way to a page: an answer still, the smallest. */
+void
+reply_no_memory(struct req *r)
+{
+	evhttp_send_error(r->ev, 500, NULL);
+}
+
 void
 reply_json(struct req *r, int status, json_t *j)
 {

@@ -131,6 +131,7 @@ void		 reply_html(struct req *, int status, struct evbuffer *);
 void		 reply_json(struct req *, int status, json_t *);
 void		 reply_redirect(struct req *, const char *to);
 void		 reply_error(struct req *, int status, const char *msg_id);
+void		 reply_no_memory(struct req *);
 void		 reply_bytes(struct req *, const char *type,
 		    const char *filename, const void *, size_t);
 void		 reply_headers(struct req *);
