@@ -20,6 +20,19 @@
 static enum decode_reason	decode_ipv4(struct cursor *, struct pkt *);
 static enum decode_reason	decode_ipv6(struct cursor *, struct pkt *);
 
+/*
+ * IP where the link layer has said which (an EtherType, a PPP protocol,
+ * a loopback family): a frame that ends before the packet begins is a
+ * truncation of that version, not of IPv4.
+ */
+enum decode_reason
+decode_ip_declared(struct cursor *c, struct pkt *p, int v6)
+{
+	if (!cursor_has(c, 0, 1))
+		return v6 ? DECODE_IPV6_TRUNCATED : DECODE_IPV4_TRUNCATED;
+	return decode_ip(c, p);
+}
+
 enum decode_reason
 decode_ip(struct cursor *c, struct pkt *p)
 {

@@ -67,7 +67,7 @@ decode_ethertype(struct cursor *c, struct pkt *p, uint16_t type)
 	switch (type) {
 	case ETHERTYPE_IP:
 	case ETHERTYPE_IPV6:
-		return decode_ip(c, p);
+		return decode_ip_declared(c, p, type == ETHERTYPE_IPV6);
 	case ETHERTYPE_VLAN:
 	case ETHERTYPE_QINQ:
 	case ETHERTYPE_QINQ_OLD:
@@ -181,7 +181,7 @@ decode_ppp_proto(struct cursor *c, struct pkt *p, uint16_t proto)
 	switch (proto) {
 	case PPP_IP:
 	case PPP_IPV6:
-		return decode_ip(c, p);
+		return decode_ip_declared(c, p, proto == PPP_IPV6);
 	default:
 		return DECODE_PPP_NON_IP;
 	}
@@ -270,7 +270,7 @@ decode_null(struct cursor *c, struct pkt *p)
 	case 28:
 	case 30:
 		next = cursor_sub(c, 4);
-		return decode_ip(&next, p);
+		return decode_ip_declared(&next, p, af != 2);
 	default:
 		return DECODE_LINK_UNKNOWN_FAMILY;
 	}

@@ -223,6 +223,8 @@ enum decode_reason	 decode_ether(struct cursor *, struct pkt *);
 enum decode_reason	 decode_ethertype(struct cursor *, struct pkt *,
 			    uint16_t);
 enum decode_reason	 decode_ip(struct cursor *, struct pkt *);
+enum decode_reason	 decode_ip_declared(struct cursor *, struct pkt *,
+			    int v6);
 enum decode_reason	 decode_l4(struct cursor *, struct pkt *);
 int			 decode_tunnel(struct cursor *, struct pkt *,
 			    enum decode_reason *);

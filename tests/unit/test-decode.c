@@ -466,10 +466,23 @@ test_tunnels(void **state)
 static void
 test_every_truncation(void **state)
 {
+	/* Up to each length, what refuses the frame. */
+	static const struct {
+		size_t		 upto;
+		const char	*reason;
+	} cuts[] = {
+		{ 14, "link.truncated" },	/* Ethernet */
+		{ 18, "vlan.truncated" },	/* 802.1Q */
+		{ 26, "pppoe.truncated" },	/* PPPoE session, PPP */
+		{ 66, "ipv6.truncated" },	/* the IPv6 header */
+		{ 138, "ipv6.bad_payload_length" }, /* the rest */
+		{ 139, "ok" },
+	};
 	struct frame	 f = { .len = 0 };
 	struct pkt	 p;
 	uint8_t		*copy;
 	size_t		 n;
+	int		 rv;
 
 	(void)state;
 	put_ether(&f, 0x8100);
@@ -483,14 +496,29 @@ test_every_truncation(void **state)
 	put8(&f, 0x34); put8(&f, 0xff); put16(&f, 0); put32(&f, 1);
 	put32(&f, 0x00000085); put8(&f, 1); put8(&f, 0); put8(&f, 0); put8(&f, 0);
 	build_tcp4(&f);
+	assert_int_equal(f.len, 138);
+	/*
+	 * Each length is refused by the layer it cuts, named: the frame's
+	 * lengths are the wire's, so a cut in the IPv6 payload is a payload
+	 * length that the frame does not hold.
+	 */
 	for (n = 0; n <= f.len; n++) {
+		size_t	 k;
+
 		copy = test_malloc(n ? n : 1);
 		memcpy(copy, f.b, n);
 		memset(&p, 0, sizeof(p));
 		p.frame = copy;
 		p.caplen = p.wirelen = (uint32_t)n;
-		(void)decode_packet(decode_link_lookup(DLT_EN10MB), &p);
+		rv = decode_packet(decode_link_lookup(DLT_EN10MB), &p);
 		test_free(copy);
+		for (k = 0; k < sizeof(cuts) / sizeof(cuts[0]) &&
+		    n >= cuts[k].upto; k++)
+			;
+		assert_true(k < sizeof(cuts) / sizeof(cuts[0]));
+		if (strcmp(decode_reason_name(rv), cuts[k].reason) != 0)
+			fail_msg("length %zu: %s, not %s", n,
+			    decode_reason_name(rv), cuts[k].reason);
 	}
 	memset(&p, 0, sizeof(p));
 	p.frame = f.b;
