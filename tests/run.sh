@@ -16,7 +16,8 @@
 # nfcapd and to receivers of the test's own), workers (several workers
 # give the results of one), conformance (the
 # captures in tests/pcap against ndpiReader 4.2's references), fuzz (each
-# harness replays its seeds), corpus (all 201 captures of ../shared/pcap,
+# harness replays its seeds), golden (the collector's flow records and
+# counts of each bundled capture, exact), corpus (all 201 captures of ../shared/pcap,
 # where that directory exists).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -95,6 +96,16 @@ conformance() {	# suite pcaps refs
 }
 
 want conformance && conformance conformance tests/pcap/ndpi tests/pcap/ndpi-ref
+
+# The collector's own records of each bundled capture, byte for byte.
+if want golden; then
+	if python3 tests/golden/golden.py --check >"$OUT/golden.log" 2>&1; then
+		tally golden 1 0 0
+	else
+		head -60 "$OUT/golden.log"
+		tally golden 0 1 0
+	fi
+fi
 
 # The fuzz harnesses replay their seed corpora (make fuzz mutates them).
 if want fuzz; then
