@@ -14,10 +14,13 @@ COLLECTOR_OBJS	:= $(COLLECTOR_SRCS:%.c=$(O)/%.o)
 COLLECTOR_MAIN	:= $(O)/collector/main.o
 
 # Everything but main(), for the tests and the fuzz harnesses.
-$(O)/libcollector.a: $(COLLECTOR_OBJS) $(LIB_OBJS)
-	$(call say,AR,$@)$(AR) rcs $@ $^
+# The capture-to-store pipeline, for the collector and the tests.
+$(O)/libcollector.a: $(COLLECTOR_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/zw-collector: $(COLLECTOR_MAIN) $(O)/libcollector.a
+# No libadmin: the packet parser has no code for the administrators' store.
+$(O)/zw-collector: $(COLLECTOR_MAIN) $(O)/libcollector.a $(O)/libevents.a \
+		$(O)/libbase.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # make BUILD=check builds the sanitizers' programs in build/check/.

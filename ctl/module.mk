@@ -4,7 +4,8 @@ ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c ctl/events.c ctl/trends.c \
 		   ctl/backup.c ctl/review.c
 ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
 
-$(O)/zwctl: $(ZWCTL_OBJS) $(O)/libreport.a $(O)/libcollector.a
+$(O)/zwctl: $(ZWCTL_OBJS) $(O)/libreport.a $(O)/libadmin.a \
+		$(O)/libevents.a $(O)/libbase.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(REPORT_LIBS)
 
 ifneq ($(BUILD),fuzz)

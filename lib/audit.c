@@ -213,20 +213,6 @@ append_locked(sqlite3 *db, const unsigned char *key, struct audit_record *r)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
-audit_head_path(const char *admin_path, char *out, size_t len)
-{
-	const char	*slash = strrchr(admin_path, '/');
-	int		 n;
-
-	if (slash == NULL)
-		n = snprintf(out, len, "audit-head");
-	else
-		n = snprintf(out, len, "%.*s/audit-head",
-		    (int)(slash - admin_path), admin_path);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
 /*
  * The head, committed, to audit-head beside the store (mode 0640): the
  * daemons that send it out of the box (the collector to syslog, the
@@ -247,35 +233,6 @@ publish_head(struct store *s)
 	if (afile_mode(af, 0640) == -1 || afile_commit(af) == -1)
 		return;
 	afile_own_like_dir(path);
-}
-
-int
-audit_head_read(const char *admin_path, int64_t *id,
-    char hash[AUDIT_HASH_HEX + 1])
-{
-	char		 path[4096], h[AUDIT_HASH_HEX + 1], *buf;
-	const char	*why;
-	long long	 n;
-	size_t		 len, i;
-
-	*id = 0;
-	hash[0] = '\0';
-	if (audit_head_path(admin_path, path, sizeof(path)) == -1)
-		return -1;
-	if (afile_read(path, 128, &buf, &len, &why) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (sscanf(buf, "%lld %64s", &n, h) != 2 || n < 0 ||
-	    strlen(h) != AUDIT_HASH_HEX) {
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	for (i = 0; i < AUDIT_HASH_HEX; i++)
-		if (strchr("0123456789abcdef", h[i]) == NULL)
-			return -1;
-	*id = n;
-	memcpy(hash, h, sizeof(h));
-	return 0;
 }
 
 /* Runs fn in a write transaction of its own, or in the caller's. */

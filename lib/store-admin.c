@@ -65,7 +65,13 @@ static const struct store_schema admin_schema = {
 	"administrators' store", admin_migrations, STORE_ADMIN_SCHEMA_VERSION,
 	admin_create,
 	/* Its account's alone. */
-	0600
+	0600,
+	/*
+	 * The key is new: the administrators there are now are the ones
+	 * zonewatch knows (an upgrade, a first account); any added later
+	 * without it is not sealed.
+	 */
+	users_seal_unsealed
 };
 
 /*

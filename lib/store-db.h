@@ -19,6 +19,7 @@ struct store_schema {
 	const char		 *create;	/* all at once, for a new one */
 	mode_t			  mode;		/* a new database's, and so its
 						   -wal's and -shm's */
+	int			(*key_made)(struct store *); /* NULL: nothing */
 };
 
 extern const struct store_schema store_events_schema;

@@ -120,7 +120,9 @@ static const char events_create[] =
 const struct store_schema store_events_schema = {
 	"store", migrations, STORE_SCHEMA_VERSION, events_create,
 	/* The collector, the poller and the web UI's account all write it. */
-	0660
+	0660,
+	/* It holds no rows that a key seals. */
+	NULL
 };
 
 static int
@@ -379,13 +381,9 @@ store_key(struct store *s)
 	if (s->key_state == 0) {
 		s->key_state = storekey_load(s->path, !s->readonly, s->key,
 		    &made) == 0 ? 1 : -1;
-		/*
-		 * The key is new: the administrators there are now are the
-		 * ones zonewatch knows (an upgrade, a first account); any
-		 * added later without it is not sealed.
-		 */
-		if (made)
-			users_seal_unsealed(s);
+		/* What the schema does with a key it has just been given. */
+		if (made && s->schema->key_made != NULL)
+			s->schema->key_made(s);
 	}
 	return s->key_state == 1 ? s->key : NULL;
 }

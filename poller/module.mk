@@ -5,9 +5,10 @@ POLLER_OBJS	:= $(POLLER_SRCS:%.c=$(O)/%.o)
 POLLER_MAIN	:= $(O)/poller/main.o
 
 $(O)/libpoller.a: $(POLLER_OBJS)
-	$(call say,AR,$@)$(AR) rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/zw-poller: $(POLLER_MAIN) $(O)/libpoller.a $(O)/libcollector.a
+$(O)/zw-poller: $(POLLER_MAIN) $(O)/libpoller.a $(O)/libevents.a \
+		$(O)/libbase.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SNMP_LIBS)
 
 $(O)/poller/%.o: ALL_CFLAGS += -Ipoller

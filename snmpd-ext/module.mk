@@ -4,7 +4,8 @@ AGENTX_SRCS	:= snmpd-ext/main.c snmpd-ext/mib-view.c snmpd-ext/mib-zonewatch.c \
 AGENTX_OBJS	:= $(AGENTX_SRCS:%.c=$(O)/%.o)
 AGENT_LIBS	= $(shell net-snmp-config --agent-libs 2>/dev/null) -ljansson
 
-$(O)/zw-agentx: $(AGENTX_OBJS) $(O)/libstate.a $(O)/libcollector.a
+$(O)/zw-agentx: $(AGENTX_OBJS) $(O)/libstate.a $(O)/libevents.a \
+		$(O)/libbase.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(AGENT_LIBS)
 
 $(O)/snmpd-ext/%.o: ALL_CFLAGS += -Isnmpd-ext

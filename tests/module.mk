@@ -3,7 +3,8 @@
 UNIT_SRCS	:= $(wildcard tests/unit/test-*.c)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(O)/libpoller.a $(O)/libcollector.a
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/libpoller.a $(O)/libcollector.a \
+		$(O)/libadmin.a $(O)/libevents.a $(O)/libbase.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(SNMP_LIBS) -lcmocka
 
@@ -19,19 +20,20 @@ test-binaries: $(O)/zw-collector $(O)/zwctl $(O)/zw-poller $(O)/zw-agentx \
 FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BINS	:= $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/fuzz/%)
 
-$(O)/fuzz/%: $(O)/tests/fuzz/%.o $(O)/libcollector.a
+$(O)/fuzz/%: $(O)/tests/fuzz/%.o $(O)/libcollector.a $(O)/libevents.a \
+		$(O)/libbase.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 # The subagent's reader: its own objects, jansson and net-snmp.
 $(O)/fuzz/fuzz-agent-state: $(O)/tests/fuzz/fuzz-agent-state.o \
-		$(O)/libstate.a $(O)/libcollector.a
+		$(O)/libstate.a $(O)/libevents.a $(O)/libbase.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(AGENT_LIBS)
 
 # The poller's reading of answers: net-snmp's parser, then if-walk.c.
 $(O)/fuzz/fuzz-snmp-answer: $(O)/tests/fuzz/fuzz-snmp-answer.o \
-		$(O)/libpoller.a $(O)/libcollector.a
+		$(O)/libpoller.a $(O)/libevents.a $(O)/libbase.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(SNMP_LIBS)
 

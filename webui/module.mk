@@ -22,7 +22,7 @@ $(O)/webui/static.o: $(O)/webui/static.c
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Iwebui -c $< -o $@
 
 $(O)/zw-webui: $(WEBUI_OBJS) $(O)/libreport.a $(O)/libstate.a \
-		$(O)/libcollector.a
+		$(O)/libadmin.a $(O)/libevents.a $(O)/libbase.a
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) \
 	    $(REPORT_LIBS) $(WEBUI_LIBS)
 

@@ -166,6 +166,21 @@ class Install(unittest.TestCase):
         return run(["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
                     "--init-groups", *cmd])
 
+    def test_daemons_carry_no_administrators_code(self):
+        """The collector, the poller and the subagent are linked without
+        libadmin: a bug in them has no code at hand to open the
+        administrators' store or write the trail."""
+        for prog in ("zw-collector", "zw-poller", "zw-agentx", "zw-webui"):
+            r = run(["nm", os.path.join(self.dir, "usr/sbin", prog)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            defined = {ln.split()[-1] for ln in r.stdout.splitlines()
+                       if " T " in ln}
+            admin = {f for f in ("store_admin_open", "audit_append",
+                                 "users_add", "users_login") if f in defined}
+            self.assertEqual(admin, set() if prog != "zw-webui" else
+                             {"store_admin_open", "audit_append",
+                              "users_add", "users_login"}, prog)
+
     @unittest.skipUnless(os.geteuid() == 0, "needs root (the accounts)")
     def test_collector_cannot_open_the_administrators_store(self):
         """The packet parser's account writes the event store and
