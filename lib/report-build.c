@@ -452,9 +452,9 @@ security_acknowledge(struct report *r, const struct report_sources *src)
 	 * The reviews are the administrators' (one store), the records
 	 * traffic's (the other): the first review of each, then its record.
 	 */
-	if (sqlite3_prepare_v2(store_db(src->admin), "SELECT violation,"
-	    " min(at_us) FROM reviews GROUP BY violation", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(src->admin), "SELECT record,"
+	    " min(at_us) FROM reviews WHERE kind = 'violation'"
+	    " GROUP BY record", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(src->store), "SELECT created_us FROM"
 	    " violations WHERE id = ?1 AND first_us >= ?2 AND first_us < ?3",

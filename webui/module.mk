@@ -1,5 +1,6 @@
 # zw-webui: the HTTPS web UI (libevent's evhttp, OpenSSL, Jansson).
-WEBUI_SRCS	:= webui/main.c webui/server.c webui/tls.c webui/session.c \
+WEBUI_SRCS	:= webui/main.c webui/server.c webui/limits.c webui/tls.c \
+		   webui/session.c \
 		   webui/login-pool.c \
 		   webui/reply.c webui/html.c webui/form.c webui/state.c \
 		   webui/svg.c webui/pages.c webui/page-account.c \

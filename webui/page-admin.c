@@ -18,6 +18,7 @@
 #include "afile.h"
 #include "audit.h"
 #include "escape.h"
+#include "log.h"
 #include "pages.h"
 #include "parse.h"
 #include "report.h"
@@ -390,7 +391,7 @@ page_report_make(struct req *r)
 	struct afile		*af = NULL;
 	EVP_PKEY		*key = NULL;
 	char			 dir[PATH_MAX], path[PATH_MAX + 64];
-	char			 sig[PATH_MAX + 72], err[512];
+	char			 sig[PATH_MAX + 72], err[512] = "";
 	const char		*ks = form_get(&r->body, "kind");
 	const char		*fs = form_get(&r->body, "format");
 	int64_t			 since, until;
@@ -436,6 +437,7 @@ page_report_make(struct req *r)
 	report_free(rep);
 	EVP_PKEY_free(key);
 	if (!ok) {
+		log_warnx("report %s: %s", path, err[0] ? err : strerror(errno));
 		reply_error(r, 500, "failed");
 		return;
 	}

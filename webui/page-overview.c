@@ -330,6 +330,12 @@ page_metrics(struct req *r)
 	    ws->conns);
 	METRIC(b, "webui_refused_connections_total", "counter", "Connections "
 	    "refused over the limits.", ws->refused_conns);
+	METRIC(b, "webui_shed_connections_total", "counter", "Connections "
+	    "closed by the limits: over an address's, the oldest without a "
+	    "request when all were taken, or past the deadline.",
+	    ws->conns_shed);
+	METRIC(b, "webui_late_connections_total", "counter", "Connections "
+	    "that made no request within the deadline.", ws->conns_late);
 	METRIC(b, "webui_rate_limited_total", "counter", "Requests refused "
 	    "over the rate.", ws->rate_limited);
 	METRIC(b, "webui_login_failures_total", "counter", "Failed logins.",

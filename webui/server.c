@@ -1,14 +1,9 @@
 /*
- * Accepting and dispatching.  libevent's evhttp parses HTTP within the
- * caps set here (headers, body, time); this file bounds what clients can
- * hold: connections in all (counted from the TLS session's start to its
- * end), connections per address (counted from their first request, when
- * the address is known to evhttp), requests a second per address (a
- * token bucket), and login attempts a minute per address.  A connection
- * over the total is not given TLS: its first bytes fail to parse as HTTP
- * and evhttp closes it at once, before any handshake is paid for.  The
- * table of addresses is bounded too; the stalest without a connection
- * goes first.
+ * Dispatching.  libevent's evhttp parses HTTP within the caps set here
+ * (headers, body, time); limits.c bounds what one client can hold
+ * (connections from their accept, a deadline for the first request,
+ * requests a second and logins a minute per address); this file finds
+ * the page, checks its roles and the CSRF token, and calls it.
  */
 #include <sys/socket.h>
 
@@ -34,108 +29,6 @@
 #include "log.h"
 #include "webui.h"
 
-struct client {
-	char		 ip[46];
-	unsigned int	 conns;
-	double		 tokens, login_tokens;
-	int64_t		 seen_us;
-};
-
-/* An HTTP connection seen with a request, and its address. */
-struct conn {
-	struct evhttp_connection *evcon;
-	struct client		*c;
-};
-
-static struct client	 clients[WEBUI_CLIENTS];
-static struct conn	 conns[WEBUI_MAX_CONNS];
-static int		 tls_index = -1;	/* SSL ex_data slot */
-
-/* The entry of an address, made if need be (evicting the stalest idle). */
-static struct client *
-client_of(struct webui *w, const char *ip, int64_t now)
-{
-	struct client	*free_slot = NULL, *stalest = NULL;
-	size_t		 i;
-
-	for (i = 0; i < WEBUI_CLIENTS; i++) {
-		if (strcmp(clients[i].ip, ip) == 0)
-			return &clients[i];
-		if (clients[i].ip[0] == '\0') {
-			if (free_slot == NULL)
-				free_slot = &clients[i];
-		} else if (clients[i].conns == 0 && (stalest == NULL ||
-		    clients[i].seen_us < stalest->seen_us))
-			stalest = &clients[i];
-	}
-	if (free_slot == NULL) {
-		if ((free_slot = stalest) == NULL)
-			return NULL;	/* every address holds a connection */
-		w->stats.clients_evicted++;
-	}
-	memset(free_slot, 0, sizeof(*free_slot));
-	snprintf(free_slot->ip, sizeof(free_slot->ip), "%s", ip);
-	free_slot->tokens = 4.0 * w->conf->request_rate;
-	free_slot->login_tokens = w->conf->login_rate;
-	free_slot->seen_us = now;
-	return free_slot;
-}
-
-static int
-take(double *tokens, double rate_per_s, double burst, int64_t elapsed_us)
-{
-	*tokens += rate_per_s * (double)elapsed_us / 1e6;
-	if (*tokens > burst)
-		*tokens = burst;
-	if (*tokens < 1)
-		return 0;
-	*tokens -= 1;
-	return 1;
-}
-
-/* The TLS session is freed with its connection: the count goes down. */
-static void
-tls_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-    void *argp)
-{
-	struct webui	*w = ptr;
-
-	if (w != NULL)
-		w->stats.conns--;
-}
-
-static struct bufferevent *
-make_bev(struct event_base *base, void *arg)
-{
-	struct webui	*w = arg;
-	SSL		*ssl;
-
-	if (w->stats.conns >= WEBUI_MAX_CONNS) {
-		w->stats.refused_conns++;
-		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	}
-	if ((ssl = SSL_new(w->tls)) == NULL)
-		return NULL;
-	w->stats.conns++;
-	SSL_set_ex_data(ssl, tls_index, w);
-	return bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-}
-
-static void
-conn_closed(struct evhttp_connection *evcon, void *arg)
-{
-	struct conn	*k = arg;
-
-	if (k->c != NULL && k->c->conns > 0)
-		k->c->conns--;
-	memset(k, 0, sizeof(*k));
-}
-
-/*
- * Counts a connection for its address at its first request; 0 while the
- * address is within its limit.
- */
 static int
 is_health(struct evhttp_request *ev)
 {
@@ -144,37 +37,6 @@ is_health(struct evhttp_request *ev)
 
 	return uri != NULL && strncmp(uri, "/health", n) == 0 &&
 	    (uri[n] == '\0' || uri[n] == '?');
-}
-
-static int
-conn_counted(struct evhttp_request *ev, struct client *c)
-{
-	struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
-	struct conn		*free_slot = NULL;
-	evutil_socket_t		 fd;
-	size_t			 i;
-	int			 one = 1;
-
-	for (i = 0; i < WEBUI_MAX_CONNS; i++) {
-		if (conns[i].evcon == evcon)
-			return 0;
-		if (conns[i].evcon == NULL && free_slot == NULL)
-			free_slot = &conns[i];
-	}
-	if (c == NULL || free_slot == NULL || c->conns >= WEBUI_MAX_CONNS_IP)
-		return -1;
-	free_slot->evcon = evcon;
-	free_slot->c = c;
-	c->conns++;
-	evhttp_connection_set_closecb(evcon, conn_closed, free_slot);
-	/*
-	 * A response goes out in a few TLS records; Nagle's algorithm would
-	 * hold the last behind the client's delayed ACK (40 ms on Linux).
-	 */
-	if ((fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon)))
-	    != -1)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return 0;
 }
 
 /* A path of the table's alphabet, without . or .. segments. */
@@ -272,7 +134,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	struct req		 r;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
 	const struct page	*p;
-	struct client		*c;
+	struct limits_client	*c;
 	const char		*path, *q, *token;
 	char			*host = NULL;
 	ev_uint16_t		 port;
@@ -286,8 +148,7 @@ on_request(struct evhttp_request *ev, void *arg)
 	evhttp_connection_get_peer(evhttp_request_get_connection(ev), &host,
 	    &port);
 	snprintf(r.ip, sizeof(r.ip), "%s", host ? host : "?");
-	c = client_of(w, r.ip, now);
-	if (conn_counted(ev, c) == -1) {
+	if ((c = limits_request(ev)) == NULL) {
 		w->stats.refused_conns++;
 		evhttp_add_header(evhttp_request_get_output_headers(ev),
 		    "Connection", "close");
@@ -298,11 +159,11 @@ on_request(struct evhttp_request *ev, void *arg)
 	 * A monitoring system polls /health as often as it likes: it reads
 	 * only what is in memory, so it costs no more than the refusal.
 	 */
-	if (c != NULL && !is_health(ev)) {
+	if (!is_health(ev)) {
 		int64_t	 dt = now - c->seen_us;
 
 		c->seen_us = now;
-		if (!take(&c->tokens, w->conf->request_rate,
+		if (!limits_take(&c->tokens, w->conf->request_rate,
 		    4.0 * w->conf->request_rate, dt)) {
 			w->stats.rate_limited++;
 			reply_error(&r, 429, "too_many");
@@ -366,7 +227,7 @@ on_request(struct evhttp_request *ev, void *arg)
 			reply_error(&r, 403, "bad_csrf");
 			return;
 		}
-		if (strcmp(p->path, "/login") == 0 && c != NULL) {
+		if (strcmp(p->path, "/login") == 0) {
 			if (c->login_tokens < 1) {
 				w->stats.rate_limited++;
 				reply_error(&r, 429, "too_many");
@@ -385,9 +246,10 @@ server_listen(struct webui *w, const char *addr, char *err, size_t errlen)
 	struct sockaddr_storage	 ss;
 	int			 len = sizeof(ss);
 
-	if (tls_index < 0)
-		tls_index = SSL_get_ex_new_index(0, NULL, NULL, NULL,
-		    tls_free);
+	if (limits_init() == -1) {
+		snprintf(err, errlen, "TLS: no room for a connection's data");
+		return -1;
+	}
 	memset(&ss, 0, sizeof(ss));
 	if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss,
 	    &len) == -1) {
@@ -404,7 +266,7 @@ server_listen(struct webui *w, const char *addr, char *err, size_t errlen)
 	evhttp_set_timeout(w->http, WEBUI_TIMEOUT_S);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
-	evhttp_set_bevcb(w->http, make_bev, w);
+	evhttp_set_bevcb(w->http, limits_bufferevent, w);
 	evhttp_set_gencb(w->http, on_request, w);
 	if ((l = evconnlistener_new_bind(w->base, NULL, NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |

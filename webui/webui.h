@@ -24,7 +24,8 @@
 #define WEBUI_MAX_CONNS_IP	32
 #define WEBUI_MAX_HEADERS	8192
 #define WEBUI_MAX_BODY		65536
-#define WEBUI_TIMEOUT_S		15
+#define WEBUI_TIMEOUT_S		15	/* idle, reset by every byte */
+#define WEBUI_DEADLINE_S	10	/* accept to first request, whole */
 #define WEBUI_CLIENTS		4096	/* addresses tracked for limits */
 #define WEBUI_SESSIONS		1024
 #define WEBUI_SESSION_MAX_S	(12 * 3600)
@@ -48,7 +49,17 @@ struct webui_stats {
 	uint64_t	 requests, refused_conns, rate_limited, bad_requests;
 	uint64_t	 denied, logins, login_failures, sessions_evicted;
 	uint64_t	 clients_evicted, logins_refused, password_checks;
+	uint64_t	 conns_shed;	/* closed by the limits ... */
+	uint64_t	 conns_late;	/* ... of them, past the deadline */
 	unsigned int	 conns;
+};
+
+/* An address, for its connections and its request and login rates. */
+struct limits_client {
+	char		 ip[46];
+	unsigned int	 conns;
+	double		 tokens, login_tokens;
+	int64_t		 seen_us;
 };
 
 struct webui {
@@ -127,6 +138,15 @@ int		 login_pool_submit(struct req *, const char *name,
 void		 login_pool_stop(struct webui *);
 
 /* reply.c */
+/* limits.c */
+int		 limits_init(void);
+struct bufferevent *limits_bufferevent(struct event_base *, void *webui);
+struct limits_client *limits_request(struct evhttp_request *);
+struct limits_client *limits_client(struct webui *, const char *ip,
+		    int64_t now_us);
+int		 limits_take(double *tokens, double rate_per_s, double burst,
+		    int64_t elapsed_us);
+
 void		 reply_html(struct req *, int status, struct evbuffer *);
 void		 reply_json(struct req *, int status, json_t *);
 void		 reply_redirect(struct req *, const char *to);

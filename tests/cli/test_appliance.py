@@ -67,6 +67,21 @@ def own_demo(d):
     return os.path.join(d, "conf", "zonewatch.conf")
 
 
+class Build(unittest.TestCase):
+
+    def test_check_selects_the_sanitizer_build(self):
+        """make BUILD=check builds every program with AddressSanitizer
+        and UndefinedBehaviorSanitizer, into build/check."""
+        r = make("-n", "-B", "BUILD=check")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for prog in ("zw-collector", "zw-poller", "zw-webui", "zw-agentx",
+                     "zwctl"):
+            link = [ln for ln in r.stdout.splitlines()
+                    if f"-o build/check/{prog} " in ln]
+            self.assertEqual(len(link), 1, prog)
+            self.assertIn("-fsanitize=address,undefined", link[0], prog)
+
+
 class Install(unittest.TestCase):
 
     @classmethod

@@ -27,6 +27,7 @@ import http.client
 import json
 import struct
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -991,7 +992,7 @@ class Trust(unittest.TestCase):
         self.assertEqual(c.request("GET", "/api/")[0], 401)
 
     def metric(self, name):
-        s, _, data = Client(self.app).request(
+        s, _, data = Client(self.app, source="127.0.0.3").request(
             "GET", "/metrics", headers={
                 "Authorization": "Bearer prometheus-scrape-token"})
         self.assertEqual(s, 200)
@@ -1086,6 +1087,90 @@ class LoginRate(unittest.TestCase):
         finally:
             self.assertEqual(app.stop(), 0)
             app.close()
+
+
+class SlowClients(unittest.TestCase):
+    """Connections that never finish a request cannot keep the web UI
+    from everyone else: counted per address from their accept, given a
+    deadline for the first request, and the oldest of them shed when
+    all are taken. /health from another address answers (by completion)
+    while they hold on."""
+
+    def setUp(self):
+        self.app = Appliance()
+        self.app.start()
+        self.socks = []
+
+    def tearDown(self):
+        for k in self.socks:
+            k.close()
+        self.assertEqual(self.app.stop(), 0)
+        self.app.close()
+
+    def hold(self, source, n):
+        """n connections from source that send nothing."""
+        for _ in range(n):
+            k = socket.socket()
+            k.bind((source, 0))
+            k.connect(("127.0.0.1", self.app.port))
+            self.socks.append(k)
+
+    def metric(self, name):
+        s, _, data = Client(self.app, source="127.0.0.3").request(
+            "GET", "/metrics", headers={
+                "Authorization": "Bearer prometheus-scrape-token"})
+        self.assertEqual(s, 200)
+        return int(re.search(rf"^zonewatch_{name} (\d+)$", data.decode(),
+                             re.M).group(1))
+
+    def closed(self, k):
+        """True once the server has closed k (waits up to 30 s)."""
+        k.settimeout(30)
+        try:
+            return k.recv(1) == b""
+        except (ConnectionResetError, socket.timeout):
+            return False
+
+    def test_one_address_cannot_hold_the_ui(self):
+        self.hold("127.0.0.1", 300)
+        s, _, data = Client(self.app, source="127.0.0.2").request(
+            "GET", "/health")
+        self.assertEqual(s, 200, data)
+        self.assertTrue(self.closed(self.socks[-1]))
+        # All but the address's 32 were turned away at once.
+        self.assertGreaterEqual(self.metric("webui_shed_connections_total"),
+                                300 - 32)
+
+    def test_the_oldest_silent_are_shed(self):
+        """Ten addresses, 30 each: more than all the slots (256)."""
+        for a in range(10):
+            self.hold(f"127.0.1.{a + 1}", 30)
+        s, _, data = Client(self.app, source="127.0.0.2").request(
+            "GET", "/health")
+        self.assertEqual(s, 200, data)
+        self.assertTrue(self.closed(self.socks[0]))
+
+    def test_a_byte_at_a_time_meets_the_deadline(self):
+        """A ClientHello sent a byte each half second: each byte resets
+        the idle timeout, the deadline holds."""
+        k = socket.socket()
+        k.connect(("127.0.0.1", self.app.port))
+        self.socks.append(k)
+        hello = b"\x16\x03\x01\x02\x00" + b"\x01" * 512
+        k.settimeout(0.5)
+        for b in hello[:120]:
+            try:
+                k.send(bytes([b]))
+                if k.recv(1) == b"":
+                    break
+            except socket.timeout:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        else:
+            self.fail("the connection was still open after 60 s")
+        self.assertGreaterEqual(self.metric("webui_late_connections_total"),
+                                1)
 
 
 if __name__ == "__main__":
