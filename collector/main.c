@@ -61,6 +61,8 @@ struct run_state {
 	struct pipeline		*pl;		/* or, with several workers: */
 	struct workers		*wk;
 	struct violation_store	*store;
+	struct violation_store_stats store_last; /* its figures, kept after */
+	int			 store_done;	/* stopped: store_last is final */
 	struct trend_writer	*trends;
 	struct capture		*cap;
 	struct capture		*caps[WORKERS_MAX];	/* live workers' */
@@ -162,7 +164,9 @@ main(int argc, char *argv[])
 	}
 	trend_writer_stop(rs.trends);
 	rs.trends = NULL;
-	if (violation_store_stop(rs.store) == -1) {
+	/* The last status, written after, has the store's last figures. */
+	rs.store_done = rs.store != NULL;
+	if (violation_store_stop(rs.store, &rs.store_last) == -1) {
 		log_warnx("violations could not be stored completely");
 		rv = EXIT_FAILED;
 	}
@@ -523,7 +527,11 @@ report(struct run_state *rs, int final)
 	v.dpi = pipeline_dpi(first);
 	v.policy = pipeline_policy(first);
 	v.sinks = pipeline_sinks_of(first);
-	v.store = rs->store;
+	if (rs->store != NULL) {
+		violation_store_stats(rs->store, &rs->store_last);
+		v.store = &rs->store_last;
+	} else if (rs->store_done)
+		v.store = &rs->store_last;
 	v.started_us = rs->started_us;
 	v.wall_us = now;
 	v.packets = rs->counters.pkt.packets;

@@ -69,21 +69,21 @@ status_json_violations(FILE *fp, const struct status_view *v)
 	const struct evidence_stats	*es = v->c->evidence_kept ?
 					    &v->c->evidence : NULL;
 	const struct detect_stats	*ds = pipeline_sinks_detect(v->sinks);
-	struct violation_store_stats	 ss;
+	const struct violation_store_stats *st = v->store;
 
-	if (v->store != NULL) {
-		violation_store_stats(v->store, &ss);
+	if (st != NULL) {
 		fprintf(fp, ",\n\"store\":{\"queued\":%" PRIu64 ",\"created\":%"
 		    PRIu64 ",\"repeated\":%" PRIu64 ",\"evidence\":%" PRIu64
 		    ",\"dropped\":%" PRIu64 ",\"commit_failures\":%" PRIu64
 		    ",\"pending\":%" PRIu64 ",\"purged\":%" PRIu64
 		    ",\"syslog_sent\":%" PRIu64 ",\"syslog_failed\":%" PRIu64
 		    ",\"records_lost\":%" PRIu64 ",\"evidence_lost\":%" PRIu64
-		    ",\"failing\":%s,\"disk_full\":%s}", ss.queued, ss.created,
-		    ss.repeated, ss.evidence, ss.dropped, ss.commit_failures,
-		    ss.pending, ss.purged, ss.syslog_sent, ss.syslog_failed,
+		    ",\"failing\":%s,\"disk_full\":%s}", st->queued,
+		    st->created, st->repeated, st->evidence, st->dropped,
+		    st->commit_failures, st->pending, st->purged,
+		    st->syslog_sent, st->syslog_failed,
 		    v->c->pkt.records_lost, v->c->pkt.evidence_lost,
-		    ss.failing ? "true" : "false", ss.full ? "true" : "false");
+		    st->failing ? "true" : "false", st->full ? "true" : "false");
 	}
 	if (es != NULL)
 		fprintf(fp, ",\n\"evidence\":{\"recorded\":%" PRIu64

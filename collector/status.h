@@ -17,7 +17,7 @@ struct status_view {
 	struct dpi		*dpi;		/* for the names */
 	struct policy		*policy;	/* or NULL */
 	struct pipeline_sinks	*sinks;
-	struct violation_store	*store;		/* or NULL */
+	const struct violation_store_stats *store; /* or NULL */
 	struct capture_stats	 cap;
 	uint64_t		 packets;	/* pipeline totals at wall_us */
 	uint64_t		 bytes;

@@ -495,7 +495,8 @@ fail:
 }
 
 int
-violation_store_stop(struct violation_store *vs)
+violation_store_stop(struct violation_store *vs,
+    struct violation_store_stats *last)
 {
 	struct event	*e;
 	int		 lost;
@@ -508,6 +509,9 @@ violation_store_stop(struct violation_store *vs)
 	pthread_cond_signal(&vs->wake);
 	pthread_mutex_unlock(&vs->lock);
 	pthread_join(vs->thread, NULL);
+	vs->stats.pending = vs->n;
+	if (last != NULL)
+		*last = vs->stats;
 	lost = vs->n > 0 || vs->stats.dropped > 0;
 	if (vs->n > 0)
 		log_warnx("store: %zu events could not be written", vs->n);

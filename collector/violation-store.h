@@ -46,8 +46,12 @@ struct violation_store;
 struct violation_store *violation_store_start(
 		    const struct violation_store_conf *, char *err,
 		    size_t errlen);
-/* Commits what is queued and stops; -1 if anything was lost. */
-int		 violation_store_stop(struct violation_store *);
+/*
+ * Commits what is queued and stops, its last figures into last (if not
+ * NULL); -1 if anything was lost.
+ */
+int		 violation_store_stop(struct violation_store *,
+		    struct violation_store_stats *last);
 
 /*
  * From capture.  These copy what they need and never block on I/O.

@@ -210,6 +210,22 @@ class Records(StoreCase):
             _, recs = pg.read_pcap(fp.read())
         return sorted({int.from_bytes(r[3][34:36], "big") for r in recs})
 
+    def test_status_at_exit_has_the_store(self):
+        """The last status, written at a clean exit, has the store's
+        last figures: the records made, nothing left pending."""
+        st = os.path.join(self.dir, "status.json")
+
+        def build(w):
+            udp_flows(w, INTERNAL, INTERNET, [1000.0])
+            udp_flows(w, EXTRANET, INTERNET, [1001.0])
+        self.collect([self.capture(build)], args=("--status", st))
+        with open(st) as fp:
+            store = json.load(fp)["store"]
+        self.assertEqual(store["created"], len(self.records()))
+        self.assertEqual(store["created"], 2)
+        self.assertEqual((store["pending"], store["dropped"],
+                          store["failing"]), (0, 0, False))
+
     def test_counts_and_evidence_go_to_their_own_record(self):
         cap = self.capture(self.interleaved)
         self.collect([cap], conf=self.conf("dedupe-window 0"))
