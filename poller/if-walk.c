@@ -224,6 +224,7 @@ column_value(struct if_walk *w, int col, const struct variable_list *vb)
 	if (snmp_oid_compare(vb->name, vb->name_length, w->next[col],
 	    w->nextlen[col]) <= 0 || vb->name_length > MAX_OID_LEN) {
 		w->res->bad_values++;
+		w->backwards++;
 		return -1;		/* not moving forward: stop */
 	}
 	memcpy(w->next[col], vb->name, vb->name_length * sizeof(oid));
@@ -302,8 +303,14 @@ if_walk_answer(struct if_walk *w, const struct variable_list *vb,
 		} else
 			progress = 1;
 	}
+	/*
+	 * A walk that ended with no interface because the agent would not
+	 * move forward (one that echoes what it is asked) is not a device
+	 * without interfaces.
+	 */
 	if (w->active == 0)
-		return IF_WALK_DONE;
+		return w->backwards > 0 && w->res->table.n == 0 ?
+		    IF_WALK_STUCK : IF_WALK_DONE;
 	if (!progress && w->active == before)
 		return IF_WALK_STUCK;
 	return IF_WALK_MORE;

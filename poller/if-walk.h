@@ -19,6 +19,7 @@ struct if_walk {
 	oid			 next[IF_NCOLUMNS][MAX_OID_LEN];
 	size_t			 nextlen[IF_NCOLUMNS];
 	uint32_t		 active;	/* columns still walking */
+	unsigned int		 backwards;	/* answers not past the asked */
 	int			 incol[IF_NCOLUMNS];	/* columns asked */
 	int			 nincol;
 };

@@ -170,7 +170,8 @@ on_answer(struct dev *d, struct snmp_pdu *pdu)
 		finish(d, 1, NULL);
 		break;
 	case IF_WALK_STUCK:
-		finish(d, 0, "the agent's answers make no progress");
+		finish(d, 0, "the agent's answers make no progress (RFC 3416, "
+		    "4.2.3: a walk moves forward)");
 		break;
 	case IF_WALK_MORE:
 		send_next(d);

@@ -144,6 +144,60 @@ class Garbage(threading.Thread):
             pass
 
 
+def ber(tag, body):
+    """A BER TLV (X.690), definite length."""
+    n = len(body)
+    if n < 0x80:
+        return bytes([tag, n]) + body
+    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + body
+
+
+def tlvs(data):
+    """The TLVs one after another in data: (tag, body) each."""
+    out, i = [], 0
+    while i < len(data):
+        tag, n = data[i], data[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7f
+            n = int.from_bytes(data[i:i + k], "big")
+            i += k
+        out.append((tag, data[i:i + n]))
+        i += n
+    return out
+
+
+class Echo(threading.Thread):
+    """An agent that answers each request with the very OIDs it was asked
+    for (each with an INTEGER 0): a walk of it never moves forward."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.start()
+
+    def run(self):
+        try:
+            while True:
+                data, peer = self.sock.recvfrom(65536)
+                (_, msg), = tlvs(data)
+                version, community, (_, pdu) = tlvs(msg)
+                reqid, _, _, (_, binds) = tlvs(pdu)
+                names = [tlvs(b)[0] for _, b in tlvs(binds)]
+                vbs = b"".join(ber(0x30, ber(0x06, oid) + ber(0x02, b"\0"))
+                               for _, oid in names)
+                body = (ber(0x02, reqid[1]) + ber(0x02, b"\0") +
+                        ber(0x02, b"\0") + ber(0x30, vbs))
+                self.sock.sendto(ber(0x30, ber(0x02, version[1]) +
+                                     ber(0x04, community[1]) +
+                                     ber(0xa2, body)), peer)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
 @unittest.skipUnless(SNMPSIMD, "snmpsim is not installed")
 class Poller(unittest.TestCase):
     @classmethod
@@ -240,6 +294,18 @@ class Poller(unittest.TestCase):
         # The big walk finished first, though the others were asked first.
         self.assertEqual(got["comware"]["finished"], 1)
         garbage.sock.close()
+
+    def test_an_echoing_agent_is_not_a_device_without_ports(self):
+        """Each answer the OIDs asked: no column moves forward, and that
+        is said, not reported as a switch with no interfaces."""
+        echo = Echo()
+        conf = self.conf([("echo", f" address 127.0.0.1\n port {echo.port}"
+                           "\n community x\n timeout-ms 2000\n retries 0")])
+        got, err = self.poll(conf, "--count", "1", "--no-rrd")
+        self.assertFalse(got["echo"]["ok"], got["echo"])
+        self.assertIn("make no progress", got["echo"]["error"])
+        self.assertIn("echo:", err)
+        echo.sock.close()
 
     def test_status_that_cannot_be_written_is_said_once(self):
         status = os.path.join(self.dir, "missing", "status.json")
