@@ -168,7 +168,9 @@ row_table(struct printer *p, const struct store_violation *v)
 	fprintf(p->fp, "%-6lld %-19s %-8s %-5u %-14s %-40s %-16s %lld\n",
 	    (long long)v->id, zwctl_fmt_time(v->last_us, t, sizeof(t), 0),
 	    conf_severity_name((enum severity)v->severity), v->rule,
-	    store_state_name(v->state), ends, v->app, (long long)v->flows);
+	    store_state_name(v->state), ends,
+	    /* Opened before nDPI had named the flow (JSON and CSV keep ""). */
+	    v->app[0] != '\0' ? v->app : "(not named)", (long long)v->flows);
 }
 
 static const struct {

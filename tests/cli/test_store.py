@@ -1176,6 +1176,7 @@ class LiveRecords(NetnsPair, StoreCase):
             time.sleep(0.05)
         # The flow lives on (idle timeout 600 s): not yet named, no count.
         self.assertEqual(got, [(1010, "", 0)])
+        self.assertIn("(not named)", self.zwctl("violations", "list").stdout)
         p.send_signal(signal.SIGTERM)
         self.assertEqual(p.wait(timeout=60), 0)
         got = self.rows("SELECT rule, app, packets, flows FROM violations")
