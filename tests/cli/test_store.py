@@ -1204,6 +1204,8 @@ class LiveRecords(NetnsPair, StoreCase):
             p.kill()
             p.wait()
             kills += 1
+            with open(st) as fp:
+                json.load(fp)           # and after the kill too
             self.assertEqual(self.rows("PRAGMA integrity_check"), [("ok",)])
             n = self.rows("SELECT count(*) FROM violations")[0][0]
             # Never fewer; every record the status saw committed is kept.
