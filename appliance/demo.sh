@@ -30,7 +30,33 @@ AGENTX=${ZW_AGENTX:-snmpd-ext/zw-agentx}
 ZWCTL=${ZW_ZWCTL:-ctl/zwctl}
 
 rm -rf "$DIR"
-mkdir -p "$DIR/rrd" "$DIR/snmpsim"
+mkdir -p "$DIR/snmpsim"
+# As root, the daemons run as the appliance's accounts (made as make
+# install makes them, appliance/user.sh), the state laid out as
+# installed under $DIR/var; otherwise as the user running the demo.
+STATE=$DIR
+SIGS=$ROOT/signatures
+USERS=""
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$DIR/etc/zonewatch"
+	appliance/user.sh "$DIR/etc" "$DIR/var"
+	STATE=$DIR/var/lib/zonewatch
+	# The status files, written by the collector and the poller.
+	chgrp zonewatch "$DIR"
+	chmod 1770 "$DIR"
+	# The accounts may not reach the checkout (a home directory).
+	SIGS=$DIR/signatures
+	mkdir -p "$SIGS"
+	cp signatures/isolation.rules signatures/protos.txt "$SIGS/"
+	chmod 0755 "$SIGS"
+	chmod 0644 "$SIGS"/*
+	USERS="collector-user zw-collector
+poller-user zw-poller
+webui-user zw-webui
+agentx-user zw-agentx"
+else
+	mkdir -p "$STATE/rrd"
+fi
 PIDS=""
 stop() {
 	trap - INT TERM
@@ -78,17 +104,18 @@ cat >"$DIR/zonewatch.conf" <<CONF
 include "zones.conf"
 include "sites.conf"
 include "exits.conf"
-rules "$ROOT/signatures/isolation.rules"
-protos "$ROOT/signatures/protos.txt"
+rules "$SIGS/isolation.rules"
+protos "$SIGS/protos.txt"
 retention-days 180
-store "$DIR/events.db"
-rrd-dir "$DIR/rrd"
+store "$STATE/events.db"
+rrd-dir "$STATE/rrd"
 status "$DIR/status.json"
 poller-status "$DIR/poller.json"
-report-dir "$DIR/reports"
-report-key "$DIR/report-key.pem"
-webui-cert "$DIR/webui.crt"
-webui-key "$DIR/webui.key"
+report-dir "$STATE/reports"
+report-key "$STATE/admin/report-key.pem"
+webui-cert "$STATE/admin/webui.crt"
+webui-key "$STATE/admin/webui.key"
+$USERS
 webui-listen "$LISTEN"
 agentx-socket "$DIR/agentx.sock"
 poll-interval 10
@@ -165,13 +192,13 @@ $(cat "$DIR/logins.txt")
   switches         snmpsim on 127.0.0.1:$SIM_PORT, polled every 10 s
   SNMP             snmpwalk -v2c -c public 127.0.0.1:$SNMPD_PORT .1.3.6.1.4.1.32473
   administration   $ZWCTL -c $DIR/zonewatch.conf status
-  files            $DIR
+  files            $DIR (state in $STATE)
   stop with Ctrl-C
 MSG
 "$COLLECTOR" --config "$DIR/zonewatch.conf" --loop 0 --speed "$SPEED" \
     --console --status "$DIR/status.json" --status-interval 5 \
-    --flows-json "$DIR/flows.json" --store "$DIR/events.db" \
-    --rrd-dir "$DIR/rrd" "$@" &
+    --flows-json "$DIR/flows.json" --store "$STATE/events.db" \
+    --rrd-dir "$STATE/rrd" "$@" &
 PIDS="$! $PIDS"
 # Here until Ctrl-C; a daemon that ends on its own ends the demo.
 wait "${PIDS%% *}" || true

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -513,11 +514,18 @@ class Demo(Base):
             self.assertEqual(r.status, 200, user)
             self.assertIn("概览", page)
         conn.close()
-        # Each daemon has put itself under the system-call filter.
-        for prog in ("zw-webui", "zw-poller", "zw-agentx"):
+        # Each daemon has put itself under the system-call filter and,
+        # started by root, become its own account.
+        for prog in ("zw-webui", "zw-poller", "zw-agentx", "zw-collector"):
             pids = subprocess.run(["pgrep", "-f", f"{prog} .*{self.dir}"],
                                   capture_output=True, text=True).stdout
             self.assertTrue(pids.split(), prog)
+            if os.geteuid() == 0:
+                with open(f"/proc/{pids.split()[0]}/status") as fp:
+                    uid = [ln.split()[1:] for ln in fp
+                           if ln.startswith("Uid:")][0]
+                self.assertEqual(set(uid),
+                                 {str(pwd.getpwnam(prog).pw_uid)}, prog)
             # Every thread: a filter binds only the thread that lays it.
             tasks = f"/proc/{pids.split()[0]}/task"
             for tid in os.listdir(tasks):
