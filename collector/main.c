@@ -499,6 +499,8 @@ report(struct run_state *rs, int final)
 	struct status_view	 v;
 	struct pipeline		*first;
 	uint64_t		 now = capture_now_us();
+	char			*json = NULL;
+	size_t			 len = 0;
 
 	if (!final && now < rs->next_status_us)
 		return;
@@ -538,10 +540,14 @@ report(struct run_state *rs, int final)
 	v.bytes = rs->counters.pkt.bytes;
 	pipeline_sinks_lock(v.sinks);
 	if (rs->opt->status_path != NULL)
-		status_write_json(rs->opt->status_path, &v);
+		json = status_json(&v, &len);
 	if (rs->opt->console && !final)
 		status_print_console(stdout, &v, &rs->last);
 	pipeline_sinks_unlock(v.sinks);
+	/* The disk is synced without the lock every new flow takes. */
+	if (rs->opt->status_path != NULL)
+		status_write(rs->opt->status_path, json, len);
+	free(json);
 	rs->last = v;
 }
 

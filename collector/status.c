@@ -136,8 +136,14 @@ status_json_traffic(FILE *fp, const struct pipeline_rates *r)
 /* One writer, the collector's reporting: said once, not every interval. */
 static int	 failing;
 
-int
-status_write_json(const char *path, const struct status_view *v)
+/*
+ * The snapshot as JSON, in memory: built while the caller holds the
+ * sinks' lock, so that it is one moment's; written after, without it
+ * (status_write), since writing syncs the disk and every worker takes
+ * that lock for each new flow.  NULL out of memory.
+ */
+char *
+status_json(const struct status_view *v, size_t *len)
 {
 	const struct pipeline_stats	*ps = &v->c->pkt;
 	const struct flow_table_stats	*fs = &v->c->flows;
@@ -146,16 +152,12 @@ status_write_json(const char *path, const struct status_view *v)
 	const struct pipeline_rates	*rates;
 	const struct ipfix_out_stats	*xs;
 	struct app_row			 top[TOP_APPS];
-	struct afile			*af;
 	FILE				*fp;
+	char				*buf = NULL;
 	int				 i, n, first = 1;
 
-	/* Readers see the last snapshot whole, or the one before. */
-	if ((af = afile_open(path)) == NULL) {
-		log_warn_once(&failing, "status: %s", path);
-		return -1;
-	}
-	fp = afile_fp(af);
+	if ((fp = open_memstream(&buf, len)) == NULL)
+		return NULL;
 	fprintf(fp, "{\"time\":%" PRIu64 ",\"uptime\":%" PRIu64 ",\n",
 	    v->wall_us / 1000000, (v->wall_us - v->started_us) / 1000000);
 	fprintf(fp, "\"capture\":{\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
@@ -216,6 +218,33 @@ status_write_json(const char *path, const struct status_view *v)
 		    xs->records, xs->dropped);
 	status_json_violations(fp, v);
 	fprintf(fp, "}\n");
+	if (ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int
+status_write(const char *path, const char *json, size_t len)
+{
+	struct afile	*af;
+
+	/* Readers see the last snapshot whole, or the one before. */
+	if (json == NULL) {
+		log_warn_once(&failing, "status: %s: out of memory", path);
+		return -1;
+	}
+	if ((af = afile_open(path)) == NULL) {
+		log_warn_once(&failing, "status: %s", path);
+		return -1;
+	}
+	fwrite(json, 1, len, afile_fp(af));
 	if (afile_commit(af) == -1) {
 		log_warn_once(&failing, "status: %s", path);
 		return -1;

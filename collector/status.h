@@ -25,7 +25,10 @@ struct status_view {
 	uint64_t		 wall_us;
 };
 
-int	status_write_json(const char *path, const struct status_view *);
+/* The snapshot as JSON (to free), taken under the sinks' lock; NULL. */
+char	*status_json(const struct status_view *, size_t *len);
+/* Written whole or not at all, without the lock: json NULL says why. */
+int	status_write(const char *path, const char *json, size_t len);
 void	status_print_console(FILE *, const struct status_view *,
 	    const struct status_view *prev);
 void	status_print_totals(FILE *, const struct pipeline_stats *,
