@@ -241,17 +241,6 @@ static const struct option longopts[] = {
 	{ NULL,			0,		   NULL, 0 }
 };
 
-static uint64_t
-number(const char *name, const char *arg, uint64_t min, uint64_t max)
-{
-	const char	*errstr;
-	uint64_t	 v;
-
-	if (parse_u64(arg, min, max, &v, &errstr) == -1)
-		fatalx("%s %s: %s (%llu to %llu)", name, arg, errstr,
-		    (unsigned long long)min, (unsigned long long)max);
-	return v;
-}
 
 static void
 add_output(struct options *o, const char *path, const char *format)
@@ -283,10 +272,10 @@ parse_options(int argc, char **argv, struct options *o)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'B':
-			o->buffer_mb = number("-B", optarg, 1, 4096);
+			o->buffer_mb = parse_option("-B", optarg, 1, 4096);
 			break;
 		case 'c':
-			o->count = number("-c", optarg, 1, UINT64_MAX);
+			o->count = parse_option("-c", optarg, 1, UINT64_MAX);
 			break;
 		case 'f':
 			o->filter = optarg;
@@ -315,23 +304,23 @@ parse_options(int argc, char **argv, struct options *o)
 			add_output(o, optarg, "json");
 			break;
 		case OPT_MAX_FLOWS:
-			o->pipe.flows.max_flows = (uint32_t)number(
+			o->pipe.flows.max_flows = (uint32_t)parse_option(
 			    "--max-flows", optarg, 1, 1u << 28);
 			break;
 		case OPT_IDLE_TCP:
-			o->pipe.flows.idle_tcp_us = number("--idle-tcp",
+			o->pipe.flows.idle_tcp_us = parse_option("--idle-tcp",
 			    optarg, 1, 86400) * 1000000;
 			break;
 		case OPT_IDLE_OTHER:
-			o->pipe.flows.idle_other_us = number("--idle-other",
+			o->pipe.flows.idle_other_us = parse_option("--idle-other",
 			    optarg, 1, 86400) * 1000000;
 			break;
 		case OPT_CLOSED:
-			o->pipe.flows.closed_us = number("--closed", optarg,
+			o->pipe.flows.closed_us = parse_option("--closed", optarg,
 			    0, 3600) * 1000000;
 			break;
 		case OPT_ACTIVE:
-			o->pipe.flows.active_us = number("--active", optarg, 0,
+			o->pipe.flows.active_us = parse_option("--active", optarg, 0,
 			    86400) * 1000000;
 			break;
 		case OPT_PROTOS:
@@ -341,15 +330,15 @@ parse_options(int argc, char **argv, struct options *o)
 			o->pipe.no_dpi = 1;
 			break;
 		case OPT_DPI_TCP:
-			o->pipe.dpi.max_tcp_pkts = (uint32_t)number(
+			o->pipe.dpi.max_tcp_pkts = (uint32_t)parse_option(
 			    "--dpi-tcp-packets", optarg, 1, 10000);
 			break;
 		case OPT_DPI_UDP:
-			o->pipe.dpi.max_udp_pkts = (uint32_t)number(
+			o->pipe.dpi.max_udp_pkts = (uint32_t)parse_option(
 			    "--dpi-udp-packets", optarg, 1, 10000);
 			break;
 		case OPT_LOOP:
-			o->loops = number("--loop", optarg, 0, UINT32_MAX);
+			o->loops = parse_option("--loop", optarg, 0, UINT32_MAX);
 			o->looping = 1;
 			break;
 		case OPT_SPEED:
@@ -361,7 +350,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->status_path = optarg;
 			break;
 		case OPT_STATUS_INTERVAL:
-			o->status_interval = number("--status-interval",
+			o->status_interval = parse_option("--status-interval",
 			    optarg, 1, 3600);
 			break;
 		case OPT_CONFIG:
@@ -387,7 +376,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->console = 1;
 			break;
 		case OPT_WORKERS:
-			o->workers = (unsigned int)number("--workers", optarg,
+			o->workers = (unsigned int)parse_option("--workers", optarg,
 			    0, WORKERS_MAX);
 			if (o->workers == 0)
 				o->workers = workers_default();

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "parse.h"
 
 int
@@ -77,4 +78,16 @@ parse_double(const char *s, double min, double max, double *out,
 	}
 	*out = v;
 	return 0;
+}
+
+uint64_t
+parse_option(const char *name, const char *arg, uint64_t min, uint64_t max)
+{
+	const char	*errstr;
+	uint64_t	 v;
+
+	if (parse_u64(arg, min, max, &v, &errstr) == -1)
+		fatalx("%s %s: %s (%llu to %llu)", name, arg, errstr,
+		    (unsigned long long)min, (unsigned long long)max);
+	return v;
 }

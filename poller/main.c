@@ -189,8 +189,6 @@ static const struct option longopts[] = {
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	const char	*errstr;
-	uint64_t	 v;
 	int		 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -207,14 +205,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->config = optarg;
 			break;
 		case OPT_COUNT:
-			if (parse_u64(optarg, 1, UINT32_MAX, &o->count,
-			    &errstr) == -1)
-				fatalx("--count %s: %s", optarg, errstr);
+			o->count = parse_option("--count", optarg, 1,
+			    UINT32_MAX);
 			break;
 		case OPT_INTERVAL:
-			if (parse_u64(optarg, 1, 3600, &v, &errstr) == -1)
-				fatalx("--interval %s: %s", optarg, errstr);
-			o->interval = (unsigned int)v;
+			o->interval = (unsigned int)parse_option("--interval",
+			    optarg, 1, 3600);
 			break;
 		case OPT_RRD_DIR:
 			o->rrd_dir = optarg;

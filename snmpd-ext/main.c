@@ -212,7 +212,6 @@ static const struct option longopts[] = {
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	const char	*errstr;
 	int		 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -246,12 +245,8 @@ parse_options(int argc, char **argv, struct options *o)
 			o->rrd_dir = optarg;
 			break;
 		case OPT_REFRESH:
-			if (parse_u64(optarg, 1, 3600, &o->refresh_s,
-			    &errstr) == -1) {
-				log_warnx("--refresh %s: %s (1 to 3600)",
-				    optarg, errstr);
-				usage();
-			}
+			o->refresh_s = parse_option("--refresh", optarg, 1,
+			    3600);
 			break;
 		case OPT_SYSLOG:
 			o->use_syslog = 1;

@@ -148,6 +148,19 @@ class Usage(unittest.TestCase):
             r = run("-r", "x.pcap", opt, val)
             self.assertEqual(r.returncode, 1, (opt, val))
             self.assertIn(opt, r.stderr)
+        # Every program says a bad number the same way: the option, the
+        # value, why, the range; exit 1.
+        for cmd, want in (
+                ([COLLECTOR, "-r", "x.pcap", "--status-interval", "0"],
+                 "--status-interval 0: too small (1 to "),
+                ([POLLER, "--interval", "0"], "--interval 0: too small "
+                 "(1 to 3600)"),
+                ([POLLER, "--count", "x"], "--count x: invalid (1 to "),
+                ([AGENTX, "--refresh", "9999"], "--refresh 9999: too large "
+                 "(1 to 3600)")):
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1, cmd)
+            self.assertIn(want, r.stderr)
 
     def test_every_program_takes_config(self):
         # One spelling for all, as the manual pages say.
