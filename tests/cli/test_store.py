@@ -1192,6 +1192,58 @@ class LiveRecords(NetnsPair, StoreCase):
         self.assertEqual(self.zwctl("violations", "list").stdout.count(
             "1010"), 1)
 
+    def test_full_disk_is_counted_and_nothing_is_lost(self):
+        """Live, the store on a small tmpfs that fills: the failures are
+        counted and shown, what waits is kept, and once space returns
+        every record made is in the store."""
+        mnt = os.path.join(self.dir, "small")
+        os.mkdir(mnt)
+        r = run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt])
+        if r.returncode != 0:
+            self.skipTest("cannot mount a tmpfs: " + r.stderr.strip())
+        self.addCleanup(run, ["umount", "-l", mnt])
+        self.store = os.path.join(mnt, "events.db")
+        filler = os.path.join(mnt, "filler")
+        with open(filler, "wb") as fp:
+            fp.write(b"\0" * (700 * 1024))
+        p, st = self.start(self.conf("dedupe-window 0"))
+        self.send([pg.frame(EXTRANET, INTERNET, pg.UDP,
+                            pg.udp(40000, 5000, b"zonewatch"))], steady=True)
+
+        def store():
+            try:
+                with open(st) as fp:
+                    return json.load(fp).get("store", {})
+            except (OSError, ValueError):
+                return {}
+
+        def until(cond):
+            for _ in range(600):
+                if cond():
+                    return True
+                time.sleep(0.1)
+            return False
+        self.assertTrue(until(lambda: store().get("disk_full")),
+                        f"never full: {store()}")
+        full = store()
+        self.assertGreater(full["commit_failures"], 0)
+        self.assertGreater(full["pending"], 0)
+        os.unlink(filler)
+        self.assertTrue(until(lambda: not store().get("failing", True) and
+                              store()["created"] > full["created"] +
+                              full["pending"]), f"no recovery: {store()}")
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=60), 0)
+        last = store()
+        self.assertEqual((last["pending"], last["dropped"],
+                          last["records_lost"]), (0, 0, 0), last)
+        self.assertEqual(self.rows("PRAGMA integrity_check"), [("ok",)])
+        self.assertEqual(self.rows("SELECT count(*) FROM violations")[0][0],
+                         last["created"])
+        print(f"\nfull disk: {full['commit_failures']} commits refused, "
+              f"{full['pending']} events waited; {last['created']} records "
+              "kept", file=sys.stderr)
+
     def test_kill_9_loses_no_committed_record(self):
         import random
         conf = self.conf("dedupe-window 0")
