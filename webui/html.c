@@ -120,8 +120,10 @@ html_begin(struct req *r, struct evbuffer *b, const char *title)
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
 	    "width=device-width\"><title>", r->en ? "en" : "zh-CN");
 	html_esc(b, title);
-	evbuffer_add_printf(b, " · zonewatch</title><link rel=\"stylesheet\" "
-	    "href=\"/static/style.css\"><script src=\"/static/app.js\" "
+	evbuffer_add_printf(b, " · zonewatch</title><link rel=\"icon\" "
+	    "href=\"/static/favicon.svg\" type=\"image/svg+xml\"><link "
+	    "rel=\"stylesheet\" href=\"/static/style.css\"><script "
+	    "src=\"/static/app.js\" "
 	    "defer></script></head><body><header><a class=\"brand\" "
 	    "href=\"/\">zonewatch %s</a><nav>", r->en ? "" : "政务外网监测");
 	for (i = 0; r->session != NULL && !r->session->must_change &&

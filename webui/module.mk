@@ -8,7 +8,8 @@ WEBUI_SRCS	:= webui/main.c webui/server.c webui/limits.c webui/tls.c \
 		   webui/page-violations.c webui/page-devices.c \
 		   webui/page-admin.c webui/page-user-changes.c
 WEBUI_OBJS	:= $(WEBUI_SRCS:%.c=$(O)/%.o) $(O)/webui/static.o
-WEBUI_STATIC	:= webui/static/style.css webui/static/app.js
+WEBUI_STATIC	:= webui/static/style.css webui/static/app.js \
+		   webui/static/favicon.svg
 WEBUI_LIBS	= $(shell pkg-config --libs libevent_openssl jansson libssl 2>/dev/null)
 
 $(O)/webui/static.c: $(WEBUI_STATIC) webui/embed.sh

@@ -377,3 +377,11 @@ page_static(struct req *r)
 	evhttp_send_reply(r->ev, 200, NULL, b);
 	evbuffer_free(b);
 }
+
+/* Browsers ask for /favicon.ico on every page: the appliance's icon. */
+void
+page_favicon(struct req *r)
+{
+	r->rest = "favicon.svg";
+	page_static(r);
+}

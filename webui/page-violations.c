@@ -346,8 +346,10 @@ page_violation_model(struct req *r, int *status)
 	}
 	ev = json_array();
 	store_evidence(r->w->store, id, add_evidence, ev);
-	m = json_pack("{s:o,s:o,s:b}", "violation", violation_json(&v),
-	    "evidence", ev, "may_review", r->session->role == ROLE_SECADMIN);
+	m = json_pack("{s:o,s:o,s:b,s:b}", "violation", violation_json(&v),
+	    "evidence", ev,
+	    "may_review", pages_may(r, EVHTTP_REQ_POST, "/review/1"),
+	    "may_fetch_evidence", pages_may(r, EVHTTP_REQ_GET, "/evidence/1"));
 	return m;
 }
 
@@ -386,6 +388,7 @@ page_violation_view(struct req *r, json_t *m)
 	long long	 id = (long long)json_integer_value(json_object_get(v,
 			    "id"));
 	size_t		 i;
+	int		 fetch;
 
 	if (b == NULL) {
 		reply_no_memory(r);
@@ -441,11 +444,19 @@ page_violation_view(struct req *r, json_t *m)
 	    "comment")));
 	evbuffer_add_printf(b, "</dl><h2>%s</h2><ul id=\"evidence\">",
 	    T(r, "evidence"));
-	json_array_foreach(json_object_get(m, "evidence"), i, e)
-		evbuffer_add_printf(b, "<li><a href=\"/evidence/%lld?i=%zu\" "
-		    "download>violation-%lld-%zu.pcap</a> (%lld %s)</li>", id,
-		    i + 1, id, i + 1, (long long)json_integer_value(
-		    json_object_get(e, "packets")), T(r, "packets"));
+	/* A link only for the roles that may fetch it; the rest see it is. */
+	fetch = json_is_true(json_object_get(m, "may_fetch_evidence"));
+	json_array_foreach(json_object_get(m, "evidence"), i, e) {
+		if (fetch)
+			evbuffer_add_printf(b, "<li><a href=\"/evidence/%lld?"
+			    "i=%zu\" download>", id, i + 1);
+		else
+			evbuffer_add_printf(b, "<li>");
+		evbuffer_add_printf(b, "violation-%lld-%zu.pcap%s (%lld %s)"
+		    "</li>", id, i + 1, fetch ? "</a>" : "", (long long)
+		    json_integer_value(json_object_get(e, "packets")),
+		    T(r, "packets"));
+	}
 	evbuffer_add_printf(b, "</ul>");
 	if (json_is_true(json_object_get(m, "may_review"))) {
 		evbuffer_add_printf(b, "<h2>%s</h2><form method=\"post\" "

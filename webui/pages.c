@@ -22,6 +22,7 @@ const struct page pages_table[] = {
 	{ GET,	"/health",		0,	NULL, NULL, page_health },
 	{ GET,	"/metrics",		0,	NULL, NULL, page_metrics },
 	{ GET,	"/static/",		0,	NULL, NULL, page_static },
+	{ GET,	"/favicon.ico",		0,	NULL, NULL, page_favicon },
 	{ POST,	"/logout",		ALL,	NULL, NULL, page_logout },
 	{ GET,	"/account",		ALL,	page_account_model,
 	    page_account_view, NULL },
@@ -63,3 +64,28 @@ const struct page pages_table[] = {
 	    page_settings_view, NULL },
 	{ 0,	NULL,			0,	NULL, NULL, NULL }
 };
+
+/*
+ * Whether the session may use the page at path: what a view asks
+ * before it offers a link or a form, from the same table that the
+ * dispatcher enforces.
+ */
+int
+pages_may(const struct req *r, int method, const char *path)
+{
+	const struct page	*p;
+	size_t			 len;
+
+	if (r->session == NULL)
+		return 0;
+	for (p = pages_table; p->path != NULL; p++) {
+		if (p->method != method)
+			continue;
+		len = strlen(p->path);
+		if ((p->path[len - 1] == '/' && len > 1) ?
+		    strncmp(path, p->path, len) == 0 : strcmp(path, p->path) == 0)
+			return p->roles == 0 ||
+			    (p->roles & ROLE_BIT(r->session->role)) != 0;
+	}
+	return 0;
+}

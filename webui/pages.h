@@ -25,6 +25,7 @@ void	page_overview_view(struct req *, json_t *);
 void	page_health(struct req *);
 void	page_metrics(struct req *);
 void	page_static(struct req *);
+void	page_favicon(struct req *);
 
 /* page-bandwidth.c */
 void	page_bandwidth(struct req *);

@@ -109,6 +109,8 @@ struct page {
 };
 
 extern const struct page pages_table[];
+/* The session may use the page at path (the table's roles). */
+int		 pages_may(const struct req *, int method, const char *path);
 
 /* server.c */
 int		 server_listen(struct webui *, const char *addr, char *err,

@@ -292,6 +292,27 @@ class WebUI(unittest.TestCase):
             self.assertEqual(c.login(user), 200)
         return c
 
+    def test_links_only_where_the_role_may_go(self):
+        """The evidence is listed to every role, linked only for those the
+        evidence page lets in; /favicon.ico is the appliance's icon."""
+        sec = self.client("sec")
+        s, _, data = sec.request("GET", "/api/violations")
+        rows = [v for v in json.loads(data)["rows"] if v["evidence"] > 0]
+        self.assertTrue(rows)
+        vid = rows[0]["id"]
+        for user, linked in (("sec", True), ("aud", True), ("admin", False),
+                             ("view", False)):
+            s, _, html = self.client(user).request("GET",
+                                                   f"/violations/{vid}")
+            self.assertEqual(s, 200, user)
+            self.assertIn(f"violation-{vid}-1.pcap", html.decode(), user)
+            self.assertEqual(f'href="/evidence/{vid}?i=1"' in html.decode(),
+                             linked, user)
+        s, h, body = self.client().request("GET", "/favicon.ico")
+        self.assertEqual(s, 200)
+        self.assertEqual(h.get("content-type"), "image/svg+xml")
+        self.assertTrue(body.startswith(b"<svg"), body[:40])
+
     def test_security_table(self):
         sessions = {u: self.client(u) for u in USERS}
         anon = self.client()
