@@ -44,6 +44,7 @@ struct options {
 struct device_state {
 	struct snmp_poll_result	 last;
 	int			 have_last;
+	int			 said_no_octets;	/* once, not every poll */
 };
 
 static const struct rrd_out_kind if_kind = {
@@ -300,6 +301,12 @@ record(const struct conf *c, struct rrd_out *rrd, struct net_events *ev,
 			reading_of(&b, row, &res[i]);
 			reading_of(&a, prev, &st[i].last);
 			rates_compute(&a, &b, &r);
+			if (r.unknown == rates_no_octets &&
+			    !st[i].said_no_octets) {
+				log_warnx("%s: %s", c->devices.v[i].name,
+				    rates_no_octets);
+				st[i].said_no_octets = 1;
+			}
 			if (ev != NULL)
 				net_events_port(ev, i, prev, row, &r, now_us);
 			if (rrd == NULL)

@@ -18,6 +18,9 @@
  */
 #define MIN_FRAME_BITS	(84 * 8)
 
+const char rates_no_octets[] = "no octet counters read: the agent has no "
+    "32-bit ones, and SNMPv1 cannot read the 64-bit ones (use version 2c)";
+
 int
 rates_width(const struct if_row *r)
 {
@@ -90,8 +93,11 @@ rates_compute(const struct reading *p, const struct reading *c,
 	    if_row_has(a, IF_COL_OUT32) && if_row_has(b, IF_COL_OUT32)) {
 		out->v[RATE_IN_BPS] = delta(a->in32, b->in32, 32) * 8 / secs;
 		out->v[RATE_OUT_BPS] = delta(a->out32, b->out32, 32) * 8 / secs;
-	} else
+	} else {
+		/* SNMPv1 reads no Counter64 (RFC 3584, 4.2.2.1). */
 		out->v[RATE_IN_BPS] = out->v[RATE_OUT_BPS] = NAN;
+		out->unknown = rates_no_octets;
+	}
 	out->v[RATE_IN_ERR] = delta(a->in_err, b->in_err, 32) / secs;
 	out->v[RATE_OUT_ERR] = delta(a->out_err, b->out_err, 32) / secs;
 	out->v[RATE_IN_DISC] = delta(a->in_disc, b->in_disc, 32) / secs;

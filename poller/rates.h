@@ -41,4 +41,7 @@ void	rates_compute(const struct reading *prev, const struct reading *cur,
 /* The counter's width a row is read with: 64 (ifXTable) or 32. */
 int	rates_width(const struct if_row *);
 
+/* Why a port has no octet rates when its agent gave no octet counters. */
+extern const char rates_no_octets[];
+
 #endif

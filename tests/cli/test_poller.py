@@ -274,6 +274,37 @@ class Poller(unittest.TestCase):
         self.assertGreater(got["ruijie"]["requests"],
                            got["ruijie-bulk1"]["requests"] / 20)
 
+    def test_v1_on_a_switch_with_64_bit_counters_only_says_why(self):
+        """A recording without the 32-bit octet counters, polled with
+        SNMPv1 (which reads no Counter64): no rate, and the reason, in
+        the dump and once in the log."""
+        data = os.path.join(self.dir, "data")
+        os.mkdir(data)
+        for name, drop in (("linux_ntc", ()),
+                           ("hconly", ("1.3.6.1.2.1.2.2.1.10.",
+                                       "1.3.6.1.2.1.2.2.1.16."))):
+            with open(os.path.join(RECS, "linux_ntc.snmprec")) as fp:
+                lines = [ln for ln in fp if not ln.startswith(drop)]
+            with open(os.path.join(data, name + ".snmprec"), "w") as fp:
+                fp.writelines(lines)
+        sim = Snmpsim(data=data)
+        try:
+            conf = self.conf([("hconly", f" address 127.0.0.1\n port "
+                               f"{sim.port}\n community hconly\n"
+                               " version 1\n timeout-ms 3000")])
+            got, err = self.poll(conf, "--count", "2", "--interval", "1",
+                                 "--no-rrd")
+        finally:
+            sim.stop()
+        ports = got["hconly"]["interfaces"]
+        self.assertTrue(ports)
+        self.assertTrue(all(p["in_bps"] is None for p in ports), ports)
+        self.assertEqual({p["unknown"] for p in ports},
+                         {"no octet counters read: the agent has no 32-bit "
+                          "ones, and SNMPv1 cannot read the 64-bit ones "
+                          "(use version 2c)"})
+        self.assertEqual(err.count("SNMPv1 cannot read"), 1, err)
+
     def test_dead_and_garbage_devices_hold_up_nobody(self):
         garbage = Garbage()
         dead = free_port()
