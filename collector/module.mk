@@ -8,7 +8,7 @@ COLLECTOR_SRCS	:= collector/capture.c collector/capture-map.c collector/decode.c
 		   collector/pipeline.c collector/pipeline-sinks.c collector/status.c collector/zone-map.c collector/policy.c \
 		   collector/violation-log.c collector/violation-store.c \
 		   collector/evidence.c collector/detect.c collector/accounting.c \
-		   collector/trend-writer.c collector/workers.c \
+		   collector/trend-writer.c collector/workers.c collector/ring.c \
 		   collector/protos.c
 COLLECTOR_OBJS	:= $(COLLECTOR_SRCS:%.c=$(O)/%.o)
 COLLECTOR_MAIN	:= $(O)/collector/main.o

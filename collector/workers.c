@@ -33,6 +33,7 @@
 
 #include "hash.h"
 #include "log.h"
+#include "ring.h"
 #include "workers.h"
 
 /*
@@ -44,7 +45,6 @@
 #define RING_MAX	(64u << 20)
 #define RING_MIN	(16u << 20)
 #define RINGS_TOTAL	(256u << 20)
-#define FRAME_MAX	262144		/* libpcap's MAXIMUM_SNAPLEN */
 /*
  * Live, a ring from one worker to another carries only frames whose
  * tunnel names another worker's flow: 4 MB, made when first needed.  A
@@ -52,36 +52,6 @@
  * and counted.
  */
 #define HANDOVER_RING	(4u << 20)
-
-enum rec_kind { REC_PACKET, REC_DECODED, REC_TICK, REC_WRAP };
-
-/* len and kind first: a wrap marker may be all that fits at the end. */
-struct rec {
-	uint32_t		 len;		/* header and frame, aligned */
-	uint32_t		 kind;
-	uint32_t		 caplen;
-	uint32_t		 wirelen;
-	uint64_t		 ts_us;		/* or the tick's time */
-	const struct decode_link *link;
-};
-
-/*
- * The shared positions are published in batches: a cache line moving
- * between cores per packet would cost more than the packet.
- */
-struct ring {
-	_Alignas(64) _Atomic uint64_t	 head;	/* written by the dispatcher */
-	_Alignas(64) _Atomic uint64_t	 tail;	/* by the worker */
-	_Alignas(64) uint8_t		*buf;	/* read by both, set once */
-	size_t				 size;	/* a power of two */
-	/* The dispatcher's own, on a line the worker never reads. */
-	_Alignas(64) uint64_t		 whead;	/* written, not yet published */
-	uint64_t			 seen_tail;
-	unsigned int			 unpublished;
-	uint64_t			 waits;	/* dispatcher found it full */
-};
-
-#define PUBLISH_EVERY	32
 
 /*
  * The dispatcher's share of flows against another worker's.  Reading,
@@ -162,114 +132,14 @@ publish(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Spin briefly, then yield, then sleep: an idle worker costs nothing. */
-static void
-backoff(unsigned int *spins)
-{
-	struct timespec	 ts = { 0, 50000 };
-
-	if (++*spins < 64)
-		return;
-	if (*spins < 1024)
-		sched_yield();
-	else
-		nanosleep(&ts, NULL);
-}
-
 static size_t
-ring_size(unsigned int n)
+ring_bytes_for(unsigned int n)
 {
 	size_t	 size = RING_MAX;
 
 	while (size > RING_MIN && size * (n - 1) > RINGS_TOTAL)
 		size >>= 1;
 	return size;
-}
-
-static size_t
-align8(size_t n)
-{
-	return (n + 7) & ~(size_t)7;
-}
-
-static void
-ring_publish(struct ring *r)
-{
-	atomic_store_explicit(&r->head, r->whead, memory_order_release);
-	r->unpublished = 0;
-}
-
-/*
- * Room for len bytes contiguous; the tail end is skipped if too short.
- * Without wait, NULL when there is none now.
- */
-static uint8_t *
-ring_room(struct ring *r, size_t len, int wait)
-{
-	uint64_t	 head = r->whead;
-	size_t		 off = head & (r->size - 1);
-	size_t		 skip = r->size - off < len ? r->size - off : 0;
-	unsigned int	 spins = 0;
-	int		 waited = 0;
-
-	if (r->size - (head - r->seen_tail) < len + skip) {
-		/* The worker may be waiting for what is not yet published. */
-		ring_publish(r);
-		while (r->size - (head - (r->seen_tail =
-		    atomic_load_explicit(&r->tail, memory_order_acquire))) <
-		    len + skip) {
-			if (!wait)
-				return NULL;
-			waited = 1;
-			backoff(&spins);
-		}
-	}
-	r->waits += waited;
-	if (skip > 0) {
-		struct rec	*m = (struct rec *)(r->buf + off);
-
-		m->len = (uint32_t)skip;
-		m->kind = REC_WRAP;
-		r->whead = head + skip;
-		off = 0;
-	}
-	return r->buf + off;
-}
-
-static uint8_t *
-ring_reserve(struct ring *r, size_t len)
-{
-	return ring_room(r, len, 1);
-}
-
-static void
-ring_commit(struct ring *r, size_t len)
-{
-	r->whead += len;
-	if (++r->unpublished >= PUBLISH_EVERY)
-		ring_publish(r);
-}
-
-/* A copy of the frame as the next record; -1 if full and not to wait. */
-static int
-ring_put_frame(struct ring *r, const struct decode_link *link,
-    const struct pkt *p, int wait)
-{
-	struct rec	*m;
-	uint32_t	 caplen = p->caplen < FRAME_MAX ? p->caplen : FRAME_MAX;
-	size_t		 len = sizeof(*m) + align8(caplen);
-
-	if ((m = (struct rec *)ring_room(r, len, wait)) == NULL)
-		return -1;
-	m->len = (uint32_t)len;
-	m->kind = REC_PACKET;
-	m->caplen = caplen;
-	m->wirelen = p->wirelen;
-	m->ts_us = p->ts_us;
-	m->link = link;
-	memcpy(m + 1, p->frame, caplen);
-	ring_commit(r, len);
-	return 0;
 }
 
 static void
@@ -281,7 +151,7 @@ send_tick(struct workers *ws, uint64_t now_us)
 	pipeline_packet(ws->w[0].pl, NULL, NULL, now_us);
 	publish(&ws->w[0]);
 	for (i = 1; i < ws->n; i++) {
-		m = (struct rec *)ring_reserve(&ws->w[i].ring, sizeof(*m));
+		m = (struct rec *)ring_room_wait(&ws->w[i].ring, sizeof(*m));
 		memset(m, 0, sizeof(*m));
 		m->len = sizeof(*m);
 		m->kind = REC_TICK;
@@ -352,8 +222,8 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	}
 	if (ws->frames_stay) {
 		/* The frame stays put: the decoded packet points into it. */
-		len = sizeof(*m) + align8(sizeof(*p));
-		m = (struct rec *)ring_reserve(&ws->w[i].ring, len);
+		len = sizeof(*m) + ring_align8(sizeof(*p));
+		m = (struct rec *)ring_room_wait(&ws->w[i].ring, len);
 		m->len = (uint32_t)len;
 		m->kind = REC_DECODED;
 		m->link = link;
@@ -393,7 +263,7 @@ consume(struct worker *w, const struct rec *m)
 
 /* A ring's records from its last tail on, handed to the worker. */
 static uint64_t
-ring_take(struct worker *w, struct ring *r, uint64_t tail)
+take_records(struct worker *w, struct ring *r, uint64_t tail)
 {
 	uint64_t	 head;
 
@@ -424,11 +294,11 @@ worker_main(void *arg)
 			    atomic_load_explicit(&r->head,
 			    memory_order_acquire) == tail)
 				break;
-			backoff(&spins);
+			ring_backoff(&spins);
 			continue;
 		}
 		spins = 0;
-		tail = ring_take(w, r, tail);
+		tail = take_records(w, r, tail);
 		atomic_store_explicit(&r->tail, tail, memory_order_release);
 	}
 	return NULL;
@@ -447,7 +317,7 @@ take_handed(struct worker *w)
 		r = atomic_load_explicit(&w->from[i], memory_order_acquire);
 		if (r == NULL)
 			continue;
-		atomic_store_explicit(&r->tail, ring_take(w, r,
+		atomic_store_explicit(&r->tail, take_records(w, r,
 		    atomic_load_explicit(&r->tail, memory_order_relaxed)),
 		    memory_order_release);
 	}
@@ -602,7 +472,7 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 			goto fail;
 		if (ws->live)
 			capture_wake_on(caps[i], ws->w[i].wake);
-		ws->w[i].ring.size = ring_size(n);
+		ws->w[i].ring.size = ring_bytes_for(n);
 		if ((!ws->live && i > 0 && (ws->w[i].ring.buf =
 		    aligned_alloc(64, ws->w[i].ring.size)) == NULL) ||
 		    (ws->w[i].pl = pipeline_new(&wc)) == NULL ||
@@ -691,7 +561,7 @@ workers_drain(struct workers *ws)
 		spins = 0;
 		while (atomic_load_explicit(&ws->w[i].ring.tail,
 		    memory_order_acquire) != ws->w[i].ring.whead)
-			backoff(&spins);
+			ring_backoff(&spins);
 	}
 }
 
