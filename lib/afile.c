@@ -467,6 +467,20 @@ afile_own_like_dir(const char *path)
 }
 
 int
+afile_beside(const char *path, const char *name, char *out, size_t len)
+{
+	const char	*slash = strrchr(path, '/');
+	int		 n;
+
+	if (slash == NULL)
+		n = snprintf(out, len, "%s", name);
+	else
+		n = snprintf(out, len, "%.*s/%s", (int)(slash - path), path,
+		    name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
 afile_mkdirs(const char *path)
 {
 	char	 name[NAME_MAX + 1];

@@ -41,6 +41,12 @@ void		 afile_clean_on_stop(void);
  * running as zonewatch, must then write or read).
  */
 void		 afile_own_like_dir(const char *path);
+/*
+ * name in the directory of path ("dir/name", or name alone); 0, or -1
+ * when it does not fit in len.
+ */
+int		 afile_beside(const char *path, const char *name, char *out,
+		    size_t len);
 /* The directories the file goes in, made as needed (mode 0750); 0 or -1. */
 int		 afile_mkdirs(const char *path);
 /*

@@ -17,15 +17,7 @@
 int
 audit_head_path(const char *admin_path, char *out, size_t len)
 {
-	const char	*slash = strrchr(admin_path, '/');
-	int		 n;
-
-	if (slash == NULL)
-		n = snprintf(out, len, "audit-head");
-	else
-		n = snprintf(out, len, "%.*s/audit-head",
-		    (int)(slash - admin_path), admin_path);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return afile_beside(admin_path, "audit-head", out, len);
 }
 
 int

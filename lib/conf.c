@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "conf-parse.h"
 #include "parse.h"
 
@@ -515,7 +516,6 @@ int
 conf_admin_path(const struct conf *c, const char *events_path, char *out,
     size_t len)
 {
-	const char	*slash;
 	int		 n;
 
 	if (c != NULL && (events_path == NULL ||
@@ -527,12 +527,7 @@ conf_admin_path(const struct conf *c, const char *events_path, char *out,
 		events_path = c->store_path;
 	} else if (events_path == NULL)
 		events_path = STORE_DEFAULT_PATH;
-	if ((slash = strrchr(events_path, '/')) == NULL)
-		n = snprintf(out, len, "admin/admin.db");
-	else
-		n = snprintf(out, len, "%.*s/admin/admin.db",
-		    (int)(slash - events_path), events_path);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return afile_beside(events_path, "admin/admin.db", out, len);
 }
 
 static int

@@ -25,15 +25,7 @@
 int
 storekey_path(const char *store_path, char *out, size_t len)
 {
-	const char	*slash = strrchr(store_path, '/');
-	int		 n;
-
-	if (slash == NULL)
-		n = snprintf(out, len, "audit.key");
-	else
-		n = snprintf(out, len, "%.*s/audit.key",
-		    (int)(slash - store_path), store_path);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return afile_beside(store_path, "audit.key", out, len);
 }
 
 static int

@@ -168,16 +168,9 @@ def tlvs(data):
     return out
 
 
-class Echo(threading.Thread):
+class Echo(Garbage):
     """An agent that answers each request with the very OIDs it was asked
     for (each with an INTEGER 0): a walk of it never moves forward."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.start()
 
     def run(self):
         try:
