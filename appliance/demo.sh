@@ -41,9 +41,10 @@ if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$DIR/etc/zonewatch"
 	appliance/user.sh "$DIR/etc" "$DIR/var"
 	STATE=$DIR/var/lib/zonewatch
-	# The status files, written by the collector and the poller.
+	# The status files, written by the collector and the poller; the
+	# others (snmpsim's nobody) may pass through to their own.
 	chgrp zonewatch "$DIR"
-	chmod 1770 "$DIR"
+	chmod 1771 "$DIR"
 	# The accounts may not reach the checkout (a home directory).
 	SIGS=$DIR/signatures
 	mkdir -p "$SIGS"
@@ -153,12 +154,17 @@ done
 
 if command -v snmpsimd >/dev/null; then
 	SIMUSER=""
+	RECS=$ROOT/tests/snmprec
 	if [ "$(id -u)" = 0 ]; then
 		chown nobody:nogroup "$DIR/snmpsim"
 		SIMUSER="--process-user=nobody --process-group=nogroup"
+		# nobody may not reach the checkout: a copy it can read.
+		RECS=$DIR/snmprec
+		cp -r tests/snmprec "$RECS"
+		chmod -R a+rX "$RECS"
 	fi
 	# shellcheck disable=SC2086
-	snmpsimd --data-dir="$ROOT/tests/snmprec" --cache-dir="$DIR/snmpsim" \
+	snmpsimd --data-dir="$RECS" --cache-dir="$DIR/snmpsim" \
 	    --agent-udpv4-endpoint=127.0.0.1:"$SIM_PORT" \
 	    --logging-method=null $SIMUSER &
 	PIDS="$PIDS $!"
