@@ -244,6 +244,8 @@ status_write(const char *path, const char *json, size_t len)
 		log_warn_once(&failing, "status: %s", path);
 		return -1;
 	}
+	/* The web UI and the subagent, other accounts of the group, read it. */
+	afile_mode(af, 0640);
 	fwrite(json, 1, len, afile_fp(af));
 	if (afile_commit(af) == -1) {
 		log_warn_once(&failing, "status: %s", path);

@@ -363,6 +363,8 @@ dump(const char *path, const struct conf *c, const struct device_state *st,
 		log_warn_once(&dump_failing, "status: %s", path);
 		return -1;
 	}
+	/* The web UI and the subagent, other accounts of the group, read it. */
+	afile_mode(af, 0640);
 	fp = afile_fp(af);
 	fprintf(fp, "{\"time\":%lld,\"poll_ms\":%.1f,\"devices\":[",
 	    (long long)t, poll_ms);

@@ -40,7 +40,11 @@ write_pem(const char *path, int mode, EVP_PKEY *key, X509 *cert)
 		afile_abort(af);
 		return -1;
 	}
-	return afile_commit(af);
+	if (afile_commit(af) == -1)
+		return -1;
+	/* Made by root before the drop: the web UI's account's, as its dir. */
+	afile_own_like_dir(path);
+	return 0;
 }
 
 static int

@@ -214,12 +214,20 @@ class Install(unittest.TestCase):
         r = run([zwctl, "-c", conf, "report", "key"])
         self.assertEqual(r.returncode, 0, r.stderr)
         # Root's collector reading a file becomes the collector's account.
+        status = os.path.join(state, "status.json")
         r = run([os.path.join(d, "usr/sbin/zw-collector"), "-q", "--config",
-                 conf, "--store", os.path.join(state, "events.db"), "-r",
+                 conf, "--store", os.path.join(state, "events.db"),
+                 "--status", status, "-r",
                  os.path.join(ROOT, "tests/pcap/ndpi/tor.pcap")])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(os.stat(os.path.join(state, "events.db")).st_uid,
                          self.account("collector").pw_uid)
+        # Its status is for the web UI and the subagent to read.
+        self.assertEqual(os.stat(status).st_uid,
+                         self.account("collector").pw_uid)
+        for dm in ("webui", "agentx"):
+            r = self.as_account(dm, *READ, f"if={status}")
+            self.assertEqual(r.returncode, 0, (dm, r.stderr))
         secrets = [os.path.join(state, "admin", f) for f in
                    ("admin.db", "audit.key", "report-key.pem")]
         for f in secrets:

@@ -526,6 +526,19 @@ class Demo(Base):
             page = r.read().decode()
             self.assertEqual(r.status, 200, user)
             self.assertIn("概览", page)
+        # The web UI reads what the collector and the poller publish
+        # (other accounts, as root: their files are the group's to read).
+        ages = {}
+        for _ in range(60):
+            conn.request("GET", "/health")
+            r = conn.getresponse()
+            ages = json.loads(r.read())
+            if ages["status_age"] is not None and \
+                    ages["poller_age"] is not None:
+                break
+            time.sleep(0.5)
+        self.assertIsNotNone(ages["status_age"], ages)
+        self.assertIsNotNone(ages["poller_age"], ages)
         conn.close()
         # Each daemon has put itself under the system-call filter and,
         # started by root, become its own account.
