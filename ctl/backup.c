@@ -802,33 +802,15 @@ restore_place(const struct conf *c, const struct restore_item *it,
 static int
 restore_legacy(const char *events, const char *admin, int users)
 {
-	static const char *const tables[] = { "audit", "audit_anchor",
-	    "users", "login_failures", "user_changes", "reviews" };
 	struct store	*s;
-	sqlite3		*db;
-	char		 sql[128], err[512], side[PATH_MAX + 8];
-	size_t		 i;
-	int		 rc = SQLITE_OK, legacy;
+	char		 err[512], side[PATH_MAX + 8];
+	int		 legacy;
 
-	if (sqlite3_open_v2(events, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
+	if ((legacy = store_admin_legacy(events, !users, err,
+	    sizeof(err))) == -1) {
+		log_warnx("%s", err);
 		return -1;
 	}
-	legacy = sqlite3_exec(db, "SELECT 1 FROM users LIMIT 0", NULL, NULL,
-	    NULL) == SQLITE_OK;
-	if (legacy && !users)
-		for (i = 0; rc == SQLITE_OK && i < sizeof(tables) /
-		    sizeof(tables[0]); i++) {
-			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s",
-			    tables[i]);
-			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-		}
-	if (rc != SQLITE_OK)
-		log_warnx("%s: %s", events, sqlite3_errmsg(db));
-	sqlite3_close(db);
-	if (rc != SQLITE_OK)
-		return -1;
 	if (!legacy || !users)
 		return 0;
 	unlink(admin);

@@ -206,6 +206,52 @@ fail:
 	return -1;
 }
 
+int
+store_admin_legacy(const char *events_path, int drop, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+	sqlite3		*db;
+	char		 sql[128];
+	size_t		 i;
+	int		 found = 0, rc = SQLITE_OK;
+
+	if (sqlite3_open_v2(events_path, &db, (drop ? SQLITE_OPEN_READWRITE :
+	    SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", events_path, db != NULL ?
+		    sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return -1;
+	}
+	for (i = 0; rc == SQLITE_OK && i < sizeof(moved) / sizeof(moved[0]);
+	    i++) {
+		if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master"
+		    " WHERE type = 'table' AND name = ?", -1, &st,
+		    NULL)) != SQLITE_OK)
+			break;
+		sqlite3_bind_text(st, 1, moved[i].table, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE) {
+			rc = SQLITE_OK;
+			continue;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		found = 1;
+		rc = SQLITE_OK;
+		if (drop) {
+			snprintf(sql, sizeof(sql), "DROP TABLE %s",
+			    moved[i].table);
+			rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		}
+	}
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "%s: %s", events_path, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc != SQLITE_OK ? -1 : found;
+}
+
 struct store *
 store_admin_open(const char *path, const char *events_path, int flags,
     char *err, size_t errlen)

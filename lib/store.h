@@ -131,6 +131,13 @@ struct store	*store_open(const char *path, int flags, char *err,
  */
 struct store	*store_admin_open(const char *path, const char *events_path,
 		    int flags, char *err, size_t errlen);
+/*
+ * 1 if the event store at events_path still holds the administrators'
+ * tables (a store, or a backup, from before the split), which drop
+ * drops; 0 if it holds none; -1 and err.
+ */
+int		 store_admin_legacy(const char *events_path, int drop,
+		    char *err, size_t errlen);
 void		 store_close(struct store *);
 const char	*store_errmsg(const struct store *);
 const char	*store_path(const struct store *);

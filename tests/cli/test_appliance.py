@@ -667,6 +667,45 @@ class BackupRestore(unittest.TestCase):
             self.assertEqual(fp.read(), conf)
         return r
 
+    def test_backup_from_before_the_split(self):
+        """A backup whose event store still holds the administrators
+        (schema 6, tests/stores/v6): restored without --users, they are
+        dropped there and the running accounts stay as they are."""
+        self.replay(1767225600, 20)
+        r = run([ZWCTL, "-c", self.conf, "user", "add", "now", "--role",
+                 "auditadmin", "--password-stdin"], input="Zonewatch-2026!\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bk = os.path.join(self.dir, "backup")
+        r = run([ZWCTL, "-c", self.conf, "backup", bk])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        old = os.path.join(bk, "events.db")
+        shutil.copy(os.path.join(ROOT, "tests/stores/v6/events.db"), old)
+        with open(old, "rb") as fp:
+            data = fp.read()
+        lines = [ln + "\n" for ln in self.manifest(bk).splitlines()
+                 if not ln.startswith("end\t")]
+        for i, ln in enumerate(lines):
+            f = ln.rstrip("\n").split("\t")
+            if f[0] == "store":
+                f[2], f[3] = str(len(data)), hashlib.sha256(data).hexdigest()
+                lines[i] = "\t".join(f) + "\n"
+        self.manifest(bk, self.with_end(lines))
+        self.resign(bk)
+        r = run([ZWCTL, "-c", self.conf, "restore", bk])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        db = sqlite3.connect(os.path.join(self.dir, "events.db"))
+        tables = {n for (n,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        n = db.execute("SELECT count(*) FROM violations").fetchone()[0]
+        db.close()
+        self.assertEqual(n, 9)
+        self.assertFalse(tables & {"users", "audit", "reviews"}, tables)
+        r = run([ZWCTL, "-c", self.conf, "user", "list"])
+        self.assertRegex(r.stdout, r"now +auditadmin +active")
+        self.assertNotIn("sec ", r.stdout)
+        r = run([ZWCTL, "-c", self.conf, "audit", "verify"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
     def test_refused_while_this_appliance_runs(self):
         """A daemon of this appliance holds its store: restore refuses,
         naming it. A collector of another appliance (its own store),
