@@ -58,13 +58,12 @@ struct options {
 };
 
 struct run_state {
-	struct pipeline		*pl;		/* or, with several workers: */
-	struct workers		*wk;
+	struct workers		*wk;		/* the pipelines, one or more */
 	struct violation_store	*store;
 	struct violation_store_stats store_last; /* its figures, kept after */
 	int			 store_done;	/* stopped: store_last is final */
 	struct trend_writer	*trends;
-	struct capture		*cap;
+	struct capture		*cap;		/* the file being read */
 	struct capture		*caps[WORKERS_MAX];	/* live workers' */
 	struct pipeline_counters counters;	/* for the status */
 	struct capture_stats	 files_read;	/* of the files closed */
@@ -157,8 +156,7 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	/* A damaged input still gives the records of what it held. */
-	if ((rs.wk != NULL ? workers_finish(rs.wk, rv != EXIT_FAILED) :
-	    pipeline_finish(rs.pl, rv != EXIT_FAILED)) == -1) {
+	if (workers_finish(rs.wk, rv != EXIT_FAILED) == -1) {
 		log_warnx("flow records could not be written completely");
 		rv = EXIT_FAILED;
 	}
@@ -178,7 +176,6 @@ main(int argc, char *argv[])
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	pipeline_counters_free(&rs.counters);
-	pipeline_free(rs.pl);
 	workers_free(rs.wk);
 	conf_free(conf);
 	return rv;
@@ -495,13 +492,8 @@ report(struct run_state *rs, int final)
 		return;
 	rs->next_status_us = now + rs->opt->status_interval * 1000000;
 	memset(&v, 0, sizeof(v));
-	if (rs->wk != NULL) {
-		first = workers_first(rs->wk);
-		workers_counters(rs->wk, &rs->counters, &v.cap);
-	} else {
-		first = rs->pl;
-		pipeline_counters_take(first, &rs->counters);
-	}
+	first = workers_first(rs->wk);
+	workers_counters(rs->wk, &rs->counters, &v.cap);
 	/* Live workers count their own sockets; else the one reader does. */
 	if (rs->opt->iface == NULL) {
 		v.cap = rs->files_read;
@@ -512,8 +504,7 @@ report(struct run_state *rs, int final)
 			v.cap.received += cs.received;
 			v.cap.bytes += cs.bytes;
 		}
-	} else if (rs->cap != NULL)
-		capture_stats(rs->cap, &v.cap);
+	}
 	v.c = &rs->counters;
 	v.dpi = pipeline_dpi(first);
 	v.policy = pipeline_policy(first);
@@ -546,10 +537,7 @@ on_packet(void *arg, const struct decode_link *link, struct pkt *p,
 {
 	struct run_state	*rs = arg;
 
-	if (rs->wk != NULL)
-		workers_packet(rs->wk, link, p, now_us);
-	else
-		pipeline_packet(rs->pl, link, p, now_us);
+	workers_packet(rs->wk, link, p, now_us);
 	/* The wall clock is read on ticks and every 4096 packets only. */
 	if (p == NULL || (++rs->calls & 4095) == 0)
 		report(rs, 0);
@@ -635,8 +623,6 @@ open_capture(struct run_state *rs)
 	}
 	for (i = 0; n > 1 && i < n; i++)
 		capture_drain(rs->caps[i]);
-	if (n == 1)
-		rs->cap = rs->caps[0];
 	log_info("capturing on %s (%s)%s", o->iface,
 	    capture_link_name(rs->caps[0]), n > 1 ? ", a socket per worker" :
 	    "");
@@ -662,11 +648,8 @@ run_live(struct run_state *rs)
 
 	if (rs->caps[0] == NULL)
 		return EXIT_FAILED;
-	if (rs->wk != NULL)
-		rv = workers_wait(rs->wk, report_now, rs, err, sizeof(err));
-	else
-		rv = capture_run(rs->cap, on_packet, rs, 0, 0, rs->opt->count,
-		    err, sizeof(err));
+	rv = workers_wait(rs->wk, rs->opt->count, report_now, rs, err,
+	    sizeof(err));
 	if (rv == -1)
 		log_warnx("capture: %s: %s", rs->opt->iface, err);
 	return rv == -1 ? EXIT_FAILED : 0;
@@ -722,17 +705,13 @@ run_files(struct run_state *rs)
 				continue;
 			}
 			rs->cap = c;
-			if (rs->wk != NULL) {
-				workers_frames_stay(rs->wk,
-				    capture_frames_stay(c));
-				capture_keep(c, workers_lag_bytes(rs->wk));
-			}
+			workers_frames_stay(rs->wk, capture_frames_stay(c));
+			capture_keep(c, workers_lag_bytes(rs->wk));
 			rv = capture_run(c, on_packet, rs,
 			    o->looping ? timeline : 0, o->speed,
 			    o->count, err, sizeof(err));
 			/* Workers may hold pointers into the file. */
-			if (rs->wk != NULL)
-				workers_drain(rs->wk);
+			workers_drain(rs->wk);
 			if (rv == -1) {
 				capture_stats(c, &cs);
 				log_warnx("capture: %s: damaged after %llu "
@@ -768,23 +747,22 @@ check_workers(const struct options *o)
 }
 
 /*
- * One pipeline, or a worker each; the status sums the workers' counters
- * and names applications and rules through the first.
+ * A worker each, one or more; the status sums the workers' counters and
+ * names applications and rules through the first.  Live with no socket
+ * opened, one reads nothing (run_live() says why), for the last status.
  */
 static void
 start_pipelines(struct run_state *rs)
 {
 	struct options	*o = rs->opt;
 	struct pipeline	*first;
+	int		 live = o->iface != NULL && rs->caps[0] != NULL;
 
-	if (o->workers > 1 && (o->iface == NULL || rs->caps[0] != NULL)) {
-		rs->wk = workers_start(&o->pipe, o->workers, o->iface != NULL ?
-		    rs->caps : NULL);
-		if (rs->wk == NULL)
-			fatalx("cannot start %u workers", o->workers);
-		first = workers_first(rs->wk);
-	} else if ((first = rs->pl = pipeline_new(&o->pipe)) == NULL)
-		fatalx("cannot start the pipeline");
+	rs->wk = workers_start(&o->pipe, live || o->iface == NULL ?
+	    o->workers : 1, live ? rs->caps : NULL);
+	if (rs->wk == NULL)
+		fatalx("cannot start %u workers", o->workers);
+	first = workers_first(rs->wk);
 	if (pipeline_counters_init(&rs->counters, first) == -1)
 		fatalx("out of memory");
 	if (rs->trends != NULL)
@@ -804,6 +782,8 @@ summary(const struct run_state *rs, double elapsed_s)
 	if (rs->wk == NULL)
 		return;
 	workers_totals(rs->wk, &t);
+	if (t.n == 1)
+		return;
 	fprintf(stderr, "workers %u, packets each:", t.n);
 	for (i = 0; i < t.n; i++)
 		fprintf(stderr, " %" PRIu64, t.packets[i]);

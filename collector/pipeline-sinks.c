@@ -5,6 +5,7 @@
  * flow are short, and the status holds it while it reads.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,33 @@
 #include "trend-writer.h"
 #include "violation-log.h"
 #include "zone-map.h"
+
+#define STEPS_PENDING	4	/* trend steps waiting for a slow worker */
+
+struct step_pending {
+	struct accounting_snapshot	*s;
+	unsigned int			 given;	/* by so many pipelines */
+};
+
+struct pipeline_sinks {
+	pthread_mutex_t		 lock;		/* everything below */
+	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
+	int			 nout;
+	int			 error;		/* a write failed */
+	struct violation_log	*violations;	/* NULL: none */
+	struct ipfix_out	*ipfix;		/* NULL: no export */
+	struct zone_map		*zones;		/* the detectors' */
+	struct detect		*detect;	/* NULL: no detector rules */
+	struct trend_writer	*trends;	/* NULL: no trends */
+	struct pipeline_rates	 rates;		/* the last whole step */
+	struct step_pending	 pending[STEPS_PENDING];	/* by time */
+	uint64_t		 written_us;	/* the last step written */
+	uint64_t		 late_steps;	/* given after it was written */
+	int			 closed;
+	unsigned int		 want;		/* SINKS_* */
+	unsigned int		 n;		/* pipelines sharing */
+};
+
 
 static int
 rates_init(struct pipeline_rates *r, const struct conf *c)
@@ -112,10 +140,80 @@ pipeline_sinks_open(const struct pipeline_conf *c, unsigned int n)
 			goto fail;
 		s->trends = c->trends;
 	}
+	s->want = (s->nout > 0 || s->ipfix != NULL ? SINKS_FLOWS : 0) |
+	    (s->violations != NULL ? SINKS_VIOLATIONS : 0) |
+	    (s->detect != NULL ? SINKS_DETECT : 0);
 	return s;
 fail:
 	pipeline_sinks_free(s);
 	return NULL;
+}
+
+unsigned int
+pipeline_sinks_want(const struct pipeline_sinks *s)
+{
+	return s->want;
+}
+
+void
+pipeline_sinks_flow(struct pipeline_sinks *s, const struct flow *f,
+    enum flow_end why, struct dpi *dpi, const struct zone_map *zones)
+{
+	int	 i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->nout; i++)
+		flow_output_write(s->out[i], f, why, dpi, zones);
+	if (s->ipfix != NULL)
+		ipfix_out_flow(s->ipfix, f, dpi);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+pipeline_sinks_violation(struct pipeline_sinks *s,
+    const struct store_violation *v)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->violations != NULL)
+		violation_log_write(s->violations, v);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The detector's account of why its rule fired, for the record. */
+void
+pipeline_sinks_detail(struct pipeline_sinks *s, const struct flow *f,
+    const struct conf_rule *r, char *buf, size_t len)
+{
+	pthread_mutex_lock(&s->lock);
+	detect_detail(s->detect, f, r, buf, len);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+pipeline_sinks_detect_flow(struct pipeline_sinks *s, struct policy *p,
+    struct flow *f, const struct pkt *pkt)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->detect != NULL)
+		detect_flow(s->detect, p, f, pkt);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A failed write is remembered: the records are not committed at close. */
+void
+pipeline_sinks_flush(struct pipeline_sinks *s)
+{
+	int	 i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->nout; i++)
+		if (flow_output_flush(s->out[i]) == -1)
+			s->error = 1;
+	if (s->ipfix != NULL)
+		ipfix_out_flush(s->ipfix);
+	if (s->violations != NULL && violation_log_flush(s->violations) == -1)
+		s->error = 1;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* A whole step, summed over the pipelines, goes to the trend writer. */

@@ -1,40 +1,34 @@
 /*
- * What the pipelines share (see pipeline.h): the inside of struct
- * pipeline_sinks, for pipeline.c, which writes through it under its lock.
+ * What the pipelines share (see pipeline.h): the writes of pipeline.c to
+ * the outputs, each under the sinks' lock, taken inside.
  */
 #ifndef ZW_PIPELINE_SINKS_H
 #define ZW_PIPELINE_SINKS_H
 
-#include <pthread.h>
-
 #include "accounting.h"
 #include "pipeline.h"
 
-#define STEPS_PENDING	4	/* trend steps waiting for a slow worker */
+struct store_violation;
+struct zone_map;
+struct policy;
 
-struct step_pending {
-	struct accounting_snapshot	*s;
-	unsigned int			 given;	/* by so many pipelines */
-};
+/* What a pipeline's sinks take, fixed once they are open. */
+#define SINKS_FLOWS		0x1	/* flow records: files, IPFIX */
+#define SINKS_VIOLATIONS	0x2	/* the violations log */
+#define SINKS_DETECT		0x4	/* detectors look at new flows */
 
-struct pipeline_sinks {
-	pthread_mutex_t		 lock;		/* everything below */
-	struct flow_output	*out[PIPELINE_MAX_OUTPUTS];
-	int			 nout;
-	int			 error;		/* a write failed */
-	struct violation_log	*violations;	/* NULL: none */
-	struct ipfix_out	*ipfix;		/* NULL: no export */
-	struct zone_map		*zones;		/* the detectors' */
-	struct detect		*detect;	/* NULL: no detector rules */
-	struct trend_writer	*trends;	/* NULL: no trends */
-	struct pipeline_rates	 rates;		/* the last whole step */
-	struct step_pending	 pending[STEPS_PENDING];	/* by time */
-	uint64_t		 written_us;	/* the last step written */
-	uint64_t		 late_steps;	/* given after it was written */
-	int			 closed;
-	unsigned int		 n;		/* pipelines sharing */
-};
-
+unsigned int	pipeline_sinks_want(const struct pipeline_sinks *);
+/* Each locks the sinks for the time of its write. */
+void	pipeline_sinks_flow(struct pipeline_sinks *, const struct flow *,
+	    enum flow_end, struct dpi *, const struct zone_map *);
+void	pipeline_sinks_violation(struct pipeline_sinks *,
+	    const struct store_violation *);
+void	pipeline_sinks_detail(struct pipeline_sinks *, const struct flow *,
+	    const struct conf_rule *, char *, size_t);
+void	pipeline_sinks_detect_flow(struct pipeline_sinks *, struct policy *,
+	    struct flow *, const struct pkt *);
+/* Buffered records to the files and the exporter, on each tick. */
+void	pipeline_sinks_flush(struct pipeline_sinks *);
 /* A pipeline's counts of a step; written once all have given theirs. */
 void	pipeline_sinks_step(struct pipeline_sinks *,
 	    struct accounting_snapshot *);

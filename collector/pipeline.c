@@ -11,13 +11,11 @@
 #include "accounting.h"
 #include "detect.h"
 #include "evidence.h"
-#include "flow-output.h"
 #include "log.h"
 #include "pipeline.h"
 #include "pipeline-sinks.h"
 #include "policy.h"
 #include "violation-log.h"
-#include "ipfix-out.h"
 #include "violation-store.h"
 #include "zone-map.h"
 
@@ -85,12 +83,9 @@ violation_of(struct pipeline *pl, const struct flow *f, size_t i,
 	/* Opened before nDPI has named the flow: named by an update. */
 	if (!pl->no_dpi && !f->app.done)
 		v->app[0] = v->category[0] = v->hostname[0] = '\0';
-	if (r->detect != DETECT_NONE) {
-		pthread_mutex_lock(&pl->sinks->lock);
-		detect_detail(pl->sinks->detect, f, r, v->detail,
+	if (r->detect != DETECT_NONE)
+		pipeline_sinks_detail(pl->sinks, f, r, v->detail,
 		    sizeof(v->detail));
-		pthread_mutex_unlock(&pl->sinks->lock);
-	}
 }
 
 static void
@@ -136,21 +131,19 @@ pipeline_report(struct pipeline *pl, struct flow *f)
 	struct store_violation	 v;
 	uint64_t		 bits = f->fired & ~f->reported;
 	size_t			 i;
+	int			 logged;
 
 	f->reported |= bits;
 	/* Hits are counted already; a record is made only to be written. */
-	if (pl->finished ||
-	    (pl->sinks->violations == NULL && pl->store == NULL))
+	logged = pipeline_sinks_want(pl->sinks) & SINKS_VIOLATIONS;
+	if (pl->finished || (!logged && pl->store == NULL))
 		return;
 	for (i = 0; bits != 0; i++, bits >>= 1) {
 		if (!(bits & 1))
 			continue;
 		violation_of(pl, f, i, &v);
-		if (pl->sinks->violations != NULL) {
-			pthread_mutex_lock(&pl->sinks->lock);
-			violation_log_write(pl->sinks->violations, &v);
-			pthread_mutex_unlock(&pl->sinks->lock);
-		}
+		if (logged)
+			pipeline_sinks_violation(pl->sinks, &v);
 		if (pl->store != NULL)
 			records_add(pl, f, violation_store_open(pl->store, &v));
 	}
@@ -232,7 +225,6 @@ static void
 on_flow_end(struct flow *f, enum flow_end why, void *arg)
 {
 	struct pipeline	*pl = arg;
-	int		 i;
 
 	/* An interim record keeps detection running; a final one ends it. */
 	if (why != FLOW_END_ACTIVE && pl->dpi != NULL) {
@@ -248,15 +240,8 @@ on_flow_end(struct flow *f, enum flow_end why, void *arg)
 	}
 	if (why != FLOW_END_ACTIVE)
 		records_free(f);
-	if (!pl->finished && (pl->sinks->nout > 0 || pl->sinks->ipfix != NULL)) {
-		pthread_mutex_lock(&pl->sinks->lock);
-		for (i = 0; i < pl->sinks->nout; i++)
-			flow_output_write(pl->sinks->out[i], f, why, pl->dpi,
-			    pl->zones);
-		if (pl->sinks->ipfix != NULL)
-			ipfix_out_flow(pl->sinks->ipfix, f, pl->dpi);
-		pthread_mutex_unlock(&pl->sinks->lock);
-	}
+	if (!pl->finished && (pipeline_sinks_want(pl->sinks) & SINKS_FLOWS))
+		pipeline_sinks_flow(pl->sinks, f, why, pl->dpi, pl->zones);
 }
 
 struct pipeline_sinks *
@@ -373,8 +358,6 @@ pipeline_step(struct pipeline *pl, uint64_t until_us)
 static void
 pipeline_tick(struct pipeline *pl, uint64_t now_us)
 {
-	int	 i;
-
 	if (now_us > pl->now_us)
 		pl->now_us = now_us;
 	if (pl->now_us < pl->next_tick_us)
@@ -386,16 +369,7 @@ pipeline_tick(struct pipeline *pl, uint64_t now_us)
 	flow_table_expire(pl->flows, pl->now_us);
 	if (pl->finished)
 		return;
-	pthread_mutex_lock(&pl->sinks->lock);
-	for (i = 0; i < pl->sinks->nout; i++)
-		if (flow_output_flush(pl->sinks->out[i]) == -1)
-			pl->sinks->error = 1;
-	if (pl->sinks->ipfix != NULL)
-		ipfix_out_flush(pl->sinks->ipfix);
-	if (pl->sinks->violations != NULL &&
-	    violation_log_flush(pl->sinks->violations) == -1)
-		pl->sinks->error = 1;
-	pthread_mutex_unlock(&pl->sinks->lock);
+	pipeline_sinks_flush(pl->sinks);
 }
 
 /* Zones, sites and exit, once per flow; then the policy's first look. */
@@ -418,11 +392,8 @@ pipeline_place(struct pipeline *pl, struct flow *f, const struct pkt *p)
 	if (pl->policy == NULL)
 		return;
 	policy_eval(pl->policy, f, 0);
-	if (pl->sinks->detect != NULL) {
-		pthread_mutex_lock(&pl->sinks->lock);
-		detect_flow(pl->sinks->detect, pl->policy, f, p);
-		pthread_mutex_unlock(&pl->sinks->lock);
-	}
+	if (pipeline_sinks_want(pl->sinks) & SINKS_DETECT)
+		pipeline_sinks_detect_flow(pl->sinks, pl->policy, f, p);
 	/* Without DPI there is no second look. */
 	if (pl->no_dpi)
 		f->policy_done = 1;

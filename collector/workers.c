@@ -92,6 +92,10 @@ struct worker {
 struct workers {
 	struct worker		*w;
 	unsigned int		 n;
+	/* Live with one worker: it reads on the caller's thread, calling: */
+	void			(*each)(void *);
+	void			*each_arg;
+	uint64_t		 calls;
 	struct pipeline_sinks	*sinks;
 	int			 live;
 	int			 frames_stay;	/* until workers_drain() */
@@ -311,6 +315,8 @@ take_handed(struct worker *w)
 	struct ring	*r;
 	unsigned int	 i;
 
+	if (w->from == NULL)
+		return;
 	atomic_store_explicit(&w->taken, atomic_load_explicit(&w->pending,
 	    memory_order_acquire), memory_order_relaxed);
 	for (i = 0; i < w->all->n; i++) {
@@ -393,14 +399,19 @@ live_packet(void *arg, const struct decode_link *link, struct pkt *p,
 			publish(w);
 			w->next_pub_us = now_us + PUBLISH_US;
 		}
+		if (w->all->each != NULL)
+			w->all->each(w->all->each_arg);
 		return;
 	}
+	/* The caller's view, on its thread: every 4096 frames at most. */
+	if (w->all->each != NULL && (++w->all->calls & 4095) == 0)
+		w->all->each(w->all->each_arg);
 	/* Frames passed on to it keep their place among its own. */
 	if (atomic_load_explicit(&w->pending, memory_order_relaxed) !=
 	    atomic_load_explicit(&w->taken, memory_order_relaxed))
 		take_handed(w);
 	r = decode_packet(link, p);
-	if (r == DECODE_OK && (to = capture_fanout_member(p->src, p->dst,
+	if (r == DECODE_OK && w->all->n > 1 && (to = capture_fanout_member(p->src, p->dst,
 	    p->ipver, w->all->n)) != w->index) {
 		hand_on(w, to, link, p);
 		return;
@@ -466,11 +477,12 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 		ws->w[i].all = ws;
 		ws->w[i].index = i;
 		ws->w[i].cap = caps != NULL ? caps[i] : NULL;
-		if (ws->live && ((ws->w[i].from = calloc(n,
+		/* Frames are passed on among several live workers only. */
+		if (ws->live && n > 1 && ((ws->w[i].from = calloc(n,
 		    sizeof(*ws->w[i].from))) == NULL || (ws->w[i].wake =
 		    eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1))
 			goto fail;
-		if (ws->live)
+		if (ws->live && n > 1)
 			capture_wake_on(caps[i], ws->w[i].wake);
 		ws->w[i].ring.size = ring_bytes_for(n);
 		if ((!ws->live && i > 0 && (ws->w[i].ring.buf =
@@ -481,8 +493,12 @@ workers_start(const struct pipeline_conf *c, unsigned int n,
 			goto fail;
 		}
 	}
-	/* Live, worker 0 has a thread too; the caller keeps the status. */
-	for (i = ws->live ? 0 : 1; i < n; i++) {
+	/*
+	 * Live, worker 0 has a thread too, and the caller keeps the status;
+	 * one worker alone runs on the caller's thread, as the dispatcher
+	 * of files always does.
+	 */
+	for (i = ws->live && n > 1 ? 0 : 1; i < n; i++) {
 		if ((e = pthread_create(&ws->w[i].thread, NULL, ws->live ?
 		    live_main : worker_main, &ws->w[i])) != 0) {
 			log_warnx("workers: cannot start thread %u: %s", i,
@@ -567,16 +583,26 @@ workers_drain(struct workers *ws)
 
 /*
  * Live: waits while every worker reads, calling back now and then on
- * the caller's thread; 0 once stopped, -1 if a socket failed.
+ * the caller's thread; 0 once stopped, -1 if a socket failed.  One
+ * worker reads on the caller's thread, count frames at most (0: no end).
  */
 int
-workers_wait(struct workers *ws, void (*each)(void *), void *arg,
-    char *err, size_t errlen)
+workers_wait(struct workers *ws, uint64_t count, void (*each)(void *),
+    void *arg, char *err, size_t errlen)
 {
 	struct timespec	 ts = { 0, 100000000 };
 	unsigned int	 i, ended;
 	int		 rv = 0;
 
+	if (ws->n == 1) {
+		ws->each = each;
+		ws->each_arg = arg;
+		rv = capture_run(ws->w[0].cap, live_packet, &ws->w[0], 0, 0,
+		    count, err, errlen);
+		ws->each = NULL;
+		publish(&ws->w[0]);
+		return rv;
+	}
 	do {
 		nanosleep(&ts, NULL);
 		each(arg);
@@ -592,13 +618,18 @@ workers_wait(struct workers *ws, void (*each)(void *), void *arg,
 	return rv;
 }
 
-/* The counters of every worker as of its last tick, summed. */
+/*
+ * The counters of every worker as of its last tick, summed; worker 0's
+ * as of now when it runs on the caller's thread (files, or one worker).
+ */
 void
 workers_counters(struct workers *ws, struct pipeline_counters *sum,
     struct capture_stats *cap)
 {
 	unsigned int	 i;
 
+	if (!ws->live || ws->n == 1)
+		publish(&ws->w[0]);
 	pipeline_counters_clear(sum);
 	memset(cap, 0, sizeof(*cap));
 	for (i = 0; i < ws->n; i++) {

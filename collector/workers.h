@@ -1,13 +1,15 @@
 /*
- * Pipelines on several cores.  Each worker owns a whole pipeline: flow
- * table, fragment table, nDPI state; the outputs are shared (see
- * pipeline.h).  Live, each reads its own socket of a fanout group.  From
+ * The engine: a pipeline per worker, on one core or several; one worker
+ * is the same engine with no thread of its own.  Each owns a whole
+ * pipeline: flow table, fragment table, nDPI state; the outputs are
+ * shared (see pipeline.h).  Live, each reads its own socket of a fanout
+ * group; one worker reads on the caller's thread (workers_wait()).  From
  * files, a dispatcher (the caller of workers_packet()) decodes each frame
  * and hashes its address pair symmetrically, so that both directions of
  * a flow, and every fragment of a datagram, reach the same worker; it
  * hands the frame to that worker's single-producer ring (decoded, by
  * pointer, when the file is read in place; else a copy), or straight to
- * its own pipeline when the share is its own.
+ * its own pipeline when the share is its own, as it always is for one.
  */
 #ifndef ZW_WORKERS_H
 #define ZW_WORKERS_H
@@ -44,8 +46,8 @@ struct workers	*workers_start(const struct pipeline_conf *, unsigned int n,
 void		 workers_frames_stay(struct workers *, int);
 size_t		 workers_lag_bytes(const struct workers *);
 void		 workers_drain(struct workers *);
-int		 workers_wait(struct workers *, void (*each)(void *),
-		    void *arg, char *err, size_t errlen);
+int		 workers_wait(struct workers *, uint64_t count,
+		    void (*each)(void *), void *arg, char *err, size_t errlen);
 void		 workers_counters(struct workers *, struct pipeline_counters *,
 		    struct capture_stats *);
 struct pipeline_sinks *workers_sinks(struct workers *);
