@@ -78,7 +78,8 @@ Q		:=
 say		=
 endif
 
-.PHONY: all deps headers lint run check bench fuzz install deb clean distclean
+.PHONY: all deps headers lint run check bench fuzz install deb clean distclean \
+	settings-man
 .PRECIOUS: $(O)/%.o
 
 all:
@@ -150,6 +151,16 @@ check: deps lint
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all bench-binaries
 	$(Q)bench/run.sh
+
+# The man page's list of settings, made again from the table the programs
+# parse (lib/conf-settings.c); the tests compare the two.
+settings-man: all
+	$(Q)ctl/zwctl settings --mdoc >$(O)/settings.mdoc
+	$(Q)awk -v list=$(O)/settings.mdoc \
+	    '/^\.\\" settings: /{print; while ((getline l <list) > 0) print l; \
+	    skip=1; next} /^\.\\" settings end/{skip=0} !skip' \
+	    conf/zonewatch.conf.5 >$(O)/zonewatch.conf.5 && \
+	    mv $(O)/zonewatch.conf.5 conf/zonewatch.conf.5
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-binaries

@@ -26,6 +26,7 @@ cd "$(dirname "$0")/.."
 d() { install -d -m "${2:-0755}" "$DESTDIR$1"; }
 
 d "$PREFIX/sbin"
+d "$PREFIX/share/man/man5"
 d "$PREFIX/share/man/man8"
 d "$PREFIX/share/zonewatch/signatures"
 d /usr/share/snmp/mibs
@@ -39,6 +40,7 @@ install -m 0755 collector/zw-collector poller/zw-poller webui/zw-webui \
     snmpd-ext/zw-agentx ctl/zwctl "$DESTDIR$PREFIX/sbin/"
 install -m 0644 collector/zw-collector.8 ctl/zwctl.8 poller/zw-poller.8 \
     snmpd-ext/zw-agentx.8 webui/zw-webui.8 "$DESTDIR$PREFIX/share/man/man8/"
+install -m 0644 conf/zonewatch.conf.5 "$DESTDIR$PREFIX/share/man/man5/"
 install -m 0644 signatures/isolation.rules signatures/protos.txt \
     "$DESTDIR$PREFIX/share/zonewatch/signatures/"
 sed "s/{ enterprises 32473 }/{ enterprises $ENTERPRISE }/" \

@@ -432,6 +432,8 @@ check_config(const char *path)
 		    "%u days\n", c->zones.n, c->sites.n, c->exits.n,
 		    c->rules.n, c->retention_days);
 	printf("configuration OK\n");
+	if (log_getverbose())
+		conf_settings_print(stdout, c, CONF_READ_COLLECTOR);
 	conf_free(c);
 	return 0;
 }

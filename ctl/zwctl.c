@@ -31,6 +31,8 @@ static const struct zwctl_command commands[] = {
 	{ "backup",	zwctl_backup,	"DIR: store, configuration, RRDs, keys" },
 	{ "restore",	zwctl_restore,	"DIR [--force]: put a backup back" },
 	{ "check",	zwctl_check,	"check the configuration" },
+	{ "settings",	zwctl_settings,	"[--mdoc]: every setting, its value, "
+	  "default and readers" },
 	{ "version",	zwctl_version,	"the version and the store's schema" },
 	{ NULL,		NULL,		NULL }
 };

@@ -48,6 +48,7 @@ int		 zwctl_report(struct zwctl *, int, char **);
 int		 zwctl_user(struct zwctl *, int, char **);
 int		 zwctl_status(struct zwctl *, int, char **);
 int		 zwctl_version(struct zwctl *, int, char **);
+int		 zwctl_settings(struct zwctl *, int, char **);
 int		 zwctl_backup(struct zwctl *, int, char **);
 int		 zwctl_restore(struct zwctl *, int, char **);
 /* The daemons, and the pid of a running program of that name, or 0. */

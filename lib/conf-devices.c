@@ -234,54 +234,6 @@ conf_devices_uplink(struct conf_parser *ps, int argc, char **argv)
 	return 0;
 }
 
-int
-conf_devices_interval(struct conf_parser *ps, int argc, char **argv)
-{
-	return conf_number(ps, "poll-interval", argv[0], 10, 3600,
-	    &ps->conf->poll_interval_s);
-}
-
-int
-conf_devices_outstanding(struct conf_parser *ps, int argc, char **argv)
-{
-	return conf_number(ps, "max-outstanding", argv[0], 1, 512,
-	    &ps->conf->max_outstanding);
-}
-
-int
-conf_devices_alert(struct conf_parser *ps, int argc, char **argv)
-{
-	return conf_number(ps, "utilisation-alert", argv[0], 1, 100,
-	    &ps->conf->utilisation_alert);
-}
-
-int
-conf_devices_rrd_dir(struct conf_parser *ps, int argc, char **argv)
-{
-	if (conf_include_path(ps, argv[0], ps->conf->rrd_dir,
-	    sizeof(ps->conf->rrd_dir)) == -1) {
-		conf_error(ps, "rrd-dir %s: path too long", argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
-/* Megabytes that creating an RRD must leave free on its file system. */
-int
-conf_devices_min_free(struct conf_parser *ps, int argc, char **argv)
-{
-	return conf_number(ps, "rrd-min-free", argv[0], 0, 1048576,
-	    &ps->conf->rrd_min_free_mb);
-}
-
-/* "unix:/run/rrdcached.sock", a path, or host:port (TCP, for a centre). */
-int
-conf_devices_rrdcached(struct conf_parser *ps, int argc, char **argv)
-{
-	return conf_set_text(ps, ps->conf->rrdcached,
-	    sizeof(ps->conf->rrdcached), argv[0]);
-}
-
 /* What only the whole can say: names resolve, v3 has what it needs. */
 int
 conf_devices_check(struct conf_parser *ps)

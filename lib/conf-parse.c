@@ -154,6 +154,7 @@ static int
 dispatch(struct conf_parser *ps, char **words, int n)
 {
 	const struct conf_keyword	*table, *kw;
+	const struct conf_setting	*s;
 	int				 opens;
 
 	if (n == 1 && strcmp(words[0], "}") == 0) {
@@ -164,6 +165,15 @@ dispatch(struct conf_parser *ps, char **words, int n)
 		ps->block = NULL;
 		ps->obj = NULL;
 		return 0;
+	}
+	if (ps->block == NULL && ps->settings &&
+	    (s = conf_setting_find(words[0])) != NULL) {
+		if (n != 2) {
+			conf_error(ps, "%s takes 1 value, not %d", s->name,
+			    n - 1);
+			return -1;
+		}
+		return conf_setting_set(ps, s, words[1]);
 	}
 	table = ps->block ? ps->block->keywords : ps->top;
 	if ((kw = lookup(table, words[0])) == NULL) {

@@ -28,6 +28,7 @@ struct conf_block {
 struct conf_parser {
 	struct conf			*conf;
 	const struct conf_keyword	*top;
+	int				 settings;	/* top takes them */
 	const struct conf_block		*block;	/* open block, or NULL */
 	void				*obj;	/* what the block fills */
 	char				 obj_name[CONF_NAME_MAX];
@@ -58,42 +59,14 @@ struct conf_where conf_here(struct conf_parser *);
 int	 conf_number(struct conf_parser *, const char *what, const char *arg,
 	    uint64_t min, uint64_t max, unsigned int *out);
 
-/* conf-agent.c: the shared state's files, the subagent's settings. */
-int	 conf_agent_socket(struct conf_parser *, int, char **);
-int	 conf_agent_status(struct conf_parser *, int, char **);
-int	 conf_agent_poller_status(struct conf_parser *, int, char **);
-int	 conf_agent_notify_severity(struct conf_parser *, int, char **);
-int	 conf_agent_notify_drops(struct conf_parser *, int, char **);
-int	 conf_agent_notify_store(struct conf_parser *, int, char **);
-int	 conf_agent_report_key(struct conf_parser *, int, char **);
-int	 conf_agent_report_dir(struct conf_parser *, int, char **);
-int	 conf_agent_webui_listen(struct conf_parser *, int, char **);
-int	 conf_agent_webui_cert(struct conf_parser *, int, char **);
-int	 conf_agent_webui_key(struct conf_parser *, int, char **);
-int	 conf_agent_metrics_token(struct conf_parser *, int, char **);
-int	 conf_agent_login_rate(struct conf_parser *, int, char **);
-int	 conf_agent_request_rate(struct conf_parser *, int, char **);
-int	 conf_agent_idle(struct conf_parser *, int, char **);
-int	 conf_agent_user(struct conf_parser *, int, char **);
-int	 conf_agent_collector_user(struct conf_parser *, int, char **);
-int	 conf_agent_poller_user(struct conf_parser *, int, char **);
-int	 conf_agent_webui_user(struct conf_parser *, int, char **);
-int	 conf_agent_agentx_user(struct conf_parser *, int, char **);
-int	 conf_agent_rrd_prefix(struct conf_parser *, int, char **);
-int	 conf_agent_ipfix(struct conf_parser *, int, char **);
-int	 conf_agent_ipfix_domain(struct conf_parser *, int, char **);
-int	 conf_agent_workers(struct conf_parser *, int, char **);
+/* conf-settings.c: a setting's value, checked and kept. */
+int	 conf_setting_set(struct conf_parser *, const struct conf_setting *,
+	    const char *arg);
 
 /* conf-devices.c: switches, uplinks and the trend settings. */
 extern const struct conf_block conf_device_block;
 int	 conf_devices_device(struct conf_parser *, int, char **);
 int	 conf_devices_uplink(struct conf_parser *, int, char **);
-int	 conf_devices_interval(struct conf_parser *, int, char **);
-int	 conf_devices_outstanding(struct conf_parser *, int, char **);
-int	 conf_devices_alert(struct conf_parser *, int, char **);
-int	 conf_devices_rrd_dir(struct conf_parser *, int, char **);
-int	 conf_devices_min_free(struct conf_parser *, int, char **);
-int	 conf_devices_rrdcached(struct conf_parser *, int, char **);
 int	 conf_devices_check(struct conf_parser *);
 
 /* conf-rules.c: a rule block, and a file of rules. */

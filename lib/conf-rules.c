@@ -310,8 +310,10 @@ conf_rules_file(struct conf_parser *ps, int argc, char **argv)
 		return -1;
 	}
 	ps->top = rules_top_keywords;
+	ps->settings = 0;
 	rv = conf_parse_file(ps, path);
 	ps->top = saved;
+	ps->settings = 1;
 	return rv;
 }
 

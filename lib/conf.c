@@ -465,48 +465,6 @@ top_include(struct conf_parser *ps, int argc, char **argv)
 	return conf_parse_file(ps, path);
 }
 
-static int
-top_retention(struct conf_parser *ps, int argc, char **argv)
-{
-	const char	*errstr;
-	uint64_t	 v;
-
-	if (parse_u64(argv[0], RETENTION_MIN_DAYS, 36500, &v, &errstr) == -1) {
-		conf_error(ps, "retention-days %s: at least %d (six months of "
-		    "logs, Cybersecurity Law art. 21) and at most 36500",
-		    argv[0], RETENTION_MIN_DAYS);
-		return -1;
-	}
-	ps->conf->retention_days = (unsigned int)v;
-	return 0;
-}
-
-/* Paths in the configuration are relative to the file that names them. */
-static int
-top_path(struct conf_parser *ps, const char *what, const char *arg,
-    char *dst, size_t len)
-{
-	if (conf_include_path(ps, arg, dst, len) == -1) {
-		conf_error(ps, "%s %s: path too long", what, arg);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-top_store(struct conf_parser *ps, int argc, char **argv)
-{
-	return top_path(ps, "store", argv[0], ps->conf->store_path,
-	    sizeof(ps->conf->store_path));
-}
-
-static int
-top_admin_store(struct conf_parser *ps, int argc, char **argv)
-{
-	return top_path(ps, "admin-store", argv[0], ps->conf->admin_store,
-	    sizeof(ps->conf->admin_store));
-}
-
 /*
  * The administrators' store: beside an event store named on the command
  * line (events_path, when not the configuration's), else the
@@ -528,43 +486,6 @@ conf_admin_path(const struct conf *c, const char *events_path, char *out,
 	} else if (events_path == NULL)
 		events_path = STORE_DEFAULT_PATH;
 	return afile_beside(events_path, "admin/admin.db", out, len);
-}
-
-static int
-top_protos(struct conf_parser *ps, int argc, char **argv)
-{
-	return top_path(ps, "protos", argv[0], ps->conf->protos_path,
-	    sizeof(ps->conf->protos_path));
-}
-
-static int
-top_dedupe(struct conf_parser *ps, int argc, char **argv)
-{
-	const char	*errstr;
-	uint64_t	 v;
-
-	if (parse_u64(argv[0], 0, 86400, &v, &errstr) == -1) {
-		conf_error(ps, "dedupe-window %s: seconds, from 0 (every "
-		    "flow its own record) to 86400", argv[0]);
-		return -1;
-	}
-	ps->conf->dedupe_window_s = (unsigned int)v;
-	return 0;
-}
-
-static int
-top_evidence(struct conf_parser *ps, int argc, char **argv)
-{
-	const char	*errstr;
-	uint64_t	 v;
-
-	if (parse_u64(argv[0], 0, EVIDENCE_MAX_PKTS, &v, &errstr) == -1) {
-		conf_error(ps, "evidence-packets %s: from 0 (none) to %d",
-		    argv[0], EVIDENCE_MAX_PKTS);
-		return -1;
-	}
-	ps->conf->evidence_packets = (unsigned int)v;
-	return 0;
 }
 
 /* Syslog receivers ------------------------------------------------------ */
@@ -691,48 +612,12 @@ top_syslog(struct conf_parser *ps, int argc, char **argv)
 }
 
 static const struct conf_keyword top_keywords[] = {
-	{ "admin-store",	1, top_admin_store,	NULL },
-	{ "agentx-socket",	1, conf_agent_socket,	NULL },
-	{ "agentx-user",	1, conf_agent_agentx_user, NULL },
-	{ "collector-user",	1, conf_agent_collector_user, NULL },
-	{ "dedupe-window",	1, top_dedupe,		NULL },
 	{ "device",		1, conf_devices_device,	&conf_device_block },
-	{ "evidence-packets",	1, top_evidence,	NULL },
 	{ "exit",		1, top_exit,		&exit_block },
 	{ "include",		1, top_include,		NULL },
-	{ "ipfix",		1, conf_agent_ipfix,	NULL },
-	{ "ipfix-domain",	1, conf_agent_ipfix_domain, NULL },
-	{ "max-outstanding",	1, conf_devices_outstanding, NULL },
-	{ "notify-drops",	1, conf_agent_notify_drops, NULL },
-	{ "notify-severity",	1, conf_agent_notify_severity, NULL },
-	{ "notify-store",	1, conf_agent_notify_store, NULL },
-	{ "poll-interval",	1, conf_devices_interval, NULL },
-	{ "poller-status",	1, conf_agent_poller_status, NULL },
-	{ "poller-user",	1, conf_agent_poller_user, NULL },
-	{ "protos",		1, top_protos,		NULL },
-	{ "report-dir",		1, conf_agent_report_dir, NULL },
-	{ "report-key",		1, conf_agent_report_key, NULL },
-	{ "retention-days",	1, top_retention,	NULL },
-	{ "rrd-dir",		1, conf_devices_rrd_dir, NULL },
-	{ "rrd-min-free",	1, conf_devices_min_free, NULL },
-	{ "rrd-prefix",		1, conf_agent_rrd_prefix, NULL },
-	{ "rrdcached",		1, conf_devices_rrdcached, NULL },
 	{ "rules",		1, conf_rules_file,	NULL },
 	{ "site",		1, top_site,		&site_block },
-	{ "status",		1, conf_agent_status,	NULL },
-	{ "store",		1, top_store,		NULL },
 	{ "syslog",		1, top_syslog,		&syslog_block },
-	{ "user",		1, conf_agent_user,	NULL },
-	{ "utilisation-alert",	1, conf_devices_alert,	NULL },
-	{ "webui-cert",		1, conf_agent_webui_cert, NULL },
-	{ "webui-idle",		1, conf_agent_idle,	NULL },
-	{ "webui-key",		1, conf_agent_webui_key, NULL },
-	{ "webui-listen",	1, conf_agent_webui_listen, NULL },
-	{ "webui-login-rate",	1, conf_agent_login_rate, NULL },
-	{ "webui-request-rate",	1, conf_agent_request_rate, NULL },
-	{ "webui-user",		1, conf_agent_webui_user, NULL },
-	{ "webui-metrics-token", 1, conf_agent_metrics_token, NULL },
-	{ "workers",		1, conf_agent_workers,	NULL },
 	{ "zone",		1, top_zone,		&zone_block },
 	{ NULL,			0, NULL,		NULL }
 };
@@ -751,33 +636,11 @@ conf_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	c->retention_days = RETENTION_MIN_DAYS;
-	c->dedupe_window_s = DEDUPE_DEFAULT_S;
-	c->evidence_packets = EVIDENCE_DEFAULT_PKTS;
-	strcpy(c->store_path, STORE_DEFAULT_PATH);
-	strcpy(c->rrd_dir, RRD_DEFAULT_DIR);
-	c->rrd_min_free_mb = RRD_DEFAULT_MIN_FREE_MB;
-	strcpy(c->agentx_socket, AGENTX_DEFAULT_SOCKET);
-	strcpy(c->status_path, STATUS_DEFAULT_PATH);
-	strcpy(c->poller_status_path, POLLER_STATUS_DEFAULT_PATH);
-	c->notify_severity = SEV_HIGH;
-	c->notify_drops = NOTIFY_DROPS_DEFAULT;
-	c->notify_store = NOTIFY_STORE_DEFAULT;
-	strcpy(c->report_key, REPORT_KEY_DEFAULT);
-	strcpy(c->report_dir, REPORT_DIR_DEFAULT);
-	strcpy(c->webui_listen, WEBUI_LISTEN_DEFAULT);
-	strcpy(c->webui_cert, WEBUI_CERT_DEFAULT);
-	strcpy(c->webui_key, WEBUI_KEY_DEFAULT);
-	c->login_rate = 10;
-	c->request_rate = 50;
-	c->webui_idle_s = 900;
-	c->ipfix_domain = 1;
-	c->poll_interval_s = POLL_DEFAULT_S;
-	c->max_outstanding = OUTSTANDING_DEFAULT;
-	c->utilisation_alert = UTILISATION_DEFAULT;
+	conf_settings_default(c);
 	memset(&ps, 0, sizeof(ps));
 	ps.conf = c;
 	ps.top = top_keywords;
+	ps.settings = 1;
 	ps.file = path;
 	ps.err = err;
 	ps.errlen = errlen;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "netaddr.h"
 
@@ -312,6 +313,56 @@ struct conf {
 	unsigned int	 max_outstanding;		/* devices polled at once */
 	unsigned int	 utilisation_alert;		/* percent of contract */
 };
+
+/*
+ * A setting: one row of conf_settings[] (conf-settings.c), from which its
+ * parsing, default, documentation and listings all come.
+ */
+enum conf_kind {
+	CONF_T_PATH,		/* relative to the file that names it */
+	CONF_T_TEXT,		/* lo: its least length */
+	CONF_T_NAME,		/* letters, digits, '-', '_', '.' */
+	CONF_T_SECRET,		/* text never shown */
+	CONF_T_NUMBER,		/* an unsigned int from lo to hi */
+	CONF_T_SEVERITY		/* critical ... info */
+};
+
+/* The programs that read a setting. */
+#define CONF_READ_COLLECTOR	(1u << CONF_COLLECTOR)
+#define CONF_READ_POLLER	(1u << CONF_POLLER)
+#define CONF_READ_WEBUI		(1u << CONF_WEBUI)
+#define CONF_READ_AGENTX	(1u << CONF_AGENTX)
+#define CONF_READ_ZWCTL		(1u << CONF_NDAEMONS)
+
+struct conf_parser;
+
+struct conf_setting {
+	const char	*name;
+	enum conf_kind	 kind;
+	size_t		 off;		/* in struct conf */
+	size_t		 size;
+	uint64_t	 lo, hi;
+	const char	*def_text;	/* the default of a text kind */
+	uint64_t	 def_n;		/* ... of a number or severity */
+	unsigned int	 readers;	/* CONF_READ_* */
+	int		(*check)(struct conf_parser *, const char *);
+	const char	*doc;
+	const char	*why;		/* of its bounds, for the error */
+};
+
+extern const struct conf_setting conf_settings[];	/* NULL-ended */
+
+const struct conf_setting *conf_setting_find(const char *name);
+const char	*conf_setting_kind(const struct conf_setting *);
+void		 conf_setting_value(const struct conf *,
+		    const struct conf_setting *, char *, size_t);
+void		 conf_setting_default(const struct conf_setting *, char *,
+		    size_t);
+void		 conf_setting_readers(const struct conf_setting *, char *,
+		    size_t);
+void		 conf_settings_default(struct conf *);
+void		 conf_settings_print(FILE *, const struct conf *,
+		    unsigned int reader);
 
 /*
  * Reads path and what it includes, then checks the whole.  On error

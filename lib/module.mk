@@ -14,7 +14,7 @@
 #               subagent and the web UI read of the appliance
 BASE_SRCS	:= lib/log.c lib/parse.c lib/netaddr.c lib/lpm.c \
 		   lib/conf-parse.c lib/conf.c lib/conf-rules.c \
-		   lib/conf-check.c lib/conf-devices.c lib/conf-agent.c \
+		   lib/conf-check.c lib/conf-devices.c lib/conf-settings.c \
 		   lib/afile.c lib/privdrop.c lib/sandbox.c \
 		   lib/syslog-out.c lib/rrd-out.c lib/rrd-query.c \
 		   lib/escape.c lib/words.c

@@ -90,6 +90,9 @@ main(int argc, char *argv[])
 	}
 	if (opt.check_only) {
 		printf("configuration OK\n");
+		/* -v: the settings it reads, as it will use them. */
+		if (log_getverbose())
+			conf_settings_print(stdout, conf, CONF_READ_POLLER);
 		conf_free(conf);
 		return 0;
 	}

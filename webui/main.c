@@ -59,6 +59,9 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	if (opt.check_only) {
 		printf("configuration OK\n");
+		/* -v: the settings it reads, as it will use them. */
+		if (log_getverbose())
+			conf_settings_print(stdout, conf, CONF_READ_WEBUI);
 		conf_free(conf);
 		return 0;
 	}

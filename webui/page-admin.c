@@ -690,38 +690,63 @@ page_user_change(struct req *r)
 
 /* Settings -------------------------------------------------------------- */
 
+/* The summary, then every setting of the table as the file has it. */
 json_t *
 page_settings_model(struct req *r, int *status)
 {
-	const struct conf	*c = r->w->conf;
+	const struct conf		*c = r->w->conf;
+	const struct conf_setting	*st;
+	json_t				*m, *list, *row;
+	char				 v[CONF_PATH_MAX], def[CONF_PATH_MAX];
+	char				 who[128];
 
-	return json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:s,s:s,"
-	    "s:i,s:s}", "configuration", "OK", "zones", (int)c->zones.n,
-	    "sites", (int)c->sites.n, "exits", (int)c->exits.n, "rules",
-	    (int)c->rules.n, "devices", (int)c->devices.n, "retention_days",
-	    (int)c->retention_days, "store", c->store_path, "rrd_dir",
-	    c->rrd_dir, "report_dir", c->report_dir, "listen", c->webui_listen,
-	    "certificate", c->webui_cert, "poll_interval",
-	    (int)c->poll_interval_s, "version", ZW_VERSION);
+	m = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:s}", "configuration",
+	    "OK", "zones", (int)c->zones.n, "sites", (int)c->sites.n, "exits",
+	    (int)c->exits.n, "rules", (int)c->rules.n, "devices",
+	    (int)c->devices.n, "retention_days", (int)c->retention_days,
+	    "version", ZW_VERSION);
+	if (m == NULL || (list = json_array()) == NULL ||
+	    json_object_set_new(m, "settings", list) == -1)
+		goto fail;
+	for (st = conf_settings; st->name != NULL; st++) {
+		conf_setting_value(c, st, v, sizeof(v));
+		conf_setting_default(st, def, sizeof(def));
+		conf_setting_readers(st, who, sizeof(who));
+		if ((row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name",
+		    st->name, "kind", conf_setting_kind(st), "value", v,
+		    "default", def, "read_by", who, "doc", st->doc)) == NULL ||
+		    json_array_append_new(list, row) == -1)
+			goto fail;
+	}
+	return m;
+fail:
+	json_decref(m);
+	*status = 500;
+	return NULL;
 }
 
 void
 page_settings_view(struct req *r, json_t *m)
 {
 	struct evbuffer	*b = evbuffer_new();
-	const char	*k;
-	json_t		*v;
+	const char	*k, *f;
+	json_t		*v, *row;
+	size_t		 i, j;
+	static const char *const cols[] = { "name", "value", "default",
+	    "read_by", "doc" };
 
 	if (b == NULL) {
 		reply_no_memory(r);
 		return;
 	}
 	html_begin(r, b, T(r, "settings"));
-	evbuffer_add_printf(b, "<p class=\"hint\">%s</p><dl id=\"settings\">",
+	evbuffer_add_printf(b, "<p class=\"hint\">%s</p><dl id=\"summary\">",
 	    r->en ? "The configuration is read at start and checked with "
 	    "zwctl check; these are its figures." : "配置于启动时读取，可用 "
 	    "zwctl check 检查；以下为其概要。");
 	json_object_foreach(m, k, v) {
+		if (json_is_array(v))
+			continue;
 		evbuffer_add_printf(b, "<dt>%s</dt><dd>", T(r, k));
 		if (json_is_string(v))
 			html_esc(b, json_string_value(v));
@@ -730,7 +755,22 @@ page_settings_view(struct req *r, json_t *m)
 			    (long long)json_integer_value(v));
 		evbuffer_add_printf(b, "</dd>");
 	}
-	evbuffer_add_printf(b, "</dl>");
+	evbuffer_add_printf(b, "</dl><table id=\"settings\"><tr>");
+	for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
+		evbuffer_add_printf(b, "<th>%s</th>", T(r, cols[j]));
+	evbuffer_add_printf(b, "</tr>");
+	json_array_foreach(json_object_get(m, "settings"), i, row) {
+		evbuffer_add_printf(b, "<tr>");
+		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
+			f = json_string_value(json_object_get(row, cols[j]));
+			evbuffer_add_printf(b, j == 0 ? "<td><code>" : "<td>");
+			html_esc(b, f != NULL ? f : "");
+			evbuffer_add_printf(b, j == 0 ? "</code></td>" :
+			    "</td>");
+		}
+		evbuffer_add_printf(b, "</tr>");
+	}
+	evbuffer_add_printf(b, "</table>");
 	html_end(r, b);
 	reply_html(r, 200, b);
 	evbuffer_free(b);

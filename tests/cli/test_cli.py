@@ -192,6 +192,62 @@ class Config(Base):
         self.assertIn("configuration OK", r.stdout)
         self.assertIn("8 sites, 2 exits", r.stdout)
 
+    def test_each_program_lists_the_settings_it_reads(self):
+        """-n -v: one table says which program reads what; each lists
+        those settings, with the values the file gave."""
+        with open(self.path("z.conf"), "w") as fp:
+            fp.write(f'include "{self.CONF}"\nworkers 3\n'
+                     "webui-idle 600\nnotify-store 75\n"
+                     "webui-metrics-token 0123456789abcdef0123\n")
+        want = {COLLECTOR: ("workers 3\n", "webui-idle"),
+                POLLER: ("max-outstanding 64\n", "workers"),
+                WEBUI: ("webui-idle 600\n", "notify-store"),
+                AGENTX: ("notify-store 75\n", "webui-idle")}
+        for prog, (has, hasnot) in want.items():
+            with self.subTest(prog):
+                r = subprocess.run([prog, "-n", "-v", "--config",
+                                    self.path("z.conf")],
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn(has, r.stdout)
+                self.assertNotIn("\n" + hasnot + " ", r.stdout)
+                self.assertIn("\nstore ", r.stdout)
+                # The secret is never printed.
+                self.assertNotIn("0123456789abcdef0123", r.stdout)
+        r = subprocess.run([WEBUI, "-n", "-v", "--config",
+                            self.path("z.conf")], capture_output=True,
+                           text=True, timeout=60)
+        self.assertIn("webui-metrics-token (set)\n", r.stdout)
+
+    def test_zwctl_settings_and_the_manual_agree(self):
+        """The man page's list is the table's own (make settings-man),
+        and zwctl settings shows what the configuration says."""
+        r = subprocess.run([ZWCTL, "settings", "--mdoc"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = read(os.path.join(ROOT, "conf", "zonewatch.conf.5"))
+        start = page.index('.\\" settings: ')
+        start = page.index("\n", start) + 1
+        end = page.index('.\\" settings end')
+        self.assertEqual(page[start:end], r.stdout,
+                         "conf/zonewatch.conf.5 is stale: make settings-man")
+        self.assertIn(".It Ic retention-days Ar number\n", r.stdout)
+        with open(self.path("z.conf"), "w") as fp:
+            fp.write(f'include "{self.CONF}"\ndedupe-window 42\n')
+        r = subprocess.run([ZWCTL, "-c", self.path("z.conf"), "settings"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = [x for x in r.stdout.splitlines()
+                if x.startswith("dedupe-window ")]
+        self.assertEqual(line[0].split()[:3], ["dedupe-window", "42", "300"])
+        with open(self.path("bad.conf"), "w") as fp:
+            fp.write("dedupe-window forever\n")
+        r = subprocess.run([ZWCTL, "-c", self.path("bad.conf"), "settings"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.conf:1: dedupe-window forever: a whole number",
+                      r.stderr)
+
     def test_mistake_names_file_and_line(self):
         for name in ("zones.conf", "sites.conf", "exits.conf",
                      "zonewatch.conf"):

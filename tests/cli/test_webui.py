@@ -639,6 +639,24 @@ class WebUI(unittest.TestCase):
         s, _, html = c.request("GET", "/settings?lang=en")
         self.assertIn("<dt>Days records are kept</dt>", html.decode())
 
+    def test_settings_page_is_the_table_of_settings(self):
+        """Every setting, its value, default and readers, from the one
+        table; the metrics token is a secret: never on the page."""
+        c = self.client("admin")
+        s, _, data = c.request("GET", "/api/settings")
+        self.assertEqual(s, 200)
+        rows = {r["name"]: r for r in json.loads(data)["settings"]}
+        self.assertGreaterEqual(len(rows), 36)
+        self.assertEqual(rows["retention-days"]["default"], "180")
+        self.assertEqual(rows["webui-login-rate"]["read_by"], "zw-webui")
+        self.assertEqual(rows["webui-metrics-token"]["value"], "(set)")
+        self.assertNotIn(b"prometheus-scrape-token", data)
+        s, _, html = c.request("GET", "/settings?lang=en")
+        self.assertEqual(s, 200)
+        self.assertIn("<th>Read by</th>", html.decode())
+        self.assertIn("<td><code>dedupe-window</code></td>", html.decode())
+        self.assertNotIn(b"prometheus-scrape-token", html)
+
     def test_report_form_speaks_the_page_language(self):
         c = self.client("aud")
         s, _, html = c.request("GET", "/reports?lang=zh")

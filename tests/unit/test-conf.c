@@ -357,12 +357,98 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * Every row of the settings table: its default is what a configuration
+ * that does not name it holds; a file saying the default again changes
+ * nothing; a number below or above its bounds, a second value, a
+ * setting in a block, or a rules file holding one, is refused with its
+ * name.  The table is sorted, without twins, and each row documented.
+ */
+static void
+test_settings(void **state)
+{
+	const struct conf_setting	*s;
+	struct conf			*c, *d;
+	char				 text[CONF_PATH_MAX + 64], v[CONF_PATH_MAX];
+	char				 def[CONF_PATH_MAX], want[256];
+	const char			*err;
+	size_t				 n = 0;
+
+	(void)state;
+	assert_string_equal(load("", &c), "");
+	for (s = conf_settings; s->name != NULL; s++, n++) {
+		print_message("%s\n", s->name);
+		assert_non_null(s->doc);
+		assert_true(s->readers != 0);
+		assert_ptr_equal(conf_setting_find(s->name), s);
+		if (s[1].name != NULL)
+			assert_true(strcmp(s->name, s[1].name) < 0);
+		conf_setting_value(c, s, v, sizeof(v));
+		conf_setting_default(s, def, sizeof(def));
+		if (s->kind != CONF_T_SECRET)
+			assert_string_equal(v, def);
+		if (def[0] != '\0') {
+			snprintf(text, sizeof(text), "%s \"%s\"\n", s->name,
+			    def);
+			assert_string_equal(load(text, &d), "");
+			conf_setting_value(d, s, v, sizeof(v));
+			assert_string_equal(v, def);
+			conf_free(d);
+		}
+		snprintf(text, sizeof(text), "%s a b\n", s->name);
+		snprintf(want, sizeof(want), "main.conf:1: %s takes 1 value",
+		    s->name);
+		assert_non_null(strstr(load(text, NULL), want));
+		snprintf(text, sizeof(text), "zone z {\n %s x\n}\n", s->name);
+		assert_non_null(strstr(load(text, NULL),
+		    "main.conf:2: unknown keyword"));
+		if (s->kind != CONF_T_NUMBER)
+			continue;
+		if (s->lo > 0) {
+			snprintf(text, sizeof(text), "%s %llu\n", s->name,
+			    (unsigned long long)s->lo - 1);
+			snprintf(want, sizeof(want), "main.conf:1: %s %llu: at "
+			    "least %llu", s->name, (unsigned long long)s->lo - 1,
+			    (unsigned long long)s->lo);
+			err = load(text, NULL);
+			if (strstr(err, want) == NULL)
+				fail_msg("%s: got \"%s\"", s->name, err);
+		}
+		snprintf(text, sizeof(text), "%s %llu\n", s->name,
+		    (unsigned long long)s->hi + 1);
+		snprintf(want, sizeof(want), "main.conf:1: %s %llu: at most "
+		    "%llu", s->name, (unsigned long long)s->hi + 1,
+		    (unsigned long long)s->hi);
+		err = load(text, NULL);
+		if (strstr(err, want) == NULL)
+			fail_msg("%s: got \"%s\"", s->name, err);
+		snprintf(text, sizeof(text), "%s many\n", s->name);
+		assert_non_null(strstr(load(text, NULL), "a whole number"));
+	}
+	assert_true(n >= 36);
+	conf_free(c);
+	/* A rules file holds rules, not settings. */
+	write_file("r.rules", "store \"/tmp/x.db\"\n");
+	assert_non_null(strstr(load("rules \"r.rules\"\n", NULL),
+	    "r.rules:1: unknown keyword \"store\""));
+	/* A secret is never shown; a short one is refused. */
+	assert_non_null(strstr(load("webui-metrics-token short\n", NULL),
+	    "webui-metrics-token: at least 16 characters"));
+	assert_string_equal(load("webui-metrics-token "
+	    "0123456789abcdef0123\n", &c), "");
+	conf_setting_value(c, conf_setting_find("webui-metrics-token"), v,
+	    sizeof(v));
+	assert_string_equal(v, "(set)");
+	conf_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mistakes),
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_netaddr),
 		cmocka_unit_test(test_lpm),
