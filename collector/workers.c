@@ -217,7 +217,7 @@ workers_packet(void *arg, const struct decode_link *link, struct pkt *p,
 	r = decode_packet(link, p);
 	/* A frame that does not decode is counted by worker 0, as a drop. */
 	clock_advance(ws, p->ts_us, r != DECODE_OK);
-	if (r == DECODE_OK)
+	if (r == DECODE_OK && ws->n > 1)
 		i = pick(ws, p);
 	if (i == 0) {
 		/* Its own share is decoded already. */
