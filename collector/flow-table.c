@@ -29,6 +29,7 @@
 #define SEEN_RST	0x04
 
 #define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
 
 #define MOVE_GRANULE	1000000ULL	/* microseconds */
 
@@ -251,6 +252,29 @@ oldest_flow(struct flow_table *ft)
 	return old;
 }
 
+/*
+ * Which side began the flow.  The first packet's sender, unless that
+ * packet is a server's: a SYN+ACK answers a SYN not seen (RFC 9293,
+ * 3.5), and a TCP segment without SYN, or a UDP datagram, sent from a
+ * well-known port (below 1024, RFC 6335) to an ephemeral one belongs to
+ * a conversation the client began before the capture did.  The rules'
+ * direction (a-to-b) reads this, so that a server's answer is not read
+ * as the internet reaching in.
+ */
+static int
+began_lower(const struct pkt *p, int dir)
+{
+	int	 sender_lower = dir == FLOW_DIR_LO2HI, server = 0;
+
+	if (p->proto == IPPROTO_TCP_)
+		server = (p->tcp_flags & (TH_SYN | TH_ACK)) ==
+		    (TH_SYN | TH_ACK) || (!(p->tcp_flags & TH_SYN) &&
+		    p->sport < 1024 && p->dport >= 1024);
+	else if (p->proto == IPPROTO_UDP_)
+		server = p->sport < 1024 && p->dport >= 1024;
+	return server ? !sender_lower : sender_lower;
+}
+
 static struct flow *
 flow_create(struct flow_table *ft, const struct flow_key *k, uint64_t h,
     const struct pkt *p, int dir)
@@ -271,6 +295,7 @@ flow_create(struct flow_table *ft, const struct flow_key *k, uint64_t h,
 	f->key = *k;
 	f->first_us = f->last_us = f->moved_us = p->ts_us;
 	f->src_is_lower = dir == FLOW_DIR_LO2HI;
+	f->began_lower = (uint8_t)began_lower(p, dir);
 	f->tunnel = p->tunnel;
 	bucket = &ft->buckets[h & (ft->nbuckets - 1)];
 	f->hnext = *bucket;

@@ -80,6 +80,7 @@ struct flow {
 	uint8_t		 policy_done;	/* checked after classification */
 	uint8_t		 list;		/* which timeout list */
 	uint8_t		 src_is_lower;	/* first packet came from lo */
+	uint8_t		 began_lower;	/* lo began it (flow_began_lower) */
 	uint8_t		 tcp_seen;	/* FIN per direction, RST */
 	uint8_t		 tunnel;
 	uint8_t		 ev_count;	/* packets in the evidence ring */

@@ -109,8 +109,8 @@ index_by_zones(struct policy *pol)
 		for (b = 0; b < nz && b < NZ; b++) {
 			f.zone[0] = (uint8_t)a;
 			f.zone[1] = (uint8_t)b;
-			for (f.src_is_lower = 0; f.src_is_lower < 2;
-			    f.src_is_lower++)
+			for (f.began_lower = 0; f.began_lower < 2;
+			    f.began_lower++)
 				for (i = 0; i < pol->nrules; i++)
 					if (pol->rules[i].r->detect ==
 					    DETECT_NONE &&
@@ -171,7 +171,7 @@ zone_is(int want, uint8_t zone)
 static int
 zones_match(const struct conf_rule *r, const struct flow *f)
 {
-	int	 init = f->src_is_lower ? 0 : 1;
+	int	 init = f->began_lower ? 0 : 1;
 
 	if (!r->has_zones)
 		return 1;

@@ -54,7 +54,7 @@ violation_log_record(struct store_violation *v, const struct flow *f,
     const struct conf_rule *r, struct dpi *d, const struct zone_map *zm)
 {
 	char		 l4[FLOW_L4NAME_MAX];
-	int		 s = f->src_is_lower ? 0 : 1;
+	int		 s = f->began_lower ? 0 : 1;	/* who began */
 	const uint8_t	*a[2] = { f->key.lo, f->key.hi };
 	uint16_t	 port[2] = { f->key.lo_port, f->key.hi_port };
 

@@ -135,9 +135,53 @@ class Crafted(unittest.TestCase):
 
     def test_proxy_rule_has_a_direction(self):
         # An internet client using a proxy in the extranet: not rule 1023,
-        # which is about extranet hosts reaching out.
+        # which is about extranet hosts reaching out; nor 1010: the
+        # internet began it (1012).
         cap = self.session(INTERNET, EXTRANET, 3128, CONNECT)
-        self.assertEqual(self.fired(cap), [(1010, INTERNET, EXTRANET)])
+        self.assertEqual(self.fired(cap), [(1012, INTERNET, EXTRANET)])
+
+    def test_internet_begun_flow_is_its_own_finding(self):
+        """The internet reaching in is an exposure or a scan (1012), not
+        an extranet host reaching out (1010)."""
+        self.assertEqual(self.fired(self.udp(INTERNET, EXTRANET)),
+                         [(1012, INTERNET, EXTRANET)])
+        cap = self.capture(lambda w: w.add(1.0, pg.frame(
+            INTERNET, EXTRANET, pg.TCP, pg.tcp(40001, 3389, pg.SYN))))
+        # A SYN to RDP's port: the exposure, and remote login (by port).
+        self.assertEqual(self.fired(cap), [(1012, INTERNET, EXTRANET),
+                                           (1025, INTERNET, EXTRANET)])
+        got = violations([self.session(INTERNET, EXTRANET, 22, SSH)])
+        self.assertEqual(sorted((v["rule"], v["src_ip"]) for v in got),
+                         [(1012, INTERNET), (1025, INTERNET)])
+        # Through a declared exit, no finding either way.
+        self.assertEqual(self.fired(self.udp(INTERNET, EXTRANET,
+                                             mac_src=EXIT_MAC)), [])
+
+    def test_a_server_answer_seen_first_is_the_client_reaching_out(self):
+        """A capture that starts mid-conversation sees the server first:
+        a SYN+ACK, or a segment or datagram from a well-known port to an
+        ephemeral one.  The extranet host began it: 1010, with the host
+        as the record's source."""
+        cases = {
+            "SYN+ACK": pg.tcp(443, 50000, pg.SYN | pg.ACK),
+            "mid-stream segment": pg.tcp(80, 50123, pg.ACK, b"x" * 20),
+        }
+        for name, seg in cases.items():
+            with self.subTest(name):
+                cap = self.capture(lambda w, seg=seg: w.add(1.0, pg.frame(
+                    INTERNET, EXTRANET, pg.TCP, seg)))
+                self.assertEqual(self.fired(cap),
+                                 [(1010, EXTRANET, INTERNET)])
+        cap = self.capture(lambda w: w.add(1.0, pg.frame(
+            INTERNET, EXTRANET, pg.UDP, pg.udp(53, 40000, b"answer"))))
+        self.assertEqual(self.fired(cap), [(1010, EXTRANET, INTERNET)])
+        # Both ends on well-known ports, or a SYN from one: as sent.
+        cap = self.capture(lambda w: w.add(1.0, pg.frame(
+            INTERNET, EXTRANET, pg.UDP, pg.udp(123, 123, b"ntp"))))
+        self.assertEqual(self.fired(cap), [(1012, INTERNET, EXTRANET)])
+        cap = self.capture(lambda w: w.add(1.0, pg.frame(
+            INTERNET, EXTRANET, pg.TCP, pg.tcp(80, 50000, pg.SYN))))
+        self.assertEqual(self.fired(cap), [(1012, INTERNET, EXTRANET)])
 
     def test_socks_and_remote_login(self):
         cap = self.session(EXTRANET, INTERNET, 1080, (b"\x05\x01\x00",
@@ -164,7 +208,7 @@ class Crafted(unittest.TestCase):
         self.assertEqual(hits[1010], 1)
         self.assertEqual(sum(hits.values()), 1)
         # Every shipped rule is listed, those that did not fire at 0.
-        self.assertEqual(len(hits), 15)
+        self.assertEqual(len(hits), 16)
 
     def test_record_names_sites_and_text(self):
         v = violations([self.udp(EXTRANET, INTERNAL)])[0]
@@ -180,14 +224,24 @@ class Real(unittest.TestCase):
     EXPECTED = {
         "tor.pcap": {1010: 8, 1020: 3},
         "443-opvn.pcap": {1010: 1, 1021: 1},
-        "wireguard.pcap": {1010: 1, 1021: 1},
-        "tinc.pcap": {1010: 4, 1021: 4},
+        # The capture starts mid-tunnel with the internet peer's packet,
+        # between ports that do not tell the server (51820, 36116): read
+        # as sent, the internet began it.
+        "wireguard.pcap": {1012: 1, 1021: 1},
+        # tinc's peers, 55656 to 55656: one UDP flow the internet began.
+        "tinc.pcap": {1010: 3, 1012: 1, 1021: 4},
         "forticlient.pcap": {1010: 5, 1021: 5},
-        "ipv6_in_gtp.pcap": {1010: 1, 1011: 1, 1022: 1},
+        # No 1011: its flow is the internet sending to fd00::/8 (unique
+        # local, RFC 4193), which the unregistered address did not begin.
+        "ipv6_in_gtp.pcap": {1010: 1, 1022: 1},
         "anydesk-2.pcap": {1024: 2},
-        "bittorrent_utp.pcap": {1010: 1, 1030: 1},
+        # A peer on the internet sent the first datagram (uTP, between
+        # two unprivileged ports).
+        "bittorrent_utp.pcap": {1012: 1, 1030: 1},
         "ssh.pcap": {1001: 1},
-        "1kxun.pcap": {1010: 32, 1011: 4},
+        # No 1011: its four were internet hosts' broadcasts and multicast
+        # (255.255.255.255, ff02::1), which no unregistered address began.
+        "1kxun.pcap": {1010: 32},
     }
 
     def test_each_capture(self):
@@ -264,7 +318,7 @@ class BadRules(unittest.TestCase):
         r = subprocess.run([COLLECTOR, "-n", "-v", "--config", DEMO],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("15 rules", r.stdout)
+        self.assertIn("16 rules", r.stdout)
 
 
 if __name__ == "__main__":
