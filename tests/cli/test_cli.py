@@ -11,6 +11,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -532,9 +533,14 @@ class Demo(Base):
         root = os.path.join(HERE, "..", "..")
         out_path = os.path.join(tempfile.mkdtemp(), "demo.out")
         out_fp = open(out_path, "w")
+        # Ctrl-C as at a terminal, even when the suite itself runs in the
+        # background (where a shell starts its children ignoring SIGINT,
+        # and a shell cannot trap what it was started ignoring).
         proc = subprocess.Popen([os.path.join(root, "appliance", "demo.sh")],
                                 cwd=root, env=env, stdout=out_fp,
-                                stderr=subprocess.STDOUT, text=True)
+                                stderr=subprocess.STDOUT, text=True,
+                                preexec_fn=lambda: signal.signal(
+                                    signal.SIGINT, signal.SIG_DFL))
 
         def stop():
             # A failed check must not leave the appliance running.
