@@ -63,7 +63,7 @@ parse_args(int argc, char **argv, struct args *a)
 				goto bad;
 			break;
 		case O_UNTIL:
-			if (zwctl_parse_time(optarg, &a->f.until_us) == -1)
+			if (zwctl_parse_until(optarg, &a->f.until_us) == -1)
 				goto bad;
 			break;
 		case O_ACTOR:

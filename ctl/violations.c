@@ -153,9 +153,9 @@ row_csv(struct printer *p, const struct store_violation *v)
 static void
 head_table(struct printer *p)
 {
-	fprintf(p->fp, "%-6s %-19s %-8s %-5s %-14s %-40s %-16s %s\n", "ID",
-	    "LAST SEEN", "SEVERITY", "RULE", "STATE", "FROM -> TO", "APP",
-	    "FLOWS");
+	fprintf(p->fp, "%-6s %-19s %-8s %-5s %-14s %-40s %-16s %-6s %s\n",
+	    "ID", "LAST SEEN", "SEVERITY", "RULE", "STATE", "FROM -> TO", "APP",
+	    "FLOWS", "SITES");
 }
 
 static void
@@ -165,12 +165,15 @@ row_table(struct printer *p, const struct store_violation *v)
 
 	snprintf(ends, sizeof(ends), "%s -> %s:%u", v->src_ip, v->dst_ip,
 	    v->dst_port);
-	fprintf(p->fp, "%-6lld %-19s %-8s %-5u %-14s %-40s %-16s %lld\n",
+	fprintf(p->fp, "%-6lld %-19s %-8s %-5u %-14s %-40s %-16s %-6lld "
+	    "%s -> %s\n",
 	    (long long)v->id, zwctl_fmt_time(v->last_us, t, sizeof(t), 0),
 	    conf_severity_name((enum severity)v->severity), v->rule,
 	    store_state_name(v->state), ends,
 	    /* Opened before nDPI had named the flow (JSON and CSV keep ""). */
-	    v->app[0] != '\0' ? v->app : "(not named)", (long long)v->flows);
+	    v->app[0] != '\0' ? v->app : "(not named)", (long long)v->flows,
+	    v->src_site[0] != '\0' ? v->src_site : "-",
+	    v->dst_site[0] != '\0' ? v->dst_site : "-");
 }
 
 static const struct {
@@ -240,10 +243,11 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 	struct store_filter	 f;
 	struct printer		 p;
 	struct store		*s;
+	const struct conf	*c;
 	const char		*errstr, *output = NULL;
 	struct afile		*af;
 	uint64_t		 n;
-	int			 ch, rc;
+	int			 ch, rc, k;
 
 	store_filter_init(&f);
 	optind = 0;	/* glibc: start over with a new argv */
@@ -255,7 +259,7 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
 		case O_UNTIL:
-			if (zwctl_parse_time(optarg, &f.until_us) == -1)
+			if (zwctl_parse_until(optarg, &f.until_us) == -1)
 				return zwctl_bad("--until", optarg, "a date such as "
 				    "2026-11-22 or \"2026-11-22 08:30\"");
 			break;
@@ -275,7 +279,15 @@ cmd_list(struct zwctl *ctx, int argc, char **argv, const char *format)
 				    "acknowledged, resolved or false-positive");
 			break;
 		case O_SITE:
-			f.site = optarg;
+			/* Named as the web UI takes it: id, 中文 or English. */
+			if ((c = zwctl_conf(ctx, 0)) != NULL) {
+				if ((k = conf_site_named(c, optarg)) < 0)
+					return zwctl_bad("--site", optarg,
+					    "no such site (its id, or its name "
+					    "in Chinese or English)");
+				f.site = c->sites.v[k].name;
+			} else
+				f.site = optarg;
 			break;
 		case O_ZONE:
 			f.zone = optarg;

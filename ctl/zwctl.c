@@ -289,6 +289,28 @@ zwctl_parse_time(const char *arg, int64_t *us)
 	return -1;
 }
 
+/*
+ * The end of a range: as zwctl_parse_time(), but a date alone means the
+ * whole of that day, so that --since and --until of one day list it.
+ */
+int
+zwctl_parse_until(const char *arg, int64_t *us)
+{
+	struct tm	 tm;
+	const char	*end;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(arg, "%Y-%m-%d", &tm)) == NULL || *end)
+		return zwctl_parse_time(arg, us);
+	tm.tm_mday++;		/* mktime() carries into the month */
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == -1)
+		return -1;
+	*us = (int64_t)t * 1000000;
+	return 0;
+}
+
 /* Local time, as the people who read it live. */
 const char *
 zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso)

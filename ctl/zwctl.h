@@ -66,6 +66,7 @@ int		 zwctl_subcommand(struct zwctl *,
 		    const char *footer, int argc, char **argv);
 /* "2026-11-22", "2026-11-22 08:30[:00]" (local time), or "@seconds". */
 int		 zwctl_parse_time(const char *, int64_t *us);
+int		 zwctl_parse_until(const char *, int64_t *us);	/* a day: all of it */
 int		 zwctl_bad(const char *opt, const char *arg, const char *what);
 /* Local time; RFC 3339 with iso; empty for 0 (never set). */
 const char	*zwctl_fmt_time(int64_t us, char *buf, size_t len, int iso);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "afile.h"
 #include "conf-parse.h"
@@ -336,6 +337,25 @@ conf_site_index(const struct conf *c, const char *name)
 	if (c->site_names == NULL)
 		return -1;
 	return (int)*site_slot(c, name) - 1;
+}
+
+/*
+ * A site as a person names it: its id, or its name in either language
+ * (建昌镇, Jianchang); -1 if none.  The web UI and zwctl take the same.
+ */
+int
+conf_site_named(const struct conf *c, const char *v)
+{
+	size_t	 i;
+	int	 k;
+
+	if ((k = conf_site_index(c, v)) >= 0)
+		return k;
+	for (i = 0; i < c->sites.n; i++)
+		if (strcmp(c->sites.v[i].name_zh, v) == 0 ||
+		    strcasecmp(c->sites.v[i].name_en, v) == 0)
+			return (int)i;
+	return -1;
 }
 
 static int

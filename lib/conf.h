@@ -381,6 +381,8 @@ int		 conf_admin_path(const struct conf *, const char *events_path,
 int		 conf_severity_parse(const char *);
 int		 conf_zone_index(const struct conf *, const char *name);
 int		 conf_site_index(const struct conf *, const char *name);
+/* By id, or by its name in either language; -1 if none. */
+int		 conf_site_named(const struct conf *, const char *);
 const char	*conf_detect_name(enum rule_detect);
 int		 conf_device_index(const struct conf *, const char *name);
 

@@ -297,6 +297,39 @@ by_name_desc(const void *a, const void *b)
 	    "name")));
 }
 
+/*
+ * The kinds of report a role makes and reads: the auditor all of them;
+ * the security administrator the security report, for the violations
+ * the officer answers for.  A file is of the kind its name begins with.
+ */
+static const struct {
+	enum user_role	 role;
+	const char	*kind;		/* NULL: every kind */
+} report_roles[] = {
+	{ ROLE_AUDITADMIN,	NULL },
+	{ ROLE_SECADMIN,	"security" },
+};
+
+static int
+may_report(const struct req *r, const char *name)
+{
+	const char	*base = strrchr(name, '/') ? strrchr(name, '/') + 1 :
+			    name;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(report_roles) / sizeof(report_roles[0]); i++) {
+		if (report_roles[i].role != r->session->role)
+			continue;
+		if (report_roles[i].kind == NULL)
+			return 1;
+		n = strlen(report_roles[i].kind);
+		if (strncmp(base, report_roles[i].kind, n) == 0 &&
+		    (base[n] == '\0' || base[n] == '-'))
+			return 1;
+	}
+	return 0;
+}
+
 json_t *
 page_reports_model(struct req *r, int *status)
 {
@@ -310,7 +343,9 @@ page_reports_model(struct req *r, int *status)
 			v[i] = f;
 		qsort(v, n, sizeof(*v), by_name_desc);
 		for (i = 0; i < n; i++)
-			json_array_append(sorted, v[i]);
+			if (may_report(r, json_string_value(
+			    json_object_get(v[i], "name"))))
+				json_array_append(sorted, v[i]);
 		free(v);
 	}
 	json_decref(files);
@@ -337,8 +372,9 @@ page_reports_view(struct req *r, json_t *m)
 	evbuffer_add_printf(b, "<label>%s <select name=\"kind\">",
 	    T(r, "kind"));
 	for (i = 0; i < 3; i++)
-		evbuffer_add_printf(b, "<option value=\"%s\">%s</option>",
-		    kinds[i], T(r, kinds[i]));
+		if (may_report(r, kinds[i]))
+			evbuffer_add_printf(b, "<option value=\"%s\">%s"
+			    "</option>", kinds[i], T(r, kinds[i]));
 	evbuffer_add_printf(b, "</select></label><label>%s <input type=\"date\""
 	    " name=\"since\" required></label><label>%s <input type=\"date\" "
 	    "name=\"until\" required></label><label>%s <select name=\"format\">",
@@ -405,6 +441,12 @@ page_report_make(struct req *r)
 		reply_error(r, 400, "bad_request");
 		return;
 	}
+	if (!may_report(r, ks)) {
+		reply_audit(r, "report-export", ks, "denied", "%s report: "
+		    "not this role's", ks);
+		reply_error(r, 403, "forbidden");
+		return;
+	}
 	if (snprintf(dir, sizeof(dir), "%s/web", c->report_dir) >=
 	    (int)sizeof(dir) ||
 	    (mkdir(c->report_dir, 0750) == -1 && errno != EEXIST) ||
@@ -462,6 +504,10 @@ page_report_file(struct req *r)
 	FILE		*fp;
 
 	/* The path was checked: no "." segment, the table's letters only. */
+	if (!may_report(r, r->rest)) {
+		reply_error(r, 403, "forbidden");
+		return;
+	}
 	if (snprintf(path, sizeof(path), "%s/%s", r->w->conf->report_dir,
 	    r->rest) >= (int)sizeof(path) ||
 	    stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||

@@ -23,8 +23,9 @@ static const char *const filter_names[] = {
 	"ip", NULL
 };
 
+/* A day's start; or, for the end of a range, its end (the next start). */
 static int
-day(const char *s, int64_t *us)
+day(const char *s, int64_t *us, int end_of_day)
 {
 	struct tm	 tm;
 	const char	*end;
@@ -32,6 +33,7 @@ day(const char *s, int64_t *us)
 	memset(&tm, 0, sizeof(tm));
 	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
 		return -1;
+	tm.tm_mday += end_of_day;	/* mktime() carries into the month */
 	tm.tm_isdst = -1;
 	*us = (int64_t)mktime(&tm) * 1000000;
 	return 0;
@@ -42,15 +44,9 @@ static const char *
 site_id(const struct req *r, const char *v)
 {
 	const struct conf	*c = r->w->conf;
-	size_t			 i;
+	int			 k;
 
-	if (conf_site_index(c, v) >= 0)
-		return v;
-	for (i = 0; i < c->sites.n; i++)
-		if (strcmp(c->sites.v[i].name_zh, v) == 0 ||
-		    strcasecmp(c->sites.v[i].name_en, v) == 0)
-			return c->sites.v[i].name;
-	return v;
+	return (k = conf_site_named(c, v)) >= 0 ? c->sites.v[k].name : v;
 }
 
 /* A zone as the user typed it: its name, or its word in either language. */
@@ -90,9 +86,12 @@ filters(struct req *r, struct store_filter *f)
 
 	store_filter_init(f);
 	f->limit = WEBUI_PAGE_ROWS;
-	if ((v = form_get(&r->query, "since")) && *v && day(v, &f->since_us))
+	if ((v = form_get(&r->query, "since")) && *v &&
+	    day(v, &f->since_us, 0))
 		return "since";
-	if ((v = form_get(&r->query, "until")) && *v && day(v, &f->until_us))
+	/* The day named is in the range: since = until lists that day. */
+	if ((v = form_get(&r->query, "until")) && *v &&
+	    day(v, &f->until_us, 1))
 		return "until";
 	if ((v = form_get(&r->query, "rule")) && *v) {
 		if (parse_u64(v, 1, UINT32_MAX, &n, &errstr) == -1)
@@ -372,22 +371,34 @@ both(struct evbuffer *b, const char *label, const char *src, const char *dst)
 	evbuffer_add_printf(b, "</dd>");
 }
 
+/* Whether " new acknowledged " holds the state, as a whole word. */
+static int
+offered(const char *from, const char *state)
+{
+	char	 w[40];
+
+	snprintf(w, sizeof(w), " %s ", state != NULL ? state : "");
+	return strstr(from, w) != NULL;
+}
+
 void
 page_violation_view(struct req *r, json_t *m)
 {
 	static const struct {
-		const char	*state, *word;
+		const char	*state, *word, *from;
 	} acts[] = {
-		{ "acknowledged", "ack" },
-		{ "resolved", "resolve" },
-		{ "false-positive", "mark_fp" },
+		/* The states each is offered from (a review closes it). */
+		{ "acknowledged", "ack",	" new " },
+		{ "resolved", "resolve",	" new acknowledged " },
+		{ "false-positive", "mark_fp",	" new acknowledged " },
 	};
 	struct evbuffer	*b = evbuffer_new();
 	json_t		*v = json_object_get(m, "violation"), *e;
 	char		 when[32], num[128], title[64];
 	long long	 id = (long long)json_integer_value(json_object_get(v,
 			    "id"));
-	size_t		 i;
+	const char	*state, *err;
+	size_t		 i, next;
 	int		 fetch;
 
 	if (b == NULL) {
@@ -458,18 +469,29 @@ page_violation_view(struct req *r, json_t *m)
 		    T(r, "packets"));
 	}
 	evbuffer_add_printf(b, "</ul>");
-	if (json_is_true(json_object_get(m, "may_review"))) {
-		evbuffer_add_printf(b, "<h2>%s</h2><form method=\"post\" "
-		    "action=\"/review/%lld\" id=\"review\">", T(r, "review"),
-		    id);
+	/* The form only where a next state exists. */
+	state = json_string_value(json_object_get(v, "state"));
+	for (i = 0, next = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		next += offered(acts[i].from, state);
+	if (json_is_true(json_object_get(m, "may_review")) && next > 0) {
+		evbuffer_add_printf(b, "<h2>%s</h2>", T(r, "review"));
+		/* Only the words of the table: never the query's own text. */
+		if ((err = form_get(&r->query, "error")) != NULL)
+			evbuffer_add_printf(b, "<p class=\"error\" id=\"review-"
+			    "error\">%s</p>", T(r, strcmp(err, "comment_needed")
+			    == 0 ? "comment_needed" : "review_failed"));
+		evbuffer_add_printf(b, "<form method=\"post\" action=\""
+		    "/review/%lld\" id=\"review\">", id);
 		html_csrf(r, b);
 		evbuffer_add_printf(b, "<label>%s <textarea name=\"comment\" "
 		    "rows=\"2\" cols=\"60\"></textarea></label>",
 		    T(r, "comment"));
 		for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
-			evbuffer_add_printf(b, "<button name=\"state\" value="
-			    "\"%s\" id=\"%s\">%s</button> ", acts[i].state,
-			    acts[i].state, T(r, acts[i].word));
+			if (offered(acts[i].from, state))
+				evbuffer_add_printf(b, "<button name=\"state\" "
+				    "value=\"%s\" id=\"%s\">%s</button> ",
+				    acts[i].state, acts[i].state,
+				    T(r, acts[i].word));
 		evbuffer_add_printf(b, "</form>");
 	}
 	html_end(r, b);
@@ -552,8 +574,17 @@ page_review(struct req *r)
 		reply_error(r, 404, "not_found");
 		return;
 	}
-	if (rc != 0) {
+	if (rc != 0 && r->api) {
 		reply_error(r, 400, "failed");
+		return;
+	}
+	/* On the page, the form again with the reason in words. */
+	if (rc != 0) {
+		snprintf(back, sizeof(back), "/violations/%lld?error=%s",
+		    (long long)id, comment == NULL && (k == STORE_RESOLVED ||
+		    k == STORE_FALSE_POSITIVE) ? "comment_needed" :
+		    "review_failed");
+		reply_redirect(r, back);
 		return;
 	}
 	if (r->api) {

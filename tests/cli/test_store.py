@@ -307,6 +307,23 @@ class Records(StoreCase):
                               "reviews ORDER BY id").fetchall()
         self.assertEqual(hist, [(0, 1, "secadmin"), (1, 3, "secadmin")])
 
+    def test_one_day_as_both_ends_lists_that_day(self):
+        """--since D --until D: the officer's "that day".  A date alone as
+        --until is the whole of it; a time is where the range ends."""
+        t = time.mktime((2026, 11, 20, 14, 30, 0, 0, 0, -1))
+        self.collect([self.capture(lambda w: udp_flows(
+            w, EXTRANET, INTERNET, [t]))])
+        rules = lambda *f: [v["rule"] for v in self.records(*f)]
+        self.assertEqual(rules("--since", "2026-11-20", "--until",
+                               "2026-11-20"), [1010])
+        self.assertEqual(rules("--since", "2026-11-21", "--until",
+                               "2026-11-21"), [])
+        self.assertEqual(rules("--until", "2026-11-19"), [])
+        self.assertEqual(rules("--since", "2026-11-20", "--until",
+                               "2026-11-20 14:00"), [])
+        self.assertEqual(rules("--since", "2026-11-20 14:00", "--until",
+                               "2026-11-20 15:00"), [1010])
+
     def test_filters_and_exports(self):
         def build(w):
             udp_flows(w, INTERNAL, INTERNET, [1000.0])          # 1002
@@ -319,6 +336,21 @@ class Records(StoreCase):
         self.assertEqual(rules("--severity", "critical"), [1002, 1003])
         self.assertEqual(rules("--zone", "internal"), [1002, 1003])
         self.assertEqual(rules("--site", "nancheng-jianchang"), [1003, 1010])
+        # By its name, as the web UI takes it; an unknown one is said.
+        conf = self.conf()
+        named = lambda *a: run([ZWCTL, "-c", conf, "-s", self.store,
+                                "violations", "list", *a])
+        r = named("--site", "建昌镇", "--format", "json")
+        self.assertEqual(sorted(json.loads(x)["rule"] for x in
+                                r.stdout.splitlines()), [1003, 1010])
+        r = named("--site", "jianchang town", "--format", "json")
+        self.assertEqual(len(r.stdout.splitlines()), 2, r.stderr)
+        r = named("--site", "无此镇")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--site 无此镇: no such site", r.stderr)
+        table = self.zwctl("violations", "list", "--rule", "1003").stdout
+        self.assertIn(" SITES\n", table)
+        self.assertIn(" nancheng-jianchang -> -\n", table)
         self.assertEqual(rules("--ip", INTERNAL), [1002, 1003])
         self.assertEqual(rules("--state", "new", "--limit", "2"),
                          [1003, 1010])

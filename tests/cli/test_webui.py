@@ -249,9 +249,10 @@ TABLE = [
     ("GET", "/ports/sw-nancheng/GigabitEthernet0_0_1", ALL, None),
     ("GET", "/audit", AUD, None),
     ("GET", "/audit/export.csv", AUD, None),
-    ("GET", "/reports", AUD, None),
-    ("POST", "/reports", AUD, {"kind": "security", "since": "2026-01-01",
-                               "until": "2026-01-02", "format": "csv"}),
+    ("GET", "/reports", AUD | SEC, None),
+    ("POST", "/reports", AUD | SEC, {"kind": "security",
+                                     "since": "2026-01-01",
+                                     "until": "2026-01-02", "format": "csv"}),
     ("GET", "/users", SYS, None),
     ("POST", "/users", SYS, {"name": "extra", "role": "viewer",
                              "password": "Another-pass1"}),
@@ -611,6 +612,17 @@ class WebUI(unittest.TestCase):
         s, _, data = c.request("GET", "/api/violations?until=2026-13-45")
         self.assertEqual(s, 400)
         self.assertEqual(json.loads(data)["filter"], "until")
+        # since = until: that whole day (the officer's "today").
+        s, _, data = c.request("GET", "/api/violations")
+        rows = json.loads(data)["rows"]
+        self.assertTrue(rows)
+        day = time.strftime("%Y-%m-%d",
+                            time.localtime(rows[0]["last"]))
+        s, _, data = c.request("GET", f"/api/violations?since={day}"
+                               f"&until={day}")
+        self.assertEqual(s, 200)
+        self.assertIn(rows[0]["id"],
+                      [v["id"] for v in json.loads(data)["rows"]])
         # A page of 50 and more: the next page's link keeps the filters as
         # values of a URL ('&' in one stays in it).
         with sqlite3.connect(os.path.join(self.app.dir, "events.db")) as db:
@@ -656,6 +668,83 @@ class WebUI(unittest.TestCase):
         self.assertIn("<th>Read by</th>", html.decode())
         self.assertIn("<td><code>dedupe-window</code></td>", html.decode())
         self.assertNotIn(b"prometheus-scrape-token", html)
+
+    def test_review_form_says_why_and_ends_with_the_review(self):
+        """Resolving without a comment comes back to the form with the
+        reason in words (not a JSON page); the buttons are the next
+        states only, and none once the record is closed."""
+        sec = self.client("sec")
+        s, _, data = sec.request("GET", "/api/violations?state=new")
+        vid = json.loads(data)["rows"][-1]["id"]
+        s, h, _ = sec.request("POST", f"/review/{vid}", {
+            "csrf": sec.csrf, "state": "resolved", "comment": ""})
+        self.assertEqual(s, 303)
+        self.assertTrue(h["location"].endswith(
+            f"/violations/{vid}?error=comment_needed"), h["location"])
+        s, _, html = sec.request("GET", f"/violations/{vid}?lang=en&"
+                                 "error=comment_needed")
+        page = html.decode()
+        self.assertIn('<p class="error" id="review-error">Resolving or '
+                      'marking a false positive needs a comment</p>', page)
+        self.assertIn('id="acknowledged"', page)
+        # What the query says is never put on the page as it is.
+        s, _, html = sec.request("GET", f"/violations/{vid}?error="
+                                 "%3Cscript%3E")
+        self.assertNotIn(b"<script>", html)
+        s, _, _ = sec.request("POST", f"/review/{vid}", {
+            "csrf": sec.csrf, "state": "acknowledged"})
+        self.assertEqual(s, 303)
+        s, _, html = sec.request("GET", f"/violations/{vid}")
+        page = html.decode()
+        self.assertNotIn('id="acknowledged"', page)
+        self.assertIn('id="resolved"', page)
+        self.assertIn('id="false-positive"', page)
+        s, _, _ = sec.request("POST", f"/review/{vid}", {
+            "csrf": sec.csrf, "state": "resolved", "comment": "cable-pulled"})
+        self.assertEqual(s, 303)
+        s, _, html = sec.request("GET", f"/violations/{vid}")
+        self.assertNotIn(b'id="review"', html)
+        self.assertIn(b"cable-pulled", html)
+
+    def test_the_officer_makes_security_reports_only(self):
+        """The security administrator makes and reads security reports;
+        the auditor's other kinds are neither offered, listed, made nor
+        served to the officer, and a refused one is audited."""
+        aud, sec = self.client("aud"), self.client("sec")
+        s, _, _ = aud.request("POST", "/reports", {
+            "csrf": aud.csrf, "kind": "network", "since": "2026-03-01",
+            "until": "2026-03-02", "format": "csv"})
+        self.assertEqual(s, 303)
+        s, _, _ = sec.request("POST", "/reports", {
+            "csrf": sec.csrf, "kind": "security", "since": "2026-03-01",
+            "until": "2026-03-02", "format": "csv"})
+        self.assertEqual(s, 303)
+        s, _, html = sec.request("GET", "/reports?lang=en")
+        self.assertEqual(s, 200)
+        page = html.decode()
+        self.assertIn('<option value="security">', page)
+        self.assertNotIn('<option value="network">', page)
+        self.assertNotIn('<option value="audit">', page)
+        self.assertIn("web/security-2026-03-01-2026-03-02.csv", page)
+        self.assertNotIn("web/network-2026-03-01-2026-03-02.csv", page)
+        s, _, _ = sec.request("GET", "/reports/file/web/security-2026-03-01"
+                              "-2026-03-02.csv")
+        self.assertEqual(s, 200)
+        s, _, _ = sec.request("GET", "/reports/file/web/network-2026-03-01"
+                              "-2026-03-02.csv")
+        self.assertEqual(s, 403)
+        for kind in ("network", "audit"):
+            s, _, _ = sec.request("POST", "/reports", {
+                "csrf": sec.csrf, "kind": kind, "since": "2026-03-03",
+                "until": "2026-03-04", "format": "csv"})
+            self.assertEqual(s, 403, kind)
+            self.assertFalse(os.path.exists(os.path.join(
+                self.app.dir, "reports", "web",
+                f"{kind}-2026-03-03-2026-03-04.csv")))
+        s, _, data = aud.request("GET", "/api/audit?action=report-export")
+        denied = [e for e in json.loads(data)["rows"]
+                  if e["outcome"] == "denied"]
+        self.assertEqual(len(denied), 2, denied)
 
     def test_report_form_speaks_the_page_language(self):
         c = self.client("aud")
