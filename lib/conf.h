@@ -348,6 +348,7 @@ struct conf_setting {
 	int		(*check)(struct conf_parser *, const char *);
 	const char	*doc;
 	const char	*why;		/* of its bounds, for the error */
+	const char	*doc_zh;	/* its meaning in Chinese, for the UI */
 };
 
 extern const struct conf_setting conf_settings[];	/* NULL-ended */

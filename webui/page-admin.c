@@ -758,9 +758,10 @@ page_settings_model(struct req *r, int *status)
 		conf_setting_value(c, st, v, sizeof(v));
 		conf_setting_default(st, def, sizeof(def));
 		conf_setting_readers(st, who, sizeof(who));
-		if ((row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name",
+		if ((row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name",
 		    st->name, "kind", conf_setting_kind(st), "value", v,
-		    "default", def, "read_by", who, "doc", st->doc)) == NULL ||
+		    "default", def, "read_by", who, "doc", st->doc, "doc_zh",
+		    st->doc_zh)) == NULL ||
 		    json_array_append_new(list, row) == -1)
 			goto fail;
 	}
@@ -808,7 +809,9 @@ page_settings_view(struct req *r, json_t *m)
 	json_array_foreach(json_object_get(m, "settings"), i, row) {
 		evbuffer_add_printf(b, "<tr>");
 		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
-			f = json_string_value(json_object_get(row, cols[j]));
+			/* The meaning in the page's language. */
+			f = json_string_value(json_object_get(row, j == 4 &&
+			    !r->en ? "doc_zh" : cols[j]));
 			evbuffer_add_printf(b, j == 0 ? "<td><code>" : "<td>");
 			html_esc(b, f != NULL ? f : "");
 			evbuffer_add_printf(b, j == 0 ? "</code></td>" :

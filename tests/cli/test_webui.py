@@ -667,7 +667,14 @@ class WebUI(unittest.TestCase):
         self.assertEqual(s, 200)
         self.assertIn("<th>Read by</th>", html.decode())
         self.assertIn("<td><code>dedupe-window</code></td>", html.decode())
+        self.assertIn("<td>days records, evidence and the audit trail are "
+                      "kept</td>", html.decode())
         self.assertNotIn(b"prometheus-scrape-token", html)
+        # Chinese first: the meanings too.
+        s, _, html = c.request("GET", "/settings?lang=zh")
+        self.assertIn("<th>读取程序</th>", html.decode())
+        self.assertIn("<td>记录、证据与审计日志的保存天数</td>", html.decode())
+        self.assertNotIn("<td>days records", html.decode())
 
     def test_review_form_says_why_and_ends_with_the_review(self):
         """Resolving without a comment comes back to the form with the

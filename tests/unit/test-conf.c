@@ -379,6 +379,7 @@ test_settings(void **state)
 	for (s = conf_settings; s->name != NULL; s++, n++) {
 		print_message("%s\n", s->name);
 		assert_non_null(s->doc);
+		assert_non_null(s->doc_zh);
 		assert_true(s->readers != 0);
 		assert_ptr_equal(conf_setting_find(s->name), s);
 		if (s[1].name != NULL)
