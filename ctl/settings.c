@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "zwctl.h"
@@ -70,8 +71,12 @@ zwctl_settings(struct zwctl *ctx, int argc, char **argv)
 		log_warnx("usage: zwctl settings [--mdoc]");
 		return ZWCTL_USAGE;
 	}
-	/* A configuration that does not load says why, and fails. */
-	if ((c = zwctl_conf(ctx, 0)) == NULL && ctx->config_given)
+	/*
+	 * A configuration that does not load says why, and fails; with none
+	 * at all (the default path absent), the defaults are shown.
+	 */
+	if ((c = zwctl_conf(ctx, 0)) == NULL && (ctx->config_given ||
+	    access(ctx->config, F_OK) == 0))
 		return ZWCTL_FAILED;
 	printf("%-20s %-30s %-30s %s\n", "setting", "value", "default",
 	    "read by");

@@ -810,8 +810,9 @@ page_settings_view(struct req *r, json_t *m)
 		evbuffer_add_printf(b, "<tr>");
 		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
 			/* The meaning in the page's language. */
-			f = json_string_value(json_object_get(row, j == 4 &&
-			    !r->en ? "doc_zh" : cols[j]));
+			f = json_string_value(json_object_get(row,
+			    !r->en && strcmp(cols[j], "doc") == 0 ? "doc_zh" :
+			    cols[j]));
 			evbuffer_add_printf(b, j == 0 ? "<td><code>" : "<td>");
 			html_esc(b, f != NULL ? f : "");
 			evbuffer_add_printf(b, j == 0 ? "</code></td>" :
