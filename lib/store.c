@@ -7,7 +7,9 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,17 +220,59 @@ fail:
 	return -1;
 }
 
-static void
-set_mode(const char *path, mode_t mode)
+/*
+ * A new store is made whole under a name of its own (mode, owner, WAL,
+ * schema) and linked into place only then: the daemons start together
+ * and each may open it first, and a database seen before its owner was
+ * set gave its -shm file (which SQLite, as root, gives the database's
+ * owner of that moment) an owner the others could not open.  link()
+ * fails if another made it meanwhile; theirs is used.
+ */
+static int
+create_whole(const char *path, const struct store_schema *sc, char *err,
+    size_t errlen)
 {
-	int	 fd;
+	struct store	 t;
+	char		 tmp[PATH_MAX];
+	int		 fd, rc;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return;
-	if (fchmod(fd, mode) == -1) {
+	if (snprintf(tmp, sizeof(tmp), "%s.new-%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	/* Left by a crash of a process of this pid: never a link. */
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, sc->mode)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, sc->mode) == -1) {
 		/* the file stays as umask made it: stricter, never wider */
 	}
 	close(fd);
+	afile_own_like_dir(tmp);
+	memset(&t, 0, sizeof(t));
+	t.path = tmp;
+	t.schema = sc;
+	rc = -1;
+	if (sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	    exec(&t, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(&t, "PRAGMA synchronous = FULL") != 0) {
+		snprintf(err, errlen, "%s: %s", tmp, t.db == NULL ?
+		    "cannot open" : sqlite3_errmsg(t.db));
+	} else if (migrate(&t, sc, err, errlen) == 0)
+		rc = 0;
+	/* The last to close removes its -wal and -shm. */
+	sqlite3_close(t.db);
+	if (rc == 0 && link(tmp, path) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	(void)unlink(tmp);
+	return rc;
 }
 
 static int
@@ -284,7 +328,7 @@ store_open_schema(const char *path, int flags, const struct store_schema *sc,
     char *err, size_t errlen)
 {
 	struct store	*s;
-	int		 oflags, existed;
+	int		 oflags;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->path = strdup(path)) == NULL) {
@@ -295,9 +339,12 @@ store_open_schema(const char *path, int flags, const struct store_schema *sc,
 	s->readonly = (flags & STORE_READONLY) != 0;
 	s->schema = sc;
 	oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (flags & STORE_CREATE)
-		oflags |= SQLITE_OPEN_CREATE;
-	existed = access(path, F_OK) == 0;
+	if ((flags & STORE_CREATE) && !s->readonly &&
+	    access(path, F_OK) == -1 && errno == ENOENT &&
+	    create_whole(path, sc, err, errlen) == -1) {
+		store_close(s);
+		return NULL;
+	}
 	/*
 	 * A link in the store's place is never followed: the daemons'
 	 * account could have planted it for root's zwctl.
@@ -311,12 +358,6 @@ store_open_schema(const char *path, int flags, const struct store_schema *sc,
 		store_close(s);
 		return NULL;
 	}
-	/*
-	 * Set before the first write makes the -wal and -shm files, which
-	 * SQLite gives the database's mode.
-	 */
-	if (!existed && !s->readonly)
-		set_mode(path, sc->mode);
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	if ((!s->readonly && (exec(s, "PRAGMA journal_mode = WAL") != 0 ||
@@ -326,9 +367,6 @@ store_open_schema(const char *path, int flags, const struct store_schema *sc,
 		store_close(s);
 		return NULL;
 	}
-	/* SQLite gives its -wal and -shm files the database's owner. */
-	if (!existed)
-		afile_own_like_dir(path);
 	/* A file that is not a database says so here. */
 	if (migrate(s, sc, err, errlen) == -1) {
 		store_close(s);

@@ -2,7 +2,8 @@
  * The event store and the syslog formatter: repeats folded within the
  * window and only into open records, counts, the evidence bound, review
  * rules and history, purges that take evidence with them, schema
- * versions, and RFC 5424 messages with hostile text.
+ * versions, a store made whole when many open it first at once,
+ * and RFC 5424 messages with hostile text.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +12,13 @@
 #include <cmocka.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +367,67 @@ test_schema_versions(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/*
+ * Daemons started together each open the store first: as root, in the
+ * state directory of the daemons' group, every one of them sees the
+ * database, its -wal and its -shm of that group, and no half-made store
+ * or its temporary name is left.
+ */
+static void
+test_made_whole_by_many(void **state)
+{
+	struct stat	 sb;
+	char		 name[200];
+	int		 go[2], i, status, n = 8;
+	pid_t		 kids[8];
+	DIR		*d;
+	struct dirent	*e;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	assert_int_equal(chown(dir, 0, 65534), 0);
+	assert_int_equal(chmod(dir, 01770), 0);
+	assert_int_equal(pipe(go), 0);
+	for (i = 0; i < n; i++) {
+		char		 c, err[256];
+		struct store	*s;
+		int		 bad = 0;
+
+		if ((kids[i] = fork()) != 0)
+			continue;
+		close(go[1]);
+		(void)read(go[0], &c, 1);
+		if ((s = store_open(path, STORE_CREATE, err, sizeof(err))) ==
+		    NULL)
+			_exit(10);
+		if (store_begin(s) != 0 || store_commit(s) != 0)
+			_exit(11);
+		snprintf(name, sizeof(name), "%s-shm", path);
+		bad |= stat(path, &sb) != 0 || sb.st_gid != 65534;
+		bad |= stat(name, &sb) != 0 || sb.st_gid != 65534;
+		snprintf(name, sizeof(name), "%s-wal", path);
+		bad |= stat(name, &sb) != 0 || sb.st_gid != 65534;
+		/* Held until all have looked. */
+		sleep(1);
+		store_close(s);
+		_exit(bad ? 12 : 0);
+	}
+	close(go[0]);
+	close(go[1]);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL)
+		assert_null(strstr(e->d_name, ".new-"));
+	closedir(d);
+}
+
 static void
 test_syslog_format(void **state)
 {
@@ -479,6 +544,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evidence_and_purge, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_made_whole_by_many, setup,
 		    teardown),
 		cmocka_unit_test(test_syslog_format),
 		cmocka_unit_test(test_syslog_said_once),
