@@ -76,12 +76,12 @@ status_json_violations(FILE *fp, const struct status_view *v)
 		    PRIu64 ",\"repeated\":%" PRIu64 ",\"evidence\":%" PRIu64
 		    ",\"dropped\":%" PRIu64 ",\"commit_failures\":%" PRIu64
 		    ",\"pending\":%" PRIu64 ",\"purged\":%" PRIu64
-		    ",\"syslog_sent\":%" PRIu64 ",\"syslog_failed\":%" PRIu64
+		    ",\"excepted\":%" PRIu64 ",\"syslog_sent\":%" PRIu64 ",\"syslog_failed\":%" PRIu64
 		    ",\"records_lost\":%" PRIu64 ",\"evidence_lost\":%" PRIu64
 		    ",\"failing\":%s,\"disk_full\":%s}", st->queued,
 		    st->created, st->repeated, st->evidence, st->dropped,
 		    st->commit_failures, st->pending, st->purged,
-		    st->syslog_sent, st->syslog_failed,
+		    st->excepted, st->syslog_sent, st->syslog_failed,
 		    v->c->pkt.records_lost, v->c->pkt.evidence_lost,
 		    st->failing ? "true" : "false", st->full ? "true" : "false");
 	}

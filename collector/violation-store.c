@@ -23,6 +23,8 @@
 #define PURGE_EVERY_US	(3600LL * 1000000)
 #define HEAD_EVERY_US	(3600LL * 1000000)
 #define DAY_US		(86400LL * 1000000)
+#define EXCEPTIONS_EVERY_US (2 * 1000000LL)
+#define EXCEPTIONS_MAX	4096
 
 enum event_kind {
 	EV_OPEN,
@@ -72,6 +74,11 @@ struct violation_store {
 	int64_t			 head_sent;	/* the audit head last sent */
 	char			 head_hash[AUDIT_HASH_HEX + 1];
 	int64_t			 next_head_us;
+	/* The exceptions in force, read again every two seconds. */
+	struct store_exception	*exc;
+	size_t			 nexc;
+	int64_t			 next_exc_us;
+	int			 exc_warned;
 
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
@@ -230,30 +237,117 @@ violation_store_evidence(struct violation_store *vs, struct violation_ref *r,
 	enqueue(vs, e);
 }
 
-/* One event inside the open transaction; *created for a new record. */
+static int
+exc_keep(void *arg, const struct store_exception *x)
+{
+	struct violation_store	*vs = arg;
+
+	if (vs->nexc == EXCEPTIONS_MAX) {
+		if (!vs->exc_warned++)
+			log_warnx("store: more than %d exceptions in force: "
+			    "the newest %d apply", EXCEPTIONS_MAX,
+			    EXCEPTIONS_MAX);
+		return 1;
+	}
+	vs->exc[vs->nexc++] = *x;
+	return 0;
+}
+
+/* What the web UI and zwctl allowed since the last look. */
+static void
+exceptions_load(struct violation_store *vs, int64_t now_us)
+{
+	if (now_us < vs->next_exc_us)
+		return;
+	vs->next_exc_us = now_us + EXCEPTIONS_EVERY_US;
+	if (vs->exc == NULL && (vs->exc = calloc(EXCEPTIONS_MAX,
+	    sizeof(*vs->exc))) == NULL)
+		return;
+	vs->nexc = 0;
+	if (store_exceptions(vs->store, 1, now_us, exc_keep, vs) != 0)
+		log_warnx("store: exceptions: %s", store_errmsg(vs->store));
+}
+
+static const struct store_exception *
+exception_of(struct violation_store *vs, const struct store_violation *v,
+    int64_t now_us)
+{
+	size_t	 i;
+
+	for (i = 0; i < vs->nexc; i++)
+		if (store_exception_allows(&vs->exc[i], v, now_us))
+			return &vs->exc[i];
+	return NULL;
+}
+
+/* A record an exception allows is not made, and the exception counted. */
+static int
+excepted(struct violation_store *vs, const struct store_violation *v,
+    int64_t now_us, int *hit)
+{
+	const struct store_exception	*x;
+
+	if ((x = exception_of(vs, v, now_us)) == NULL)
+		return 0;
+	*hit = 1;
+	return store_exception_hit(vs->store, x->id, now_us) == 0 ? 1 : -1;
+}
+
+/*
+ * The application is named after the record was made: a flow that an
+ * exception of the application allows leaves its record (which goes
+ * with its last flow, if still new).
+ */
+static int
+named(struct violation_store *vs, struct event *e, int64_t now_us, int *hit)
+{
+	const char		*category = e->app + strlen(e->app) + 1;
+	struct store_violation	 v;
+	int			 rc;
+
+	if ((rc = store_violation_name(vs->store, e->ref->id, e->app,
+	    category, category + strlen(category) + 1)) != 0)
+		return rc;
+	if (vs->nexc == 0 ||
+	    store_violation_get(vs->store, e->ref->id, &v) != 0)
+		return 0;
+	switch (excepted(vs, &v, now_us, hit)) {
+	case 0:
+		return 0;
+	case 1:
+		if ((rc = store_violation_drop(vs->store, e->ref->id)) == 0)
+			e->ref->id = 0;
+		return rc;
+	}
+	return STORE_ERR;
+}
+
+/*
+ * One event inside the open transaction; *created for a new record,
+ * *hit for one an exception kept away.
+ */
 static int
 apply(struct violation_store *vs, struct event *e, int64_t now_us,
-    int *created)
+    int *created, int *hit)
 {
 	int	 rc;
 
-	*created = 0;
+	*created = *hit = 0;
 	if (e->kind != EV_OPEN && e->ref->id == 0)
 		return 0;	/* its opening was lost, and counted */
 	switch (e->kind) {
 	case EV_OPEN:
+		e->ref->id = 0;
+		if ((rc = excepted(vs, e->v, now_us, hit)) != 0)
+			return rc == 1 ? 0 : STORE_ERR;
 		e->v->created_us = e->v->updated_us = now_us;
 		rc = store_violation_add(vs->store, e->v,
 		    (int64_t)vs->conf->dedupe_window_s * 1000000, created);
 		/* Set again if the batch is tried again: the same row. */
 		e->ref->id = rc == 0 ? e->v->id : 0;
 		return rc;
-	case EV_NAME: {
-		const char	*category = e->app + strlen(e->app) + 1;
-
-		return store_violation_name(vs->store, e->ref->id, e->app,
-		    category, category + strlen(category) + 1);
-	}
+	case EV_NAME:
+		return named(vs, e, now_us, hit);
 	case EV_COUNT:
 		return store_violation_count(vs->store, e->ref->id, e->packets,
 		    e->bytes, e->last_us);
@@ -301,16 +395,18 @@ commit_batch(struct violation_store *vs, struct event *batch)
 	struct violation_store_stats d;
 	struct event	*e, *last = NULL;
 	int64_t		 now_us = clock_wall_us();
-	int		 rc, created;
+	int		 rc, created, hit;
 	size_t		 i, nbatch = 0;
 
 	memset(&d, 0, sizeof(d));
+	exceptions_load(vs, now_us);
 	if ((rc = store_begin(vs->store)) == 0) {
 		for (e = batch; e != NULL; e = e->next) {
 			nbatch++;
-			if ((rc = apply(vs, e, now_us, &created)) != 0)
+			if ((rc = apply(vs, e, now_us, &created, &hit)) != 0)
 				break;
 			e->created = created;
+			d.excepted += (uint64_t)hit;
 			if (e->kind == EV_OPEN)
 				created ? d.created++ : d.repeated++;
 			if (e->kind == EV_EVIDENCE)
@@ -349,6 +445,7 @@ commit_batch(struct violation_store *vs, struct event *batch)
 	vs->stats.created += d.created;
 	vs->stats.repeated += d.repeated;
 	vs->stats.evidence += d.evidence;
+	vs->stats.excepted += d.excepted;
 	vs->n -= nbatch;
 	vs->stats.pending = vs->n;
 	pthread_cond_broadcast(&vs->room);
@@ -525,6 +622,7 @@ violation_store_stop(struct violation_store *vs,
 	for (i = 0; i < vs->nsyslog; i++)
 		syslog_out_free(vs->syslog[i]);
 	store_close(vs->store);
+	free(vs->exc);
 	pthread_mutex_destroy(&vs->lock);
 	pthread_cond_destroy(&vs->wake);
 	pthread_cond_destroy(&vs->room);

@@ -31,6 +31,7 @@ struct violation_store_stats {
 	uint64_t	 created;	/* records */
 	uint64_t	 repeated;	/* repeats folded into a record */
 	uint64_t	 evidence;	/* pcaps stored */
+	uint64_t	 excepted;	/* records an exception kept away */
 	uint64_t	 dropped;	/* events lost: the queue was full */
 	uint64_t	 commit_failures;
 	uint64_t	 pending;	/* events waiting now */

@@ -1,7 +1,8 @@
 # zwctl: the administration command.
 ZWCTL_SRCS	:= ctl/zwctl.c ctl/violations.c ctl/events.c ctl/trends.c \
 		   ctl/audit.c ctl/report.c ctl/user.c ctl/admin.c \
-		   ctl/backup.c ctl/review.c ctl/settings.c
+		   ctl/backup.c ctl/review.c ctl/settings.c \
+		   ctl/exceptions.c
 ZWCTL_OBJS	:= $(ZWCTL_SRCS:%.c=$(O)/%.o)
 
 $(O)/zwctl: $(ZWCTL_OBJS) $(O)/libreport.a $(O)/libadmin.a \

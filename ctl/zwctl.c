@@ -22,6 +22,8 @@
 static const struct zwctl_command commands[] = {
 	{ "violations",	zwctl_violations,
 	  "list, show, review, evidence, purge" },
+	{ "exceptions",	zwctl_exceptions,
+	  "add, list, revoke (what the officer allows)" },
 	{ "events",	zwctl_events,	"list, review (links, devices, utilisation)" },
 	{ "trends",	zwctl_trends,	"utilisation, peak, 95th percentile" },
 	{ "audit",	zwctl_audit,	"list, export, verify, purge (the audit trail)" },

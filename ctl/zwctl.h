@@ -42,6 +42,7 @@ int		 zwctl_record(struct zwctl *, const char *actor,
 int		 zwctl_check(struct zwctl *, int, char **);
 int		 zwctl_violations(struct zwctl *, int, char **);
 int		 zwctl_events(struct zwctl *, int, char **);
+int		 zwctl_exceptions(struct zwctl *, int, char **);
 int		 zwctl_trends(struct zwctl *, int, char **);
 int		 zwctl_audit(struct zwctl *, int, char **);
 int		 zwctl_report(struct zwctl *, int, char **);

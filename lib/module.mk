@@ -18,7 +18,8 @@ BASE_SRCS	:= lib/log.c lib/parse.c lib/netaddr.c lib/lpm.c \
 		   lib/afile.c lib/privdrop.c lib/sandbox.c \
 		   lib/syslog-out.c lib/rrd-out.c lib/rrd-query.c \
 		   lib/escape.c lib/words.c
-EVENTS_SRCS	:= lib/store.c lib/store-key.c lib/audit-head.c
+EVENTS_SRCS	:= lib/store.c lib/store-exceptions.c lib/store-key.c \
+		   lib/audit-head.c
 ADMIN_SRCS	:= lib/store-admin.c lib/audit.c lib/users.c \
 		   lib/user-changes.c lib/totp.c
 LIB_SRCS	:= $(BASE_SRCS) $(EVENTS_SRCS) $(ADMIN_SRCS)

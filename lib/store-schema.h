@@ -57,6 +57,19 @@
 	"CREATE INDEX events_at ON events (at_us);" \
 	"CREATE INDEX events_created ON events (created_us);"
 
+#define SCHEMA_EXCEPTIONS \
+	"CREATE TABLE exceptions (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  host TEXT NOT NULL, rule INTEGER NOT NULL DEFAULT 0," \
+	"  app TEXT NOT NULL DEFAULT '', peer TEXT NOT NULL DEFAULT ''," \
+	"  until_us INTEGER NOT NULL, reason TEXT NOT NULL," \
+	"  made_by TEXT NOT NULL, made_us INTEGER NOT NULL," \
+	"  violation INTEGER NOT NULL DEFAULT 0," \
+	"  revoked_us INTEGER NOT NULL DEFAULT 0," \
+	"  revoked_by TEXT NOT NULL DEFAULT ''," \
+	"  hits INTEGER NOT NULL DEFAULT 0," \
+	"  last_hit_us INTEGER NOT NULL DEFAULT 0);"
+
 #define SCHEMA_AUDIT \
 	"CREATE TABLE audit (" \
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT," \

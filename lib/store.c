@@ -111,13 +111,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * of a store from before leave at that store's first open.
 	 */
 	"",
+	/* 8: exceptions (lib/store-exceptions.c) */
+	SCHEMA_EXCEPTIONS,
 };
 
 /* A new store is made at the current version in one step. */
 static const char events_create[] =
 	SCHEMA_VIOLATIONS
 	SCHEMA_EVIDENCE
-	SCHEMA_EVENTS;
+	SCHEMA_EVENTS
+	SCHEMA_EXCEPTIONS;
 
 const struct store_schema store_events_schema = {
 	"store", migrations, STORE_SCHEMA_VERSION, events_create,

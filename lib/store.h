@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 #define STORE_ADMIN_SCHEMA_VERSION 1
 
 /* Results: 0, or one of these. */
@@ -217,6 +217,44 @@ int		 store_events(struct store *, int64_t since_us, const char *kind,
 /* Recorded after an id, oldest first. */
 int		 store_events_after(struct store *, int64_t after_id,
 		    int64_t limit, store_event_fn, void *);
+
+/*
+ * An exception (lib/store-exceptions.c): a host (the side that began),
+ * and the rule, application and peer it names (0 or "": any), allowed
+ * until a time, for a reason; revoked, never removed.
+ */
+struct store_exception {
+	int64_t		 id;
+	char		 host[STORE_IP_MAX];
+	uint32_t	 rule;
+	char		 app[128];
+	char		 peer[STORE_IP_MAX];
+	int64_t		 until_us;
+	char		 reason[STORE_TEXT_MAX];
+	char		 made_by[STORE_NAME_MAX];
+	int64_t		 made_us;
+	int64_t		 violation;		/* made from it; 0 */
+	int64_t		 revoked_us;		/* 0: not */
+	char		 revoked_by[STORE_NAME_MAX];
+	int64_t		 hits;			/* records it kept away */
+	int64_t		 last_hit_us;
+};
+/* An address as records write it; -1 if it is none. */
+int		 store_exception_host(const char *in, char *out, size_t len);
+/* STORE_INVALID without host, reason or end; sets x->id. */
+int		 store_exception_add(struct store *, struct store_exception *x);
+/* STORE_NOTFOUND, or STORE_INVALID when revoked already. */
+int		 store_exception_revoke(struct store *, int64_t id,
+		    const char *by, int64_t now_us);
+int		 store_exception_hit(struct store *, int64_t id, int64_t at_us);
+typedef int	(*store_exception_fn)(void *, const struct store_exception *);
+/* In force at now_us when active, else all; newest first. */
+int		 store_exceptions(struct store *, int active, int64_t now_us,
+		    store_exception_fn, void *);
+int		 store_exception_allows(const struct store_exception *,
+		    const struct store_violation *, int64_t at_us);
+/* A flow taken from a record; a new record of one flow goes. */
+int		 store_violation_drop(struct store *, int64_t id);
 
 const char	*store_state_name(enum store_state);
 int		 store_state_parse(const char *);

@@ -294,12 +294,13 @@ test_schema_versions(void **state)
 	assert_int_not_equal(sqlite3_exec(db, "SELECT 1 FROM audit", NULL,
 	    NULL, NULL), SQLITE_OK);
 	/*
-	 * A database of schema 1 (without the tables of 2 to 6) is
+	 * A database of schema 1 (without the tables of 2 to 8) is
 	 * migrated: events appear, and the administrators' tables that
 	 * schemas 3 to 6 made there leave for the administrators' store at
 	 * its first open, with their rows.
 	 */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE events;"
+	    "DROP TABLE exceptions;"
 	    "CREATE TABLE reviews (id INTEGER PRIMARY KEY, violation"
 	    " INTEGER NOT NULL, old_state INTEGER NOT NULL, new_state INTEGER"
 	    " NOT NULL, who TEXT NOT NULL, at_us INTEGER NOT NULL, comment"
