@@ -140,9 +140,18 @@ open_store(const char *path, int flags)
 	struct store	*s;
 	char		 err[CONF_ERR_MAX + 128];
 
-	if ((s = store_open(path, flags, err, sizeof(err))) == NULL)
-		log_warnx("%s", err);
-	return s;
+	if ((s = store_open(path, flags, err, sizeof(err))) != NULL)
+		return s;
+	/*
+	 * A store of a release before, that no writer has opened since the
+	 * upgrade: the console, which may write it, brings it up to date.
+	 */
+	if ((flags & STORE_READONLY) && access(path, W_OK) == 0 &&
+	    (s = store_open(path, flags & ~STORE_READONLY, err,
+	    sizeof(err))) != NULL)
+		return s;
+	log_warnx("%s", err);
+	return NULL;
 }
 
 /* The store; it must exist. */

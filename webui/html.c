@@ -70,6 +70,22 @@ html_csrf(struct req *r, struct evbuffer *b)
 		    "value=\"%s\">", r->session->csrf);
 }
 
+/* "2026-12-04": its start, or with end_of_day the next day's. */
+int
+html_day(const char *s, int64_t *us, int end_of_day)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
+		return -1;
+	tm.tm_mday += end_of_day;	/* mktime() carries into the month */
+	tm.tm_isdst = -1;
+	*us = (int64_t)mktime(&tm) * 1000000;
+	return 0;
+}
+
 const char *
 html_time(int64_t us, char *buf, size_t len)
 {
@@ -102,6 +118,8 @@ static const struct nav {
 	{ "/bandwidth",	"bandwidth",	ROLES_ALL },
 	{ "/violations", "violations",	ROLES_ALL },
 	{ "/devices",	"devices",	ROLES_ALL },
+	{ "/exceptions", "exceptions",	ROLE_BIT(ROLE_SECADMIN) |
+	    ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/audit",	"audit",	ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/reports",	"reports",	ROLE_BIT(ROLE_AUDITADMIN) },
 	{ "/users",	"users",	ROLE_BIT(ROLE_SYSADMIN) },

@@ -5,7 +5,8 @@ WEBUI_SRCS	:= webui/main.c webui/server.c webui/limits.c webui/tls.c \
 		   webui/reply.c webui/html.c webui/form.c webui/state.c \
 		   webui/svg.c webui/pages.c webui/page-account.c \
 		   webui/page-overview.c webui/page-bandwidth.c \
-		   webui/page-violations.c webui/page-devices.c \
+		   webui/page-violations.c webui/page-exceptions.c \
+		   webui/page-devices.c \
 		   webui/page-admin.c webui/page-user-changes.c
 WEBUI_OBJS	:= $(WEBUI_SRCS:%.c=$(O)/%.o) $(O)/webui/static.o
 WEBUI_STATIC	:= webui/static/style.css webui/static/app.js \

@@ -23,22 +23,6 @@ static const char *const filter_names[] = {
 	"ip", NULL
 };
 
-/* A day's start; or, for the end of a range, its end (the next start). */
-static int
-day(const char *s, int64_t *us, int end_of_day)
-{
-	struct tm	 tm;
-	const char	*end;
-
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
-		return -1;
-	tm.tm_mday += end_of_day;	/* mktime() carries into the month */
-	tm.tm_isdst = -1;
-	*us = (int64_t)mktime(&tm) * 1000000;
-	return 0;
-}
-
 /* A site as the user typed it: its id, or its name in either language. */
 static const char *
 site_id(const struct req *r, const char *v)
@@ -87,11 +71,11 @@ filters(struct req *r, struct store_filter *f)
 	store_filter_init(f);
 	f->limit = WEBUI_PAGE_ROWS;
 	if ((v = form_get(&r->query, "since")) && *v &&
-	    day(v, &f->since_us, 0))
+	    html_day(v, &f->since_us, 0))
 		return "since";
 	/* The day named is in the range: since = until lists that day. */
 	if ((v = form_get(&r->query, "until")) && *v &&
-	    day(v, &f->until_us, 1))
+	    html_day(v, &f->until_us, 1))
 		return "until";
 	if ((v = form_get(&r->query, "rule")) && *v) {
 		if (parse_u64(v, 1, UINT32_MAX, &n, &errstr) == -1)
@@ -345,9 +329,10 @@ page_violation_model(struct req *r, int *status)
 	}
 	ev = json_array();
 	store_evidence(r->w->store, id, add_evidence, ev);
-	m = json_pack("{s:o,s:o,s:b,s:b}", "violation", violation_json(&v),
+	m = json_pack("{s:o,s:o,s:b,s:b,s:b}", "violation", violation_json(&v),
 	    "evidence", ev,
 	    "may_review", pages_may(r, EVHTTP_REQ_POST, "/review/1"),
+	    "may_allow", pages_may(r, EVHTTP_REQ_POST, "/exceptions"),
 	    "may_fetch_evidence", pages_may(r, EVHTTP_REQ_GET, "/evidence/1"));
 	return m;
 }
@@ -476,7 +461,8 @@ page_violation_view(struct req *r, json_t *m)
 	if (json_is_true(json_object_get(m, "may_review")) && next > 0) {
 		evbuffer_add_printf(b, "<h2>%s</h2>", T(r, "review"));
 		/* Only the words of the table: never the query's own text. */
-		if ((err = form_get(&r->query, "error")) != NULL)
+		if ((err = form_get(&r->query, "error")) != NULL &&
+		    strcmp(err, "exception_needs") != 0)
 			evbuffer_add_printf(b, "<p class=\"error\" id=\"review-"
 			    "error\">%s</p>", T(r, strcmp(err, "comment_needed")
 			    == 0 ? "comment_needed" : "review_failed"));
@@ -493,6 +479,14 @@ page_violation_view(struct req *r, json_t *m)
 				    acts[i].state, acts[i].state,
 				    T(r, acts[i].word));
 		evbuffer_add_printf(b, "</form>");
+	}
+	/* Allowed from here, whatever its state: a false positive too. */
+	if (json_is_true(json_object_get(m, "may_allow"))) {
+		if ((err = form_get(&r->query, "error")) != NULL &&
+		    strcmp(err, "exception_needs") == 0)
+			evbuffer_add_printf(b, "<p class=\"error\" id=\""
+			    "allow-error\">%s</p>", T(r, "exception_needs"));
+		page_exceptions_form(r, b, v);
 	}
 	html_end(r, b);
 	reply_html(r, 200, b);

@@ -39,6 +39,12 @@ const struct page pages_table[] = {
 	    page_violation_view, NULL },
 	{ GET,	"/evidence/",		SEC | AUD, NULL, NULL, page_evidence },
 	{ POST,	"/review/",		SEC,	NULL, NULL, page_review },
+	/* Allowed by the security administrator, seen by the auditor. */
+	{ GET,	"/exceptions",		SEC | AUD, page_exceptions_model,
+	    page_exceptions_view, NULL },
+	{ POST,	"/exceptions",		SEC,	NULL, NULL, page_exception_add },
+	{ POST,	"/exceptions/",		SEC,	NULL, NULL,
+	    page_exception_revoke },
 	{ GET,	"/devices",		ALL,	page_devices_model,
 	    page_devices_view, NULL },
 	{ GET,	"/devices/",		ALL,	page_device_model,

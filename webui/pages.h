@@ -41,6 +41,11 @@ json_t	*page_violation_model(struct req *, int *);
 void	page_violation_view(struct req *, json_t *);
 void	page_evidence(struct req *);
 void	page_review(struct req *);
+json_t	*page_exceptions_model(struct req *, int *);
+void	page_exceptions_view(struct req *, json_t *);
+void	page_exceptions_form(struct req *, struct evbuffer *, json_t *v);
+void	page_exception_add(struct req *);
+void	page_exception_revoke(struct req *);
 
 /* page-devices.c */
 json_t	*page_devices_model(struct req *, int *);

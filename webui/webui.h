@@ -167,6 +167,7 @@ void		 html_end(struct req *, struct evbuffer *);
 void		 html_esc(struct evbuffer *, const char *);
 void		 html_csrf(struct req *, struct evbuffer *);
 const char	*html_time(int64_t us, char *buf, size_t len);
+int		 html_day(const char *, int64_t *us, int end_of_day);
 void		 html_bps(struct evbuffer *, double bps);
 
 /* state.c: the figures pages show, read by a thread off the loop. */

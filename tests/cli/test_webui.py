@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -244,6 +245,10 @@ TABLE = [
     ("GET", "/violations/1", ALL, None),
     ("GET", "/evidence/1", SEC | AUD, None),
     ("POST", "/review/1", SEC, {"state": "acknowledged"}),
+    ("GET", "/exceptions", SEC | AUD, None),
+    ("POST", "/exceptions", SEC, {"from": "1", "until": "2099-12-31",
+                                  "reason": "table"}),
+    ("POST", "/exceptions/999", SEC, {"do": "revoke"}),
     ("GET", "/devices", ALL, None),
     ("GET", "/devices/sw-nancheng", ALL, None),
     ("GET", "/ports/sw-nancheng/GigabitEthernet0_0_1", ALL, None),
@@ -712,6 +717,64 @@ class WebUI(unittest.TestCase):
         s, _, html = sec.request("GET", f"/violations/{vid}")
         self.assertNotIn(b'id="review"', html)
         self.assertIn(b"cable-pulled", html)
+
+    def test_allow_from_a_record(self):
+        """The officer allows a record's host (its rule, and its peer as
+        kept) until a day, for a reason: listed with who made it, from
+        which record; a reason missing comes back in words; revoked, it
+        is kept as revoked with no button; the auditor reads the list and
+        the trail, and may not make one."""
+        sec, aud = self.client("sec"), self.client("aud")
+        s, _, data = sec.request("GET", "/api/violations?state=new")
+        v = json.loads(data)["rows"][0]
+        s, _, html = sec.request("GET", f"/violations/{v['id']}?lang=en")
+        self.assertIn('id="allow"', html.decode())
+        self.assertNotIn(b'id="allow"', aud.request(
+            "GET", f"/violations/{v['id']}")[2])
+        s, h, _ = sec.request("POST", "/exceptions", {
+            "csrf": sec.csrf, "from": str(v["id"]), "until": "2099-12-31",
+            "reason": ""})
+        self.assertEqual(s, 303)
+        self.assertTrue(h["location"].endswith(
+            f"/violations/{v['id']}?error=exception_needs"), h["location"])
+        s, _, html = sec.request("GET", f"/violations/{v['id']}?lang=en&"
+                                 "error=exception_needs")
+        self.assertIn('<p class="error" id="allow-error">An exception needs',
+                      html.decode())
+        s, h, _ = sec.request("POST", "/exceptions", {
+            "csrf": sec.csrf, "from": str(v["id"]), "until": "2099-12-31",
+            "reason": urllib.parse.quote("<b>批准</b>"), "peer": "1"})
+        self.assertEqual(s, 303)
+        self.assertTrue(h["location"].endswith("/exceptions"))
+        s, _, data = aud.request("GET", "/api/exceptions")
+        self.assertEqual(s, 200)
+        x = [e for e in json.loads(data)["exceptions"]
+             if e["violation"] == v["id"]][0]
+        self.assertEqual((x["host"], x["rule"], x["peer"], x["app"],
+                          x["made_by"], x["state"]),
+                         (v["src"], v["rule"], v["dst"], "", "sec",
+                          "in_force"))
+        s, _, html = sec.request("GET", "/exceptions")
+        page = html.decode()
+        self.assertIn(f'id="revoke-{x["id"]}"', page)
+        self.assertIn("&lt;b&gt;批准&lt;/b&gt;", page)
+        self.assertNotIn("<b>批准", page)
+        self.assertNotIn(b"revoke-", aud.request("GET", "/exceptions")[2])
+        s, _, _ = sec.request("POST", f"/exceptions/{x['id']}", {
+            "csrf": sec.csrf, "do": "revoke"})
+        self.assertEqual(s, 303)
+        s, _, data = sec.request("GET", "/api/exceptions")
+        x2 = [e for e in json.loads(data)["exceptions"]
+              if e["id"] == x["id"]][0]
+        self.assertEqual((x2["state"], x2["revoked_by"]), ("revoked", "sec"))
+        self.assertNotIn(f'id="revoke-{x["id"]}"'.encode(),
+                         sec.request("GET", "/exceptions")[2])
+        s, _, data = aud.request("GET", "/api/audit?action=exception-add")
+        said = [(a["object"], a["outcome"]) for a in json.loads(data)["rows"]]
+        self.assertIn((f"exception {x['id']}", "ok"), said)
+        self.assertIn(("exception 0", "failed"), said)
+        s, _, data = aud.request("GET", "/api/audit?action=exception-revoke")
+        self.assertIn(f"exception {x['id']}", data.decode())
 
     def test_the_officer_makes_security_reports_only(self):
         """The security administrator makes and reads security reports;
